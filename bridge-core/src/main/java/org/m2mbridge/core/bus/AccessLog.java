@@ -1,0 +1,69 @@
+package org.m2mbridge.core.bus;
+
+import java.util.Locale;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One line per primitive exchange that went through the bus, on logger {@code m2mbridge.access} (its own appender
+ * and file in config/logback.xml). Written when {@link PrimitiveBus#send} completes, so every binding gets it.
+ * Identifiers and status only, never content: {@code pc} may be personal data.
+ *
+ * <pre>conn=ws-3 side=down fr=Cae1 rqi=r-17 op=create to=cse-in ty=2 rsc=2001 ms=12.4</pre>
+ * The same {@code conn}, {@code rqi} and {@code fr} are in the MDC while the line is logged, for JSON encoders.
+ */
+public final class AccessLog {
+    public static final String LOGGER = "m2mbridge.access";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+    private AccessLog() {
+    }
+
+    static void exchanged(RequestPrimitive request, Origin origin, ResponsePrimitive response, long startedNanos) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        MDC.put("conn", origin.connection());
+        MDC.put("rqi", String.valueOf(request.rqi()));
+        MDC.put("fr", String.valueOf(request.fr()));
+        try {
+            LOG.info(line(request, origin, response, (System.nanoTime() - startedNanos) / 1e6));
+        } finally {
+            MDC.remove("conn");
+            MDC.remove("rqi");
+            MDC.remove("fr");
+        }
+    }
+
+    /** The line without timestamp (the appender's pattern adds it). */
+    public static String line(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
+        StringBuilder b = new StringBuilder(160)
+                .append("conn=").append(origin.connection())
+                .append(" side=").append(origin.side() == Origin.Side.DOWNSTREAM ? "down" : "up")
+                .append(" fr=").append(token(request.fr()))
+                .append(" rqi=").append(token(request.rqi()))
+                .append(" op=").append(request.op() == null ? "-" : request.op().name().toLowerCase(Locale.ROOT))
+                .append(" to=").append(token(request.to()));
+        if (request.ty() != null) {
+            b.append(" ty=").append(request.ty());
+        }
+        b.append(" rsc=").append(response == null ? "-" : String.valueOf(response.rsc()));
+        return b.append(" ms=").append(String.format(Locale.ROOT, "%.1f", millis)).toString();
+    }
+
+    /** Keeps one field one token: a space or newline in a device-chosen value cannot forge another field or line. */
+    private static String token(String value) {
+        if (value == null || value.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(value.length());
+        for (int i = 0; i < value.length() && i < 256; i++) {
+            char c = value.charAt(i);
+            b.append(c <= ' ' || c == 0x7f ? '_' : c);
+        }
+        return b.toString();
+    }
+}

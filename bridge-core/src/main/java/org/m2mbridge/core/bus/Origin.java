@@ -1,0 +1,33 @@
+package org.m2mbridge.core.bus;
+
+import java.util.Objects;
+
+/**
+ * Where a request entered the bridge. Envoy's vocabulary: DOWNSTREAM is the device side (an AE or MN-CSE talking
+ * to the bridge as if it were its registrar), UPSTREAM is the CSE side (a CSE sending a notification or a request
+ * to an entity behind the bridge).
+ *
+ * @param side       which side the request came from; decides how it is routed
+ * @param binding    binding name for metrics ({@code ws}, {@code http}, {@code mqtt})
+ * @param connection id of the connection or upstream, for logs
+ * @param link       the link that can take requests for entities registered through this origin (a WebSocket
+ *                   session), or null when the origin cannot be called back (an inbound HTTP exchange)
+ */
+public record Origin(Side side, String binding, String connection, Link link) {
+
+    public enum Side { DOWNSTREAM, UPSTREAM }
+
+    public Origin {
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(binding, "binding");
+        Objects.requireNonNull(connection, "connection");
+    }
+
+    public static Origin downstream(Link link) {
+        return new Origin(Side.DOWNSTREAM, link.binding(), link.id(), link);
+    }
+
+    public static Origin upstream(String binding, String connection) {
+        return new Origin(Side.UPSTREAM, binding, connection, null);
+    }
+}

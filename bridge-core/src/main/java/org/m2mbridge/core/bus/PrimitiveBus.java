@@ -1,0 +1,361 @@
+package org.m2mbridge.core.bus;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.codec.CodecLimits;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.StoreSettings;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.store.DeliveryStore;
+import org.m2mbridge.core.store.MapDeliveryStore;
+import org.m2mbridge.core.store.StoreBounds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primitive bus: the single place where a request from any binding is routed to its next hop and its
+ * response comes back. Transport-agnostic; bindings plug in as {@link Link}s and {@link Upstream}s.
+ *
+ * <ul>
+ *   <li>From DOWNSTREAM (devices): routed to an upstream by the {@link RouteTable}. Registrations (CREATE
+ *       {@code <AE>}/{@code <remoteCSE>}) get their {@code poa} rewritten to the bridge and, once answered 2001,
+ *       enter the {@link EntityRegistry} and are bound to the originating link (TS-0020 7.4). A 2002 answer to the
+ *       DELETE of that resource deregisters (closing a connection never does).</li>
+ *   <li>From UPSTREAM (CSEs): routed to the registered entity the {@code to} names, on the link it is bound to
+ *       (notifications down the device's own socket); 4004 when no such entity is registered. When it is
+ *       registered but not connected the request is stored and delivered on reconnect ({@link StoreAndForward},
+ *       docs/reliability.md), or answered 5103 when store-and-forward is disabled or the request is immediate.</li>
+ * </ul>
+ * Every request gets a deadline ({@link Deadlines}); an expired {@code rqet} is refused with 4008 before
+ * forwarding (TS-0004 7.3.2.6), and a next hop that does not answer in time yields exactly one 4008.
+ */
+public final class PrimitiveBus {
+    private static final Logger LOG = LoggerFactory.getLogger(PrimitiveBus.class);
+    /** The link's own timer produces the 4008; this guard only catches a link that never completes. */
+    private static final Duration GUARD_GRACE = Duration.ofMillis(250);
+    private static final SecureRandom TOKENS = new SecureRandom();
+
+    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    private final ConcurrentHashMap<String, Link> bound = new ConcurrentHashMap<>();
+    private final List<ResponseFilter> responseFilters = new CopyOnWriteArrayList<>();
+    private final EntityRegistry registry;
+    private final RouteTable routes;
+    private final Deadlines deadlines;
+    private final ScheduledExecutorService timer;
+    private final BridgeMetrics metrics;
+    /** Null when store-and-forward is disabled: offline entities get 5103. */
+    private final StoreAndForward storeAndForward;
+
+    /** A bus with store-and-forward in memory and default store settings (tests, embedding). */
+    public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
+                        ScheduledExecutorService timer, BridgeMetrics metrics) {
+        this(registry, routes, deadlines, timer, metrics, inMemoryStore(StoreSettings.IN_MEMORY),
+                StoreSettings.IN_MEMORY);
+    }
+
+    /**
+     * @param store    where requests for offline entities wait (see {@code store.BridgeStorage}); the bus does
+     *                 not close it
+     * @param settings {@code store.*}; {@code enabled: false} answers 5103 for offline entities and never stores
+     */
+    public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
+                        ScheduledExecutorService timer, BridgeMetrics metrics, DeliveryStore store,
+                        StoreSettings settings) {
+        this.registry = registry;
+        this.routes = routes;
+        this.deadlines = deadlines;
+        this.timer = timer;
+        this.metrics = metrics;
+        metrics.registeredEntities.set(registry.size());
+        this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
+    }
+
+    /** An in-memory delivery store bounded as {@code settings} say. */
+    public static DeliveryStore inMemoryStore(StoreSettings settings) {
+        return MapDeliveryStore.inMemory(new Codecs(CodecLimits.DEFAULT).get(Serialization.JSON),
+                StoreBounds.of(settings));
+    }
+
+    /** Stops the bus's own timers (the store sweep). Call before closing the store. */
+    public void close() {
+        if (storeAndForward != null) {
+            storeAndForward.close();
+        }
+    }
+
+    // ---- wiring --------------------------------------------------------------------------------------------
+
+    public synchronized void addUpstream(Upstream upstream) {
+        if (upstreams.putIfAbsent(upstream.name(), upstream) != null) {
+            throw new IllegalStateException("upstream '" + upstream.name() + "' added twice");
+        }
+    }
+
+    public synchronized List<Upstream> upstreams() {
+        return List.copyOf(upstreams.values());
+    }
+
+    public synchronized Optional<Upstream> upstream(String name) {
+        return Optional.ofNullable(upstreams.get(name));
+    }
+
+    public void addResponseFilter(ResponseFilter filter) {
+        responseFilters.add(filter);
+    }
+
+    public EntityRegistry registry() {
+        return registry;
+    }
+
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    public BridgeMetrics metrics() {
+        return metrics;
+    }
+
+    // ---- entity binding ------------------------------------------------------------------------------------
+
+    /**
+     * Binds a registered entity to {@code link}; requests from upstream for it go there from now on. A previous
+     * link loses it (newest wins) and is told through {@link Link#entityUnbound(String)}; the new one through
+     * {@link Link#entityBound(String)}.
+     */
+    public void bind(String entityId, Link link) {
+        Link previous = bound.put(entityId, link);
+        if (previous != link) {
+            metrics.boundEntities.set(bound.size());
+            link.entityBound(entityId);
+            if (previous != null) {
+                LOG.info("entity {} moved from {} to {}", entityId, previous.id(), link.id());
+                previous.entityUnbound(entityId);
+            }
+        }
+        if (storeAndForward != null) {
+            storeAndForward.bound(entityId);
+        }
+    }
+
+    /** Unbinds {@code entityId} if it is bound to {@code link} (a closing connection). Never deregisters. */
+    public void unbind(String entityId, Link link) {
+        if (bound.remove(entityId, link)) {
+            metrics.boundEntities.set(bound.size());
+        }
+    }
+
+    public Optional<Link> boundLink(String entityId) {
+        return Optional.ofNullable(bound.get(entityId));
+    }
+
+    /** Registered entities, with the link each is bound to now (if any): for the status API. */
+    public Collection<Registration> registrations() {
+        return registry.all();
+    }
+
+    // ---- routing -------------------------------------------------------------------------------------------
+
+    /**
+     * Routes {@code request} and completes with exactly one response; never completes exceptionally.
+     */
+    public CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin) {
+        long started = System.nanoTime(); // one access-log line per exchange, whichever binding it came from
+        return route(request, origin).whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, started));
+    }
+
+    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin) {
+        Instant deadline = deadlines.deadlineOf(request);
+        if (!deadline.isAfter(deadlines.now())) {
+            return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, "expired",
+                    "request expiration time (rqet) has already passed");
+        }
+        metrics.pendingRequests.inc();
+        CompletableFuture<ResponsePrimitive> result = origin.side() == Origin.Side.DOWNSTREAM
+                ? sendUp(request, origin, deadline)
+                : sendDown(request, deadline);
+        return result.whenComplete((r, e) -> metrics.pendingRequests.dec());
+    }
+
+    private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline) {
+        Optional<Upstream> target = routes.resolve(request.to(), upstreams()).flatMap(this::upstream);
+        if (target.isEmpty()) {
+            return reject(request, ResponseStatusCode.NOT_FOUND, "no_route",
+                    "no upstream route for target '" + request.to() + "'");
+        }
+        Upstream upstream = target.get();
+        RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, registry);
+        RequestPrimitive wire = registration == null ? request : registration.rewrittenRequest();
+        long started = System.nanoTime();
+        String op = opLabel(request);
+        return deliver(upstream, wire, deadline).thenApply(response -> {
+            metrics.upstreamRequestDuration.labelValues(upstream.name(), op)
+                    .observe((System.nanoTime() - started) / 1e9);
+            ResponsePrimitive r = registration == null ? response : registration.complete(response, this);
+            for (ResponseFilter f : responseFilters) {
+                r = f.apply(request, r);
+            }
+            return r;
+        });
+    }
+
+    private CompletableFuture<ResponsePrimitive> sendDown(RequestPrimitive request, Instant deadline) {
+        Optional<Registration> target = findEntity(request.to());
+        if (target.isEmpty()) {
+            return reject(request, ResponseStatusCode.NOT_FOUND, "unknown_target",
+                    "'" + request.to() + "' is not an entity registered through this bridge");
+        }
+        if (storeAndForward != null) {
+            return storeAndForward.send(target.get().entityId(), request, deadline);
+        }
+        Link link = bound.get(target.get().entityId());
+        if (link == null) {
+            return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
+                    "entity '" + target.get().entityId() + "' is registered but not connected");
+        }
+        return deliver(link, request, deadline);
+    }
+
+    /**
+     * The registered entity a {@code to} addresses: the entity ID itself, or an SP-relative/absolute form whose
+     * CSE-ID is a registered CSE or whose first path segment after the CSE-ID is a registered AE-ID
+     * (primitives.md 7: {@code /cse2/C3532ea3}, {@code //example.net/cse2/C3532ea3}).
+     */
+    public Optional<Registration> findEntity(String to) {
+        if (to == null || to.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Registration> exact = registry.byEntityId(to);
+        if (exact.isPresent()) {
+            return exact;
+        }
+        String spRelative = to;
+        if (to.startsWith("//")) {
+            int slash = to.indexOf('/', 2);
+            if (slash < 0) {
+                return Optional.empty();
+            }
+            spRelative = to.substring(slash);
+        }
+        for (String candidate : candidates(spRelative)) {
+            Optional<Registration> r = registry.byEntityId(candidate);
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> candidates(String to) {
+        List<String> out = new ArrayList<>(4);
+        String[] seg = to.split("/", -1);
+        if (to.startsWith("/") && seg.length >= 2) {
+            out.add(to);
+            out.add("/" + seg[1]); // registered CSE: /id-mn/...
+            if (seg.length >= 3) {
+                out.add(seg[2]); // AE-ID relative to its registrar: /id-in/Cae1
+                out.add("/" + seg[1] + "/" + seg[2]);
+            }
+        } else if (seg.length >= 1) {
+            out.add(seg[0]);
+        }
+        return out;
+    }
+
+    /** Delivers on {@code link} with the bus's deadline guard; never completes exceptionally. */
+    CompletableFuture<ResponsePrimitive> deliver(Link link, RequestPrimitive request, Instant deadline) {
+        CompletableFuture<ResponsePrimitive> result = new CompletableFuture<>();
+        long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
+        ScheduledFuture<?> guard = timer.schedule(() -> {
+            if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
+                metrics.requestTimeouts.labelValues(link.binding()).inc();
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
+                        "no response from " + link.id() + " before the request deadline"));
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
+        CompletableFuture<ResponsePrimitive> delivered;
+        try {
+            delivered = link.deliver(request, deadline);
+        } catch (RuntimeException e) {
+            LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
+            delivered = CompletableFuture.completedFuture(ResponsePrimitive.error(request,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
+        }
+        delivered.whenComplete((response, error) -> {
+            guard.cancel(false);
+            if (error != null) {
+                LOG.error("link {} failed request {}", link.id(), request.rqi(), error);
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                        "bridge failed to forward the request"));
+            } else if (!result.complete(response)) {
+                metrics.lateResponses.labelValues(link.binding()).inc();
+            }
+        });
+        return result;
+    }
+
+    CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
+                                                        String reason, String text) {
+        metrics.rejectedRequests.labelValues(reason).inc();
+        return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text));
+    }
+
+    // ---- registration bookkeeping (called by RegistrationExchange) -----------------------------------------
+
+    void registered(Registration registration, Origin origin) {
+        registry.put(registration);
+        metrics.registeredEntities.set(registry.size());
+        upstream(registration.upstream()).ifPresent(u -> u.entityRegistered(registration));
+        if (origin.link() != null) {
+            bind(registration.entityId(), origin.link());
+        }
+        LOG.info("registered {} {} via upstream {} (connection {})", registration.kind(), registration.entityId(),
+                registration.upstream(), origin.connection());
+    }
+
+    void deregistered(Registration registration) {
+        registry.remove(registration.entityId());
+        metrics.registeredEntities.set(registry.size());
+        Link link = bound.remove(registration.entityId());
+        metrics.boundEntities.set(bound.size());
+        if (link != null) {
+            link.entityUnbound(registration.entityId());
+        }
+        upstream(registration.upstream()).ifPresent(u -> u.entityDeregistered(registration));
+        if (storeAndForward != null) {
+            storeAndForward.deregistered(registration.entityId());
+        }
+        LOG.info("deregistered {} {}", registration.kind(), registration.entityId());
+    }
+
+    static String newToken() {
+        byte[] b = new byte[10];
+        TOKENS.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static String opLabel(RequestPrimitive request) {
+        return request.op().name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,426 @@
+package org.m2mbridge.core.bus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.config.StoreSettings;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.store.DeliveryStore;
+import org.m2mbridge.core.store.StoredRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests from upstream for a registered entity that is not connected: stored and delivered when it reconnects
+ * (TS-0020 6.2 MAY buffer, R3 6.5 SHOULD store Notify; CMDH timing of TS-0004 Annex H, cmdh-buffering.md). The
+ * exact policy, and why, is in docs/reliability.md:
+ * <ul>
+ *   <li>{@code ec} = 2 (immediate) is never stored: 5103 at once. A full store answers 5103 too.</li>
+ *   <li>Stored until its {@code rqet} (else {@code store.defaultTtl}), never longer than {@code store.maxTtl};
+ *       {@code ec} = 4 (latest) replaces a stored request of the same subscription or same (fr, to, op).</li>
+ *   <li>The upstream is held up to {@code store.holdFor} for the real answer, then told 1000 ACCEPTED.</li>
+ *   <li>On bind the entity's queue is flushed in arrival order, one request at a time; while it has stored
+ *       requests, new ones are appended behind them so order is kept. At-least-once: a request is removed only
+ *       after the device answered it (or it expired).</li>
+ * </ul>
+ * Every store access that may touch the disk runs on one "store-writer" thread with a bounded queue, never on a
+ * binding's I/O thread or the shared timer; a full queue answers 5103 like a full store.
+ */
+final class StoreAndForward {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreAndForward.class);
+    private static final int EC_IMMEDIATE = 2;
+    private static final int EC_LATEST = 4;
+    /** Store operations waiting for the writer thread; beyond it requests are refused, not queued in memory. */
+    private static final int WRITER_QUEUE = 10_000;
+    private static final Duration CLOCK_SLACK = Duration.ofMillis(50);
+
+    private final PrimitiveBus bus;
+    private final DeliveryStore store;
+    private final StoreSettings settings;
+    private final BridgeMetrics metrics;
+    /** Guards the "send directly or append" decision against the flusher's "queue empty, stop" decision. */
+    private final Object lock = new Object();
+    private final Set<String> flushing = new HashSet<>();
+    /** Offers handed to the writer but not yet in the store, per entity: they count as queued for ordering. */
+    private final Map<String, Integer> offering = new HashMap<>();
+    private final ThreadPoolExecutor writer;
+    /** Upstream requests still held open, by stored entry id. */
+    private final Map<Long, CompletableFuture<ResponsePrimitive>> held = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> sweeper;
+
+    StoreAndForward(PrimitiveBus bus, DeliveryStore store, StoreSettings settings) {
+        this.bus = bus;
+        this.store = store;
+        this.settings = settings;
+        this.metrics = bus.metrics();
+        this.writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new ArrayBlockingQueue<>(WRITER_QUEUE), r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            t.setName("store-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        writer.allowCoreThreadTimeOut(true);
+        long every = settings.sweepInterval().toMillis();
+        this.sweeper = bus.timer().scheduleWithFixedDelay(() -> onWriter(this::sweep), every, every,
+                TimeUnit.MILLISECONDS);
+        gauges();
+    }
+
+    private boolean onWriter(Runnable task) {
+        try {
+            writer.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Routes a request from upstream for {@code entityId}: directly when connected and nothing is queued. */
+    CompletableFuture<ResponsePrimitive> send(String entityId, RequestPrimitive request, Instant deadline) {
+        boolean immediate = Objects.equals(request.ec(), EC_IMMEDIATE);
+        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
+        synchronized (lock) {
+            Link link = bus.boundLink(entityId).orElse(null);
+            // A flushed request leaves the store only once answered, so an empty queue means nothing is ahead.
+            boolean queued = store.count(entityId) > 0 || offering.containsKey(entityId);
+            if (link != null && (!queued || immediate)) {
+                return bus.deliver(link, request, deadline);
+            }
+            if (link == null && immediate) {
+                metrics.storeRefused.labelValues("immediate").inc();
+                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
+                        "entity '" + entityId + "' is not connected and the request's ec is immediate (2): not stored");
+            }
+            offering.merge(entityId, 1, Integer::sum);
+            // handed over inside the lock: the writer's FIFO keeps the arrival order of concurrent senders
+            Instant expiresAt = expiryOf(request);
+            if (!onWriter(() -> store(entityId, request, expiresAt, deadline, answer))) {
+                offered(entityId);
+                metrics.storeRefused.labelValues("busy").inc();
+                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "store_full",
+                        "entity '" + entityId + "' is not connected and the bridge's store is busy: not stored");
+            }
+        }
+        return answer;
+    }
+
+    /** On the writer: stores the request (committed before anyone hears "stored"), then holds or refuses. */
+    private void store(String entityId, RequestPrimitive request, Instant expiresAt, Instant deadline,
+                       CompletableFuture<ResponsePrimitive> answer) {
+        DeliveryStore.Offered offered;
+        try {
+            if (Objects.equals(request.ec(), EC_LATEST)) {
+                replaceOlder(entityId, request);
+            }
+            offered = store.offer(entityId, request, expiresAt);
+        } catch (RuntimeException e) {
+            LOG.error("could not store request {} for {}", request.rqi(), entityId, e);
+            answer.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    "the bridge could not store the request for '" + entityId + "'"));
+            return;
+        } finally {
+            offered(entityId);
+        }
+        if (!offered.accepted()) {
+            boolean global = offered.outcome() == DeliveryStore.Outcome.FULL_GLOBAL;
+            metrics.storeRefused.labelValues(global ? "full_global" : "full_entity").inc();
+            answer.complete(bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "store_full", global
+                    ? "entity '" + entityId + "' is not connected and the bridge's store is full: not stored"
+                    : "entity '" + entityId + "' is not connected and the bridge's store for it is full: not stored")
+                    .join());
+            return;
+        }
+        StoredRequest stored = offered.stored().orElseThrow();
+        metrics.storeStored.inc();
+        gauges();
+        hold(answer, entityId, stored, deadline);
+        if (bus.boundLink(entityId).isPresent()) {
+            pump(entityId); // connected with a queue, or reconnected meanwhile
+        }
+    }
+
+    private void offered(String entityId) {
+        synchronized (lock) {
+            offering.computeIfPresent(entityId, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /**
+     * Holds the upstream's request for the real answer, at most {@code store.holdFor} and never past its deadline;
+     * then 1000 ACCEPTED. Why not 5103 or a long wait: a CSE must not time out (or, like ACME and Mobius on a
+     * 5103, drop the subscription) because a NATed device is briefly away; a 1xxx counts as delivered there.
+     */
+    private void hold(CompletableFuture<ResponsePrimitive> answer, String entityId, StoredRequest stored,
+                      Instant deadline) {
+        held.put(stored.id(), answer);
+        Instant now = bus.deadlines().now();
+        long untilExpiry = Math.max(0, Duration.between(now, stored.expiresAt()).toMillis());
+        long holdMs = Math.min(settings.holdFor().toMillis(), Math.max(0, Duration.between(now, deadline).toMillis()));
+        // The request's own expiry ends the hold first: it expires now (4008 to the upstream, as for any expired
+        // request) and is taken out of the store so the device never gets what the upstream gave up on. Expiry and
+        // deadline come from the same rqet read a moment apart, hence the slack.
+        boolean expiresFirst = untilExpiry <= settings.holdFor().toMillis()
+                && !stored.expiresAt().isAfter(deadline.plus(CLOCK_SLACK));
+        if (expiresFirst) {
+            bus.timer().schedule(() -> {
+                if (!onWriter(() -> {
+                    if (store.remove(stored.id())) {
+                        expired(stored);
+                    }
+                })) {
+                    answerHeld(stored.id(), expiredAnswer(stored));
+                }
+            }, untilExpiry, TimeUnit.MILLISECONDS);
+            return;
+        }
+        Runnable accepted = () -> {
+            if (held.remove(stored.id(), answer)) { // else already answered: device, replacement or drop
+                answer.complete(ResponsePrimitive.error(stored.request(), ResponseStatusCode.ACCEPTED,
+                        "stored for delivery when " + entityId + " reconnects"));
+            }
+        };
+        if (holdMs == 0) {
+            accepted.run(); // holdFor 0: answered before any flush can, deterministically
+        } else {
+            bus.timer().schedule(accepted, holdMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Expiry of a stored request: its rqet (TS-0004 6.4.1), else the default lifetime; capped at maxTtl. */
+    private Instant expiryOf(RequestPrimitive request) {
+        Instant now = bus.deadlines().now();
+        Instant wanted = Deadlines.parseAbsRel(request.rqet(), now).orElse(now.plus(settings.defaultTtl()));
+        Instant cap = now.plus(settings.maxTtl());
+        return wanted.isAfter(cap) ? cap : wanted;
+    }
+
+    /**
+     * ec = latest (TS-0004 Annex H): only the newest is kept. Notifications are matched by subscription
+     * ({@code m2m:sgn.sur}), other requests by (fr, to, op), as cmdh-buffering.md 2 describes.
+     */
+    private void replaceOlder(String entityId, RequestPrimitive newer) {
+        String sur = subscriptionOf(newer);
+        for (StoredRequest s : store.pending(entityId)) {
+            RequestPrimitive older = s.request();
+            boolean same = sur != null ? sur.equals(subscriptionOf(older))
+                    : Objects.equals(older.fr(), newer.fr()) && Objects.equals(older.to(), newer.to())
+                    && older.op() == newer.op();
+            if (same && store.remove(s.id())) {
+                metrics.storeDropped.labelValues("replaced").inc();
+                answerHeld(s.id(), ResponsePrimitive.error(older, ResponseStatusCode.ACCEPTED,
+                        "replaced by a newer request for " + entityId + " (ec latest)"));
+            }
+        }
+    }
+
+    private static String subscriptionOf(RequestPrimitive request) {
+        JsonNode sur = request.pc() == null ? null : request.pc().path("m2m:sgn").get("sur");
+        return sur == null || !sur.isTextual() ? null : sur.asText();
+    }
+
+    // ---- flushing ------------------------------------------------------------------------------------------
+
+    /** The entity was bound (registration or reconnect): deliver what is stored for it. */
+    void bound(String entityId) {
+        if (store.count(entityId) > 0) {
+            pump(entityId);
+        }
+    }
+
+    private void pump(String entityId) {
+        synchronized (lock) {
+            if (!flushing.add(entityId)) {
+                return; // one flusher per entity keeps the order
+            }
+        }
+        next(entityId);
+    }
+
+    /** Queues the next flush step on the writer; if it is saturated the sweep restarts the flush later. */
+    private void next(String entityId) {
+        if (!onWriter(() -> step(entityId))) {
+            stopFlush(entityId);
+        }
+    }
+
+    private void stopFlush(String entityId) {
+        synchronized (lock) {
+            flushing.remove(entityId);
+        }
+    }
+
+    /** On the writer: sends the oldest stored request; continues from its answer as a fresh task (no deep stacks). */
+    private void step(String entityId) {
+        Link link;
+        StoredRequest head;
+        try {
+            synchronized (lock) {
+                link = bus.boundLink(entityId).orElse(null);
+                head = link == null ? null : store.peek(entityId).orElse(null);
+                if (head == null) {
+                    flushing.remove(entityId);
+                    return;
+                }
+            }
+        } catch (RuntimeException e) { // a closed store at shutdown
+            LOG.warn("cannot flush stored requests of {}: {}", entityId, e.toString());
+            stopFlush(entityId);
+            return;
+        }
+        if (head.isExpired(bus.deadlines().now())) { // never deliver an expired one
+            if (store.remove(head.id())) {
+                expired(head);
+            }
+            next(entityId);
+            return;
+        }
+        // Each attempt waits as long as a direct delivery would (rqet, else timeouts.request, capped at
+        // timeouts.maxRequest), never past the stored expiry: a device that never answers (TS-0020 T9: some AEs
+        // take no requests) must not stall its queue for the whole store lifetime.
+        Instant attemptDeadline = bus.deadlines().deadlineOf(head.request());
+        Instant deadline = attemptDeadline.isBefore(head.expiresAt()) ? attemptDeadline : head.expiresAt();
+        bus.deliver(link, head.request(), deadline).thenAccept(response -> {
+            boolean queued = onWriter(() -> {
+                try {
+                    answered(entityId, link, head, deadline, response);
+                } catch (RuntimeException e) { // a closed store at shutdown; the entry stays stored
+                    LOG.warn("flush of {} stopped: {}", entityId, e.toString());
+                    stopFlush(entityId);
+                }
+            });
+            if (!queued) { // stays stored: delivered again later (at-least-once)
+                stopFlush(entityId);
+            }
+        });
+    }
+
+    private void answered(String entityId, Link link, StoredRequest head, Instant deadline,
+                          ResponsePrimitive response) {
+        if (response.rsc() == ResponseStatusCode.TARGET_NOT_REACHABLE.code()) {
+            // The connection went away before the device answered (links fail their outstanding requests with
+            // 5103 on close): keep it for the next reconnect, stop here.
+            stopFlush(entityId);
+            if (bus.boundLink(entityId).filter(l -> l != link).isPresent()) {
+                pump(entityId); // already taken over by a new connection
+            }
+            return;
+        }
+        Instant now = bus.deadlines().now();
+        // The bridge's own 4008 (timers round to whole milliseconds, hence the slack), not the device's answer.
+        boolean noAnswer = response.rsc() == ResponseStatusCode.REQUEST_TIMEOUT.code()
+                && !now.isBefore(deadline.minusMillis(5));
+        boolean removed = store.remove(head.id());
+        gauges(); // metrics before answers throughout, so whoever sees an answer also sees them
+        if (noAnswer && head.isExpired(now)) {
+            if (removed) {
+                expired(head);
+            }
+        } else if (noAnswer) {
+            // Delivered but never answered: it had its chance (at-least-once); resending would stall the queue.
+            LOG.info("{} did not answer stored request {} in time; dropped", entityId, head.request().rqi());
+            metrics.storeDropped.labelValues("unanswered").inc();
+            answerHeld(head.id(), response);
+        } else {
+            metrics.storeDelivered.inc();
+            if (!answerHeld(head.id(), response)) {
+                LOG.debug("{} answered stored request {} with {} after the upstream was told 1000", entityId,
+                        head.request().rqi(), response.rsc());
+            }
+        }
+        next(entityId);
+    }
+
+    // ---- housekeeping --------------------------------------------------------------------------------------
+
+    /** Deregistration (DELETE answered 2002): what was stored for the entity can never be delivered. */
+    void deregistered(String entityId) {
+        if (!onWriter(() -> dropAll(entityId))) {
+            LOG.warn("store busy: requests stored for deregistered {} stay until they expire", entityId);
+        }
+    }
+
+    private void dropAll(String entityId) {
+        List<StoredRequest> dropped = store.removeAll(entityId);
+        if (dropped.isEmpty()) {
+            return;
+        }
+        LOG.info("dropped {} stored requests of deregistered {}", dropped.size(), entityId);
+        gauges(); // metrics first, so whoever sees an answer also sees them
+        metrics.storeDropped.labelValues("deregistered").inc(dropped.size());
+        for (StoredRequest s : dropped) {
+            answerHeld(s.id(), ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
+                    "entity '" + entityId + "' was deregistered before the request could be delivered"));
+        }
+    }
+
+    /** Periodic, on the writer: purge expired entries; restart a flush that stopped for a connected entity. */
+    private void sweep() {
+        try {
+            for (StoredRequest s : store.purgeExpired(bus.deadlines().now())) {
+                expired(s);
+            }
+            for (String entityId : store.entities()) {
+                if (bus.boundLink(entityId).isPresent()) {
+                    pump(entityId);
+                }
+            }
+            gauges();
+        } catch (RuntimeException e) {
+            LOG.warn("store sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Stops the sweep and lets queued store operations finish (bounded), so the store can be closed after. */
+    void close() {
+        sweeper.cancel(false);
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("store writer still busy after 5 s; closing anyway");
+                writer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.shutdownNow();
+        }
+    }
+
+    private void expired(StoredRequest s) {
+        metrics.storeExpired.inc();
+        gauges();
+        LOG.info("stored request {} for {} expired undelivered", s.request().rqi(), s.entityId());
+        answerHeld(s.id(), expiredAnswer(s));
+    }
+
+    private static ResponsePrimitive expiredAnswer(StoredRequest s) {
+        return ResponsePrimitive.error(s.request(), ResponseStatusCode.REQUEST_TIMEOUT,
+                "request expired before " + s.entityId() + " reconnected");
+    }
+
+    private boolean answerHeld(long id, ResponsePrimitive response) {
+        CompletableFuture<ResponsePrimitive> waiter = held.remove(id);
+        return waiter != null && waiter.complete(response);
+    }
+
+    private void gauges() {
+        metrics.storedPrimitives.set(store.count());
+        metrics.storedBytes.set(store.bytes());
+    }
+}

@@ -1,0 +1,75 @@
+package org.m2mbridge.core.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The whole configuration file ({@code config/bridge.yaml}); see that file for every key with a comment. */
+public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
+                           TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
+                           MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin) {
+
+    public BridgeConfig {
+        upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        routes = routes == null ? new RoutesConfig(null, null) : routes;
+        timeouts = timeouts == null ? TimeoutsConfig.DEFAULTS : timeouts;
+        limits = limits == null ? LimitsConfig.DEFAULTS : limits;
+        ws = ws == null ? WsSettings.DEFAULTS : ws;
+        http = http == null ? HttpSettings.DEFAULTS : http;
+        mqtt = mqtt == null ? MqttSettings.DEFAULTS : mqtt;
+        demo = demo == null ? DemoSettings.DEFAULTS : demo;
+        store = store == null ? StoreSettings.DEFAULTS : store;
+        admin = admin == null ? AdminSettings.DEFAULTS : admin;
+    }
+
+    /** Without an {@code admin} section (open status API); kept for callers written before it existed. */
+    public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
+                        TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
+                        MqttSettings mqtt, DemoSettings demo, StoreSettings store) {
+        this(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, store, null);
+    }
+
+    /** Without a {@code store} section (default store settings); kept for callers written before it existed. */
+    public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
+                        TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
+                        MqttSettings mqtt, DemoSettings demo) {
+        this(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, null, null);
+    }
+
+    /** The same configuration with other upstreams (demo mode points one at the demo CSE); not validated. */
+    public BridgeConfig withUpstreams(List<UpstreamConfig> replacement) {
+        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, ws, http, mqtt, demo, store, admin);
+    }
+
+    /** Checks everything that binding alone cannot; throws {@link ConfigException} naming the key. */
+    public BridgeConfig validate() {
+        ConfigException.require(listeners != null, "listeners", "is required");
+        listeners.validate();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < upstreams.size(); i++) {
+            UpstreamConfig u = upstreams.get(i);
+            String key = "upstreams[" + i + "]";
+            ConfigException.require(u != null, key, "is empty");
+            u.validate(key);
+            ConfigException.require(names.add(u.name()), key + ".name", "'" + u.name() + "' is used twice");
+        }
+        if (routes.defaultUpstream() != null) {
+            ConfigException.require(names.contains(routes.defaultUpstream()), "routes.default",
+                    "names no configured upstream: '" + routes.defaultUpstream() + "' (have " + names + ")");
+        }
+        for (int i = 0; i < routes.rules().size(); i++) {
+            RoutesConfig.RouteRule r = routes.rules().get(i);
+            String key = "routes.rules[" + i + "]";
+            ConfigException.require(r.prefix() != null && r.prefix().startsWith("/"), key + ".prefix",
+                    "must be an SP-relative or absolute ID prefix such as /id-mn or //sp.example/id-mn");
+            ConfigException.require(names.contains(r.upstream()), key + ".upstream",
+                    "names no configured upstream: '" + r.upstream() + "'");
+        }
+        timeouts.validate();
+        limits.validate();
+        ws.validate();
+        store.validate();
+        admin.validate();
+        return this;
+    }
+}

@@ -1,0 +1,170 @@
+package org.m2mbridge.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates {@code bridge.yaml}. Strict: an unknown key, a wrong type or an impossible value stops the
+ * start with a message naming the key, e.g. {@code listeners.ws.prot: unknown key (line 2); known: host, port,
+ * publicUrl}. Binds to typed records, never to trees, because YAML 1.1 turns {@code no} into false
+ * (stack-notes 1.8).
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+
+    private ConfigLoader() {
+    }
+
+    public static BridgeConfig load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": configuration file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public static BridgeConfig parse(String yaml) {
+        try {
+            return parse(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    "<inline>");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static BridgeConfig parse(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readAllBytes();
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines()
+                .allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+            throw new ConfigException(source + ": the file is empty");
+        }
+        BridgeConfig config;
+        try {
+            config = YAML.readValue(bytes, BridgeConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : "; known: " + e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new ConfigException(source + ": " + path(e) + ": unknown key" + line(e.getLocation()) + known);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(source + ": " + path(e) + ": " + cause(e) + line(e.getLocation()));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage() + line(e.getLocation()));
+        }
+        if (config == null) {
+            throw new ConfigException(source + ": the file is empty");
+        }
+        try {
+            return config.validate();
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (b.length() > 0) {
+                    b.append('.');
+                }
+                b.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.length() == 0 ? "(top level)" : b.toString();
+    }
+
+    private static String cause(JsonMappingException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root instanceof JsonProcessingException jp ? jp.getOriginalMessage() : root.getMessage();
+        if (m == null) {
+            return "invalid value";
+        }
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
+    }
+
+    private static String line(JsonLocation location) {
+        return location == null || location.getLineNr() <= 0 ? "" : " (line " + location.getLineNr() + ")";
+    }
+
+    /**
+     * Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, an
+     * ISO-8601 duration ({@code PT30S}), or a bare number of milliseconds.
+     */
+    static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
+        private static final long serialVersionUID = 1L;
+
+        DurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null) {
+                return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+            }
+            Duration d = parseDuration(text);
+            if (d == null) {
+                throw JsonMappingException.from(p, "not a duration: '" + text + "' (use e.g. 500ms, 30s, 5m, 1h)");
+            }
+            return d;
+        }
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            int i = 0;
+            while (i < t.length() && Character.isDigit(t.charAt(i))) {
+                i++;
+            }
+            if (i == 0) {
+                return null;
+            }
+            long n = Long.parseLong(t.substring(0, i));
+            return switch (t.substring(i).trim()) {
+                case "", "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m", "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

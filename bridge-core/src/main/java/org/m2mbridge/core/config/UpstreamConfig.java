@@ -1,0 +1,66 @@
+package org.m2mbridge.core.config;
+
+import java.time.Duration;
+import org.m2mbridge.core.codec.Serialization;
+
+/**
+ * An upstream CSE.
+ *
+ * @param name          unique name, used by routes and metrics labels
+ * @param binding       http | mqtt | ws
+ * @param url           for http: base URL of the CSE ({@code http://127.0.0.1:8080}); for ws: {@code ws://...}
+ * @param broker        for mqtt: broker URI ({@code tcp://127.0.0.1:1883}, {@code ssl://...})
+ * @param cseId         the upstream's CSE-ID, SP-relative ({@code /id-in})
+ * @param spId          the upstream's M2M-SP-ID ({@code //acme.example.com}), optional
+ * @param serialization json | xml | cbor, used towards this upstream whatever the device speaks (binding ws: not
+ *                      used; the subprotocol the server picks from {@code ws.subprotocols} decides, TS-0020 7.2.2.9)
+ * @param timeout       per-request timeout towards this upstream when the request has no {@code rqet}
+ *                      (default: {@code timeouts.request})
+ * @param http          HTTP client tuning for this upstream (binding http)
+ * @param mqtt          MQTT client tuning for this upstream (binding mqtt)
+ * @param ws            WebSocket client settings for this upstream (binding ws): subprotocols, proxy, TLS, window
+ */
+public record UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
+                             String serialization, Duration timeout, HttpUpstreamSettings http,
+                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws) {
+
+    /** Without {@code ws} settings (defaults). */
+    public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
+                          String serialization, Duration timeout, HttpUpstreamSettings http,
+                          MqttUpstreamSettings mqtt) {
+        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, null);
+    }
+
+    public UpstreamConfig {
+        serialization = serialization == null ? "json" : serialization;
+        http = http == null ? HttpUpstreamSettings.DEFAULTS : http;
+        mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
+        ws = ws == null ? WsUpstreamSettings.DEFAULTS : ws;
+    }
+
+    public Serialization serializationFormat() {
+        return Serialization.fromToken(serialization).orElseThrow();
+    }
+
+    void validate(String key) {
+        ConfigException.require(name != null && !name.isBlank(), key + ".name", "is required");
+        ConfigException.require(binding != null, key + ".binding", "is required (http | mqtt | ws)");
+        ConfigException.require(Serialization.fromToken(serialization).isPresent(), key + ".serialization",
+                "must be json, xml or cbor; got '" + serialization + "'");
+        ConfigException.require(cseId != null && cseId.startsWith("/") && !cseId.startsWith("//"), key + ".cseId",
+                "is required and must be SP-relative, e.g. /id-in; got '" + cseId + "'");
+        ConfigException.require(spId == null || spId.startsWith("//"), key + ".spId",
+                "must start with //, e.g. //acme.example.com; got '" + spId + "'");
+        switch (binding) {
+            case HTTP -> ConfigException.require(url != null && (url.startsWith("http://") || url.startsWith("https://")),
+                    key + ".url", "is required for binding http and must be an http:// or https:// URL; got '" + url + "'");
+            case MQTT -> ConfigException.require(broker != null && broker.matches("^(tcp|ssl|mqtt|mqtts)://.+"),
+                    key + ".broker", "is required for binding mqtt, e.g. tcp://127.0.0.1:1883; got '" + broker + "'");
+            case WS -> ConfigException.require(url != null && (url.startsWith("ws://") || url.startsWith("wss://")),
+                    key + ".url", "is required for binding ws and must be a ws:// or wss:// URL; got '" + url + "'");
+            default -> throw new IllegalStateException();
+        }
+        ConfigException.require(timeout == null || !timeout.isNegative() && !timeout.isZero(), key + ".timeout",
+                "must be positive");
+    }
+}

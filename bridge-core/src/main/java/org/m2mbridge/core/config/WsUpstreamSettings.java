@@ -1,0 +1,77 @@
+package org.m2mbridge.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * WebSocket client tuning for one upstream (binding ws, {@code upstreams[].ws}). Owned by the WS binding. The bridge
+ * keeps ONE client connection to such an upstream (TS-0020 6.2) and multiplexes every request on it.
+ *
+ * @param subprotocols  subprotocol names offered, most preferred first (TS-0020 7.2.2.9); default
+ *                      {@code [oneM2M.json, oneM2M.R2.0.json]}. The serialization follows the name the server picks
+ * @param originHeader  value of an {@code X-M2M-Origin} header on the upgrade request (ACME-style, CR SDS-2024-0021),
+ *                      e.g. the bridge's CSE-ID; default: none sent
+ * @param maxInflight   requests in flight on the socket at once (default 64); 1 for peers that lose or duplicate
+ *                      responses to pipelined requests (ACME, peer-quirks.md). Requests beyond it wait for a slot
+ * @param maxQueued     requests waiting for an in-flight slot (default 1024); beyond it a request is answered 5103
+ * @param pingInterval  client ping interval (default 20s as ACME; 0 = no pings); a pong missing by the next ping
+ *                      drops the socket
+ * @param connectTimeout how long opening the socket (proxy tunnel, TLS and upgrade included) may take (default 5s)
+ * @param maxReconnectDelay upper bound of the exponential back-off between failed connects (default 10s); while
+ *                      backing off requests are answered 5103 at once
+ * @param poa           points of access announced for entities registered through this upstream (default
+ *                      {@code [ws://default]}: "reach me over my existing connection", CR SDS-2024-0021, what ACME's
+ *                      WS clients send and ACME honours)
+ * @param proxy         HTTP proxy to tunnel through with {@code CONNECT host:port HTTP/1.1} (TS-0020 7.6); optional
+ * @param tls           for a {@code wss://} url: trust store and optional client certificate (mutual TLS, TS-0020 8),
+ *                      protocols and ciphers, as {@code upstreams[].http.tls}; {@code clientAuth} is ignored
+ * @param hostnameVerification check that the upstream's certificate names the url's host (default true)
+ */
+public record WsUpstreamSettings(List<String> subprotocols, String originHeader, Integer maxInflight,
+                                 Integer maxQueued, Duration pingInterval, Duration connectTimeout,
+                                 Duration maxReconnectDelay, List<String> poa, Proxy proxy, TlsSettings tls,
+                                 Boolean hostnameVerification) {
+    public static final WsUpstreamSettings DEFAULTS =
+            new WsUpstreamSettings(null, null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * An HTTP proxy ({@code upstreams[].ws.proxy}).
+     *
+     * @param url      {@code http://host:port} of the proxy
+     * @param username for {@code Proxy-Authorization: Basic} (RFC 7617), optional; sent with {@code password}
+     * @param password see {@code username}
+     */
+    public record Proxy(String url, String username, String password) {
+        public Proxy {
+            ConfigException.require(url != null && url.matches("^http://[^/]+:\\d+/?$"), "ws.proxy.url",
+                    "must be http://host:port; got '" + url + "'");
+            ConfigException.require((username == null) == (password == null), "ws.proxy",
+                    "username and password go together");
+        }
+
+        public URI uri() {
+            return URI.create(url);
+        }
+    }
+
+    public WsUpstreamSettings {
+        subprotocols = subprotocols == null || subprotocols.isEmpty() ? List.of("oneM2M.json", "oneM2M.R2.0.json")
+                : List.copyOf(subprotocols);
+        maxInflight = maxInflight == null ? 64 : maxInflight;
+        maxQueued = maxQueued == null ? 1024 : maxQueued;
+        pingInterval = pingInterval == null ? Duration.ofSeconds(20) : pingInterval;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+        maxReconnectDelay = maxReconnectDelay == null ? Duration.ofSeconds(10) : maxReconnectDelay;
+        poa = poa == null || poa.isEmpty() ? List.of("ws://default") : List.copyOf(poa);
+        hostnameVerification = hostnameVerification == null || hostnameVerification;
+        ConfigException.require(maxInflight > 0, "ws.maxInflight", "must be positive");
+        ConfigException.require(maxQueued >= 0, "ws.maxQueued", "must not be negative");
+        ConfigException.require(!pingInterval.isNegative(), "ws.pingInterval", "must not be negative");
+        ConfigException.require(connectTimeout.toMillis() > 0, "ws.connectTimeout", "must be positive");
+        ConfigException.require(maxReconnectDelay.toMillis() >= 100, "ws.maxReconnectDelay", "must be at least 100ms");
+        if (tls != null) {
+            tls.validateClient("ws.tls");
+        }
+    }
+}

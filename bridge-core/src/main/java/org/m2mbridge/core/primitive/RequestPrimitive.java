@@ -1,0 +1,184 @@
+package org.m2mbridge.core.primitive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A oneM2M request primitive with every parameter of TS-0004 6.4.1 / 8.2.2 (see shared/spec/primitives.md 1).
+ * Numbers that peers send as strings or floats are canonicalised by the codecs before they get here, so the
+ * typed fields hold canonical values; timestamps and absRelTimestamps stay strings as received.
+ * Build with {@link #builder()}; derive changed copies with {@link #toBuilder()}.
+ */
+public record RequestPrimitive(
+        Operation op,
+        String to,
+        String fr,
+        String rqi,
+        Integer ty,
+        JsonNode pc,
+        List<String> rids,
+        String ot,
+        String rqet,
+        String rset,
+        String oet,
+        ResponseTypeInfo rt,
+        String rp,
+        Integer rcn,
+        Integer ec,
+        Boolean da,
+        String gid,
+        FilterCriteria fc,
+        Integer drt,
+        List<String> tkns,
+        List<String> tids,
+        List<String> ltids,
+        Boolean tqi,
+        List<String> grtm,
+        Boolean asi,
+        JsonNode aus,
+        Boolean auri,
+        Boolean sqi,
+        String rvi,
+        String vsi,
+        Map<String, JsonNode> extra) implements Primitive {
+
+    public RequestPrimitive {
+        Objects.requireNonNull(op, "op");
+        rids = copy(rids);
+        tkns = copy(tkns);
+        tids = copy(tids);
+        ltids = copy(ltids);
+        grtm = copy(grtm);
+        extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    private static List<String> copy(List<String> l) {
+        return l == null ? null : List.copyOf(l);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** CREATE of {@code <AE>} or {@code <remoteCSE>}: the registration request of TS-0020 7.4. */
+    public boolean isRegistration() {
+        return op == Operation.CREATE && ResourceType.isRegistration(ty);
+    }
+
+    /** Mutable builder; {@link #build()} gives an immutable primitive. */
+    public static final class Builder {
+        private Operation op;
+        private String to;
+        private String fr;
+        private String rqi;
+        private Integer ty;
+        private JsonNode pc;
+        private List<String> rids;
+        private String ot;
+        private String rqet;
+        private String rset;
+        private String oet;
+        private ResponseTypeInfo rt;
+        private String rp;
+        private Integer rcn;
+        private Integer ec;
+        private Boolean da;
+        private String gid;
+        private FilterCriteria fc;
+        private Integer drt;
+        private List<String> tkns;
+        private List<String> tids;
+        private List<String> ltids;
+        private Boolean tqi;
+        private List<String> grtm;
+        private Boolean asi;
+        private JsonNode aus;
+        private Boolean auri;
+        private Boolean sqi;
+        private String rvi;
+        private String vsi;
+        private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        private Builder(RequestPrimitive r) {
+            op = r.op;
+            to = r.to;
+            fr = r.fr;
+            rqi = r.rqi;
+            ty = r.ty;
+            pc = r.pc;
+            rids = r.rids;
+            ot = r.ot;
+            rqet = r.rqet;
+            rset = r.rset;
+            oet = r.oet;
+            rt = r.rt;
+            rp = r.rp;
+            rcn = r.rcn;
+            ec = r.ec;
+            da = r.da;
+            gid = r.gid;
+            fc = r.fc;
+            drt = r.drt;
+            tkns = r.tkns;
+            tids = r.tids;
+            ltids = r.ltids;
+            tqi = r.tqi;
+            grtm = r.grtm;
+            asi = r.asi;
+            aus = r.aus;
+            auri = r.auri;
+            sqi = r.sqi;
+            rvi = r.rvi;
+            vsi = r.vsi;
+            extra.putAll(r.extra);
+        }
+
+        public Builder op(Operation v) { op = v; return this; }
+        public Builder to(String v) { to = v; return this; }
+        public Builder fr(String v) { fr = v; return this; }
+        public Builder rqi(String v) { rqi = v; return this; }
+        public Builder ty(Integer v) { ty = v; return this; }
+        public Builder pc(JsonNode v) { pc = v; return this; }
+        public Builder rids(List<String> v) { rids = v; return this; }
+        public Builder ot(String v) { ot = v; return this; }
+        public Builder rqet(String v) { rqet = v; return this; }
+        public Builder rset(String v) { rset = v; return this; }
+        public Builder oet(String v) { oet = v; return this; }
+        public Builder rt(ResponseTypeInfo v) { rt = v; return this; }
+        public Builder rp(String v) { rp = v; return this; }
+        public Builder rcn(Integer v) { rcn = v; return this; }
+        public Builder ec(Integer v) { ec = v; return this; }
+        public Builder da(Boolean v) { da = v; return this; }
+        public Builder gid(String v) { gid = v; return this; }
+        public Builder fc(FilterCriteria v) { fc = v; return this; }
+        public Builder drt(Integer v) { drt = v; return this; }
+        public Builder tkns(List<String> v) { tkns = v; return this; }
+        public Builder tids(List<String> v) { tids = v; return this; }
+        public Builder ltids(List<String> v) { ltids = v; return this; }
+        public Builder tqi(Boolean v) { tqi = v; return this; }
+        public Builder grtm(List<String> v) { grtm = v; return this; }
+        public Builder asi(Boolean v) { asi = v; return this; }
+        public Builder aus(JsonNode v) { aus = v; return this; }
+        public Builder auri(Boolean v) { auri = v; return this; }
+        public Builder sqi(Boolean v) { sqi = v; return this; }
+        public Builder rvi(String v) { rvi = v; return this; }
+        public Builder vsi(String v) { vsi = v; return this; }
+        public Builder extra(String name, JsonNode value) { extra.put(name, value); return this; }
+
+        public RequestPrimitive build() {
+            return new RequestPrimitive(op, to, fr, rqi, ty, pc, rids, ot, rqet, rset, oet, rt, rp, rcn, ec, da, gid,
+                    fc, drt, tkns, tids, ltids, tqi, grtm, asi, aus, auri, sqi, rvi, vsi, extra);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.m2mbridge.core.store;
+
+import java.time.Instant;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+
+/**
+ * A request held for an entity that is not connected.
+ *
+ * @param id        store-wide identifier, increasing in arrival order
+ * @param entityId  the registered entity (AE-ID or CSE-ID) it is for
+ * @param request   the request exactly as it arrived (rqi, fr, to, ec, rqet ... kept)
+ * @param expiresAt never delivered at or after this instant (its rqet, or the store's default lifetime)
+ * @param bytes     size it is accounted with against the store's byte bounds (its JSON serialization)
+ */
+public record StoredRequest(long id, String entityId, RequestPrimitive request, Instant expiresAt, int bytes) {
+
+    public boolean isExpired(Instant now) {
+        return !expiresAt.isAfter(now);
+    }
+}
