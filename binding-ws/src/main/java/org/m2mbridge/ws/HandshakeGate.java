@@ -1,0 +1,136 @@
+package org.m2mbridge.ws;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+
+/**
+ * Checks an opening handshake before Undertow's own (TS-0020 7.2.3, ws-binding.md tables 2-4, section 8):
+ * path, {@code Upgrade}, version 13 (else 426 with {@code Sec-WebSocket-Version: 13}, RFC 6455 4.4), a supported
+ * subprotocol (else 400 and no upgrade: TS-0020 7.2.3.5 makes the header mandatory, and both ACME and Mobius refuse
+ * with 400), and the connection limits (total and per source address, 503). Every refusal is counted by reason.
+ * An accepted upgrade carries the connection's {@link OriginatorGrant} (from its client certificate) to the
+ * session as an exchange attachment.
+ */
+final class HandshakeGate implements HttpHandler {
+    static final HttpString SEC_WEBSOCKET_PROTOCOL = new HttpString("Sec-WebSocket-Protocol");
+    static final HttpString SEC_WEBSOCKET_VERSION = new HttpString("Sec-WebSocket-Version");
+    static final HttpString SEC_WEBSOCKET_KEY = new HttpString("Sec-WebSocket-Key");
+
+    private final String path;
+    private final SubprotocolSelection selection;
+    private final BridgeMetrics metrics;
+    private final BooleanSupplier acceptingConnections;
+    private final ConnectionLimits limits;
+    private final IdentityMap identities;
+    private final HttpHandler upgrade;
+
+    HandshakeGate(String path, SubprotocolSelection selection, BridgeMetrics metrics,
+                  BooleanSupplier acceptingConnections, ConnectionLimits limits, IdentityMap identities,
+                  HttpHandler upgrade) {
+        this.path = path;
+        this.selection = selection;
+        this.metrics = metrics;
+        this.acceptingConnections = acceptingConnections;
+        this.limits = limits;
+        this.identities = identities;
+        this.upgrade = upgrade;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!pathMatches(exchange.getRequestPath())) {
+            refuse(exchange, 404, "path", "no WebSocket endpoint at this path");
+            return;
+        }
+        String upgradeHeader = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+        if (upgradeHeader == null || !upgradeHeader.toLowerCase(Locale.ROOT).contains("websocket")) {
+            refuse(exchange, 400, "not_upgrade", "expected a WebSocket upgrade (Upgrade: websocket)");
+            return;
+        }
+        String version = exchange.getRequestHeaders().getFirst(SEC_WEBSOCKET_VERSION);
+        if (version == null || !version.trim().equals("13")) {
+            exchange.getResponseHeaders().put(SEC_WEBSOCKET_VERSION, "13");
+            refuse(exchange, 426, "version", "unsupported Sec-WebSocket-Version; this server speaks 13");
+            return;
+        }
+        if (exchange.getRequestHeaders().getFirst(SEC_WEBSOCKET_KEY) == null) {
+            refuse(exchange, 400, "malformed", "missing Sec-WebSocket-Key");
+            return;
+        }
+        HeaderValues offered = exchange.getRequestHeaders().get(SEC_WEBSOCKET_PROTOCOL);
+        if (offered == null || offered.isEmpty()) {
+            refuse(exchange, 400, "no_subprotocol",
+                    "Sec-WebSocket-Protocol is required: offer one of " + selection.names());
+            return;
+        }
+        Optional<SubprotocolSelection.Choice> choice = selection.choose(List.copyOf(offered));
+        if (choice.isEmpty()) {
+            refuse(exchange, 400, "unsupported_subprotocol",
+                    "none of the offered subprotocols is supported: offer one of " + selection.names());
+            return;
+        }
+        if (!acceptingConnections.getAsBoolean()) {
+            refuse(exchange, 503, "shutting_down", "the bridge is shutting down");
+            return;
+        }
+        InetAddress source = sourceAddress(exchange);
+        Optional<String> limit = limits.tryOpen(source);
+        if (limit.isPresent()) {
+            metrics.limitRefusals.labelValues(limit.get()).inc();
+            refuse(exchange, 503, "connection_limit", limit.get().equals("ws_connections")
+                    ? "too many WebSocket connections (limits.maxConnections)"
+                    : "too many WebSocket connections from your address (limits.maxConnectionsPerAddress)");
+            return;
+        }
+        // The slot is the connection's from here on: WsBinding releases it when the channel closes; an upgrade
+        // that does not complete (no 101) gives it back at once.
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            if (ex.getStatusCode() != 101) {
+                limits.closed(source);
+            }
+            next.proceed();
+        });
+        exchange.putAttachment(IdentityMap.GRANT, identities.grantFor(exchange));
+        // Undertow reads only the first header instance: leave exactly the chosen name, as the client spelled it.
+        exchange.getRequestHeaders().put(SEC_WEBSOCKET_PROTOCOL, choice.get().offered());
+        upgrade.handleRequest(exchange);
+    }
+
+    static InetAddress sourceAddress(HttpServerExchange exchange) {
+        InetSocketAddress source = exchange.getSourceAddress();
+        return source == null ? null : source.getAddress();
+    }
+
+    /** Undertow's fallback when its own handshake does not match (e.g. no {@code Connection: Upgrade}). */
+    HttpHandler malformed() {
+        return exchange -> refuse(exchange, 400, "malformed", "malformed WebSocket handshake");
+    }
+
+    private boolean pathMatches(String requestPath) {
+        if (path.equals("/*")) {
+            return true;
+        }
+        if (path.endsWith("/*")) {
+            return requestPath.startsWith(path.substring(0, path.length() - 1))
+                    || requestPath.equals(path.substring(0, path.length() - 2));
+        }
+        return requestPath.equals(path);
+    }
+
+    private void refuse(HttpServerExchange exchange, int status, String reason, String text) {
+        metrics.handshakeRefusals.labelValues(reason).inc();
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send(text + "\n");
+    }
+}

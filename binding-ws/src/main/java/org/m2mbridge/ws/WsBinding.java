@@ -1,0 +1,242 @@
+package org.m2mbridge.ws;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.extensions.PerMessageDeflateHandshake;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.Deflater;
+import org.m2mbridge.core.Binding;
+import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.BindingType;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.LimitsConfig;
+import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.config.WsSettings;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.status.ConnectionView;
+import org.m2mbridge.ws.client.WsUpstream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket server binding (TS-0020): devices (AEs, MN-CSEs behind NAT) connect here and keep one socket that
+ * carries their requests up and the CSE's requests (notifications) down. Built on Undertow's native WebSocket API.
+ * Listens on plain {@code ws} ({@code listeners.ws}) and/or on TLS ({@code listeners.wss}, mutual TLS per
+ * TS-0020 8); both share one handler, so the same gate, limits and sessions apply to each.
+ */
+public final class WsBinding implements Binding {
+    private static final Logger LOG = LoggerFactory.getLogger(WsBinding.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    private final Set<WsSession> sessions = ConcurrentHashMap.newKeySet();
+    private final List<WsUpstream> upstreams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Undertow server;
+    private volatile Map<String, URI> bound = Map.of();
+    private volatile ConnectionLimits connections;
+    private volatile boolean accepting;
+    private BridgeContext context;
+    private WsSession.Environment environment;
+
+    public WsBinding() {
+    }
+
+    @Override
+    public String name() {
+        return "ws";
+    }
+
+    @Override
+    public synchronized void start(BridgeContext ctx) {
+        if (server != null) {
+            throw new IllegalStateException("ws binding already started");
+        }
+        this.context = ctx;
+        BridgeConfig config = ctx.config();
+        WsSettings ws = config.ws();
+        ListenerConfig plain = config.listeners().ws();
+        ListenerConfig tls = config.listeners().wss();
+        LimitsConfig limits = config.limits();
+        Set<Serialization> enabled = EnumSet.noneOf(Serialization.class);
+        ws.serializations().forEach(t -> Serialization.fromToken(t).ifPresent(enabled::add));
+        SubprotocolSelection selection = new SubprotocolSelection(enabled);
+        environment = new WsSession.Environment(ctx.bus(), ctx.metrics(), ctx.timer(), new RegistrationGate(ctx.bus(),
+                        ResponseStatusCode.of(ws.identityRefusalRsc()).orElseThrow()),
+                limits.maxInflightPerConnection(), ws.maxQueuedBytes(), limits.maxEntitiesPerConnection(),
+                limits.requestsPerSecondPerConnection(), limits.requestBurstPerConnection());
+        connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
+
+        HandshakeGate[] gate = new HandshakeGate[1];
+        WebSocketProtocolHandshakeHandler upgrade = new WebSocketProtocolHandshakeHandler(
+                List.of(new OfferedSubprotocolHandshake(selection.names(), ws.deflate())),
+                (WebSocketConnectionCallback) (exchange, channel) ->
+                        onConnect(exchange, channel, ws, config.limits().maxMessageBytes()),
+                exchange -> gate[0].malformed().handleRequest(exchange));
+        if (ws.deflate()) {
+            // RFC 7692; the inflated size is capped by the receive listener's message limit (FrameListener).
+            // Undertow caps each inflated frame at its own 1 MiB default (closing 1009): align it with ours.
+            upgrade.addExtension(new PerMessageDeflateHandshake(false, Deflater.DEFAULT_COMPRESSION, true, true,
+                    config.limits().maxMessageBytes()));
+        }
+        gate[0] = new HandshakeGate(ws.path(), selection, ctx.metrics(), () -> accepting, connections,
+                new IdentityMap(ws.identities()), upgrade);
+
+        int handshakeMs = (int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis());
+        Undertow.Builder builder = Undertow.builder()
+                .setIoThreads(2)
+                .setWorkerThreads(2)
+                // slowloris: a connection that has not sent a whole upgrade request in time is closed
+                // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
+                .setHandler(gate[0]);
+        if (plain != null) {
+            builder.addHttpListener(plain.port(), plain.host());
+        }
+        if (tls != null) {
+            builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS)
+                    .setPort(tls.port()).setHost(tls.host())
+                    .setSslContext(ServerTls.sslContext(tls.tls(), "listeners.wss.tls"))
+                    .setOverrideSocketOptions(ServerTls.listenerOptions(tls.tls())));
+        }
+        Undertow undertow = builder.build();
+        undertow.start();
+        server = undertow;
+        accepting = true;
+        Map<String, URI> uris = new java.util.LinkedHashMap<>();
+        String advertised = null;
+        for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
+            boolean secure = info.getProtcol().equals("https");
+            ListenerConfig l = secure ? tls : plain;
+            String scheme = secure ? "wss" : "ws";
+            String base = scheme + "://" + hostForUri(l.host()) + ":" + ((InetSocketAddress) info.getAddress()).getPort();
+            uris.put(scheme, URI.create(base + "/"));
+            if (advertised == null || secure) { // a device that can do TLS should be told the TLS address
+                advertised = Optional.ofNullable(l.publicUrl()).filter(s -> !s.isBlank()).orElse(base);
+            }
+        }
+        bound = Map.copyOf(uris);
+        ctx.bus().addResponseFilter(new CseBasePoaFilter(advertised, ws.advertiseOnlyBridgePoa()));
+        LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
+                ws.identities().size());
+        // the other role (TS-0020 T1): this bridge as WS client of each upstream with binding ws
+        for (UpstreamConfig u : config.upstreams()) {
+            if (u.binding() == BindingType.WS) {
+                WsUpstream upstream = new WsUpstream(u, ctx.bus(), ctx.codecs(), ctx.metrics(), ctx.timer(),
+                        limits.maxMessageBytes());
+                upstreams.add(upstream);
+                ctx.bus().addUpstream(upstream);
+                upstream.start();
+            }
+        }
+    }
+
+    private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel, WsSettings ws, int maxBytes) {
+        java.net.InetAddress source = channel.getSourceAddress() == null ? null
+                : channel.getSourceAddress().getAddress();
+        Optional<Serialization> serialization = Serialization.fromSubprotocol(channel.getSubProtocol());
+        if (serialization.isEmpty()) { // the gate prevents this; never run a connection without a serialization
+            connections.closed(source); // the slot the gate took
+            io.undertow.websockets.core.WebSockets.sendClose(1002, "no subprotocol", channel, null);
+            return;
+        }
+        OriginatorGrant grant = Optional.ofNullable(exchange.getAttachment(IdentityMap.GRANT))
+                .orElse(OriginatorGrant.UNCHECKED);
+        WsSession session = new WsSession(channel, context.codecs().get(serialization.get()), environment, grant);
+        sessions.add(session); // its connection slot was taken by the HandshakeGate
+        var gauge = context.metrics().wsConnections.labelValues("server", serialization.get().token());
+        gauge.inc();
+        channel.addCloseTask(ch -> {
+            session.onClosed();
+            sessions.remove(session);
+            connections.closed(source);
+            gauge.dec();
+        });
+        channel.getReceiveSetter().set(new FrameListener(session, maxBytes, context.metrics()));
+        if (!ws.idleTimeout().isZero()) {
+            channel.setIdleTimeout(ws.idleTimeout().toMillis());
+        }
+        session.startKeepalive(ws.pingInterval());
+        environment.gate().hint(exchange.getRequestHeader("X-M2M-Origin"), session);
+        channel.resumeReceives();
+        LOG.debug("{} connected from {} ({}), subprotocol {}", session.id(), source, grant.holder(),
+                channel.getSubProtocol());
+    }
+
+    @Override
+    public Map<String, URI> boundListeners() {
+        return bound;
+    }
+
+    @Override
+    public List<ConnectionView> connections() {
+        List<ConnectionView> views = new java.util.ArrayList<>(sessions.stream().map(WsSession::view).toList());
+        upstreams.forEach(u -> u.view().ifPresent(views::add)); // this bridge's own client sockets
+        return views;
+    }
+
+    @Override
+    public boolean isReady() {
+        return server != null && accepting;
+    }
+
+    /** Closes every socket with 1001 once its exchanges finished, or when {@code grace} ran out (RFC 6455 7.4.1). */
+    @Override
+    public void stop(Duration grace) {
+        Undertow undertow;
+        synchronized (this) {
+            undertow = server;
+            if (undertow == null) {
+                return;
+            }
+            server = null;
+            accepting = false;
+        }
+        upstreams.forEach(WsUpstream::stop);
+        upstreams.clear();
+        List<WsSession> open = List.copyOf(sessions);
+        open.forEach(s -> s.closeWhenIdle(1001, "bridge shutting down"));
+        if (!awaitClosed(open, grace)) {
+            open.forEach(s -> s.closeNow(1001, "bridge shutting down"));
+            awaitClosed(open, CLOSE_WAIT);
+        }
+        undertow.stop();
+        bound = Map.of();
+        LOG.info("ws binding stopped");
+    }
+
+    private static boolean awaitClosed(List<WsSession> open, Duration timeout) {
+        try {
+            CompletableFuture.allOf(open.stream().map(WsSession::closedFuture).toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

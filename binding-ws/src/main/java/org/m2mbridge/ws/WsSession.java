@@ -1,0 +1,379 @@
+package org.m2mbridge.ws;
+
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.m2mbridge.core.bus.Correlator;
+import org.m2mbridge.core.bus.Link;
+import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.codec.DecodeResult;
+import org.m2mbridge.core.codec.PrimitiveCodec;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.Primitive;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.status.ConnectionView;
+import org.xnio.IoUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection from a device (TS-0020 6.1): carries zero or more bound entities (T4: several AEs of one
+ * node may share it), requests and responses in both directions (T2), in the serialization its subprotocol fixed.
+ * Requests from the device go to the bus through the {@link RegistrationGate}; requests from the bus for a bound
+ * entity go down the socket and are correlated by (this session, rqi). Never blocks: it runs on XNIO I/O threads,
+ * bus threads and the timer.
+ */
+final class WsSession implements Link, Correlator.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(WsSession.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    /** How long a peer gets to answer our close frame before the socket is dropped. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    /** What a session needs from its binding; one per binding. */
+    record Environment(PrimitiveBus bus, BridgeMetrics metrics, ScheduledExecutorService timer,
+                       RegistrationGate gate, int maxInflight, long maxQueuedBytes, int maxEntities,
+                       int requestsPerSecond, int requestBurst) {
+    }
+
+    private final String id = "ws-" + IDS.incrementAndGet();
+    private final WebSocketChannel channel;
+    private final PrimitiveCodec codec;
+    private final Environment env;
+    private final OriginatorGrant grant;
+    private final RequestRate rate;
+    private final Correlator correlator;
+    private final Set<String> entities = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inflightUp = new AtomicInteger();
+    /** Registrations forwarded but not yet answered: they count against maxEntities like bound entities. */
+    private final AtomicInteger registering = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicReference<CloseReason> closeWhenIdle = new AtomicReference<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Instant since = Instant.now();
+    private volatile boolean awaitingPong;
+    private volatile ScheduledFuture<?> keepalive;
+
+    private record CloseReason(int code, String reason) {
+    }
+
+    WsSession(WebSocketChannel channel, PrimitiveCodec codec, Environment env, OriginatorGrant grant) {
+        this.channel = channel;
+        this.codec = codec;
+        this.env = env;
+        this.grant = grant;
+        this.rate = new RequestRate(env.requestsPerSecond(), env.requestBurst());
+        this.correlator = new Correlator(id, env.timer(), env.maxInflight(), this);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String binding() {
+        return "ws";
+    }
+
+    String subprotocolToken() {
+        return codec.serialization().token();
+    }
+
+    boolean carries(String entityId) {
+        return entities.contains(entityId);
+    }
+
+    OriginatorGrant grant() {
+        return grant;
+    }
+
+    int entityCount() {
+        return entities.size() + registering.get();
+    }
+
+    boolean hasRoomForEntity() {
+        return entityCount() < env.maxEntities();
+    }
+
+    /** Holds a slot for a registration on its way to the CSE; freed when it is answered. */
+    boolean reserveEntitySlot() {
+        if (registering.incrementAndGet() + entities.size() > env.maxEntities()) {
+            registering.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    CompletableFuture<Void> closedFuture() {
+        return closed;
+    }
+
+    /** For the status API: who is connected, what it carries, how busy it is. */
+    ConnectionView view() {
+        String remote = channel.getPeerAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(channel.getPeerAddress());
+        return new ConnectionView(id, binding(), remote, subprotocolToken(), List.copyOf(entities), since,
+                inflightUp.get() + correlator.outstanding());
+    }
+
+    // ---- bus -> device --------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
+        if (closing.get()) {
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
+                    ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + id + " is closing"));
+        }
+        Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
+        if (pending.isEmpty()) {
+            env.metrics().limitRefusals.labelValues("ws_inflight").inc();
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    "too many requests outstanding on connection " + id + " (limits.maxInflightPerConnection)"));
+        }
+        count(BridgeMetricsLabels.OUT, pending.get().wireRequest());
+        write(pending.get().wireRequest());
+        return pending.get().response().whenComplete((r, e) -> closeIfIdle());
+    }
+
+    @Override
+    public void entityBound(String entityId) {
+        entities.add(entityId);
+        // A pending takeover close (1000) is void once the connection carries an entity again; shutdown is not.
+        closeWhenIdle.getAndUpdate(r -> r != null && r.code() == 1000 ? null : r);
+    }
+
+    @Override
+    public void entityUnbound(String entityId) {
+        entities.remove(entityId);
+        // Taken over by a newer connection (still registered) rather than deregistered by a DELETE (keep socket).
+        boolean takenOver = env.bus().registry().byEntityId(entityId).isPresent();
+        if (takenOver && entities.isEmpty()) {
+            closeWhenIdle(1000, "entities moved to a newer connection");
+        }
+    }
+
+    // ---- device -> bus --------------------------------------------------------------------------------------
+
+    /** A whole WebSocket message; {@code textFrame} tells its opcode. Runs on an I/O thread. */
+    void onMessage(byte[] bytes, boolean textFrame) {
+        DecodeResult result = codec.decode(bytes);
+        if (result instanceof DecodeResult.Failed failed) {
+            if (textFrame != codec.serialization().isText()) {
+                // ws-binding.md 8 "Frames": wrong frame type that does not decode either.
+                closeNow(1003, (textFrame ? "text" : "binary") + " frame does not carry "
+                        + codec.serialization().token() + " on this connection");
+                return;
+            }
+            env.metrics().rejectedRequests.labelValues("bad_request").inc();
+            respond(failed.toResponse(), "unknown");
+            return;
+        }
+        Primitive primitive = ((DecodeResult.Decoded) result).primitive();
+        if (primitive instanceof ResponsePrimitive response) {
+            count(BridgeMetricsLabels.IN, response, "unknown");
+            correlator.complete(response);
+        } else if (primitive instanceof RequestPrimitive request) {
+            count(BridgeMetricsLabels.IN, request);
+            onRequest(request);
+        }
+    }
+
+    private void onRequest(RequestPrimitive request) {
+        String op = BridgeMetricsLabels.op(request);
+        if (request.rqi() == null || request.rqi().isEmpty()) {
+            env.metrics().rejectedRequests.labelValues("bad_request").inc();
+            respond(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
+                    "request identifier parameter (rqi) is mandatory in a request"), op);
+            return;
+        }
+        if (!rate.tryAcquire()) {
+            env.metrics().limitRefusals.labelValues("ws_request_rate").inc();
+            respond(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)"), op);
+            return;
+        }
+        RegistrationGate.Decision decision = env.gate().decide(request, this);
+        if (decision.refusal().isPresent()) {
+            (decision.limit() ? env.metrics().limitRefusals : env.metrics().rejectedRequests)
+                    .labelValues(decision.counter()).inc();
+            respond(ResponsePrimitive.error(request, decision.refusal().get(), decision.reason()), op);
+            return;
+        }
+        boolean holdsEntitySlot = request.isRegistration(); // reserved by the gate
+        if (inflightUp.incrementAndGet() > env.maxInflight()) {
+            inflightUp.decrementAndGet();
+            if (holdsEntitySlot) {
+                registering.decrementAndGet();
+            }
+            env.metrics().limitRefusals.labelValues("ws_inflight").inc();
+            respond(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                    "too many requests in flight on this connection (limits.maxInflightPerConnection)"), op);
+            return;
+        }
+        env.bus().send(request, Origin.downstream(this)).whenComplete((response, error) -> {
+            inflightUp.decrementAndGet();
+            if (holdsEntitySlot) {
+                registering.decrementAndGet(); // bound by now if it succeeded
+            }
+            respond(response != null ? response : ResponsePrimitive.error(request,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"), op);
+            closeIfIdle();
+        });
+    }
+
+    private void respond(ResponsePrimitive response, String op) {
+        count(BridgeMetricsLabels.OUT, response, op);
+        write(response);
+    }
+
+    // ---- wire -----------------------------------------------------------------------------------------------
+
+    /**
+     * Queues one message. {@link WebSockets} queues without bound, so bytes not yet taken by the socket are counted
+     * and a reader that falls {@code maxQueuedBytes} behind is closed (1008) instead of growing memory.
+     */
+    private void write(Primitive primitive) {
+        if (closing.get() && !channel.isOpen()) {
+            return;
+        }
+        byte[] bytes = codec.encode(primitive);
+        long queued = queuedBytes.addAndGet(bytes.length);
+        if (queued > env.maxQueuedBytes()) {
+            queuedBytes.addAndGet(-bytes.length);
+            env.metrics().limitRefusals.labelValues("ws_send_queue").inc();
+            closeNow(1008, "peer reads too slowly: outbound queue over ws.maxQueuedBytes");
+            return;
+        }
+        WebSocketCallback<Void> done = new WebSocketCallback<>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                queuedBytes.addAndGet(-bytes.length);
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                queuedBytes.addAndGet(-bytes.length);
+                LOG.debug("{}: send failed: {}", id, throwable.toString());
+            }
+        };
+        if (codec.serialization().isText()) {
+            WebSockets.sendText(ByteBuffer.wrap(bytes), channel, done); // TS-0020 table 7.2.2.9-1: opcode 0x1
+        } else {
+            WebSockets.sendBinary(ByteBuffer.wrap(bytes), channel, done); // opcode 0x2
+        }
+    }
+
+    // ---- liveness and closing -------------------------------------------------------------------------------
+
+    /**
+     * Server pings (not in TS-0020; devices sit behind NAT, ws-binding.md 8 "Keepalive"): a pong that has not come
+     * back by the next ping closes the connection with 1011 "pong timeout", as ACME does.
+     */
+    void startKeepalive(Duration interval) {
+        long ms = interval.toMillis();
+        keepalive = env.timer().scheduleAtFixedRate(this::pingTick, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void pingTick() {
+        if (closing.get()) {
+            return;
+        }
+        if (awaitingPong) {
+            closeNow(1011, "pong timeout");
+            return;
+        }
+        awaitingPong = true;
+        WebSockets.sendPing(ByteBuffer.wrap(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), channel, null);
+    }
+
+    void pongReceived() {
+        awaitingPong = false;
+    }
+
+    /** Closes once no response is owed in either direction (TS-0020 7.5 N2/N3), e.g. after a takeover. */
+    void closeWhenIdle(int code, String reason) {
+        closeWhenIdle.set(new CloseReason(code, reason));
+        closeIfIdle();
+    }
+
+    boolean isIdle() {
+        return inflightUp.get() == 0 && correlator.outstanding() == 0;
+    }
+
+    private void closeIfIdle() {
+        CloseReason r = closeWhenIdle.get();
+        if (r != null && isIdle() && closeWhenIdle.compareAndSet(r, null)) {
+            closeNow(r.code(), r.reason());
+        }
+    }
+
+    /** Starts the closing handshake (RFC 6455 7); drops the socket if the peer does not answer in time. */
+    void closeNow(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.debug("{}: closing {} {}", id, code, reason);
+        WebSockets.sendClose(code, reason, channel, null);
+        env.timer().schedule(() -> {
+            if (channel.isOpen()) {
+                IoUtils.safeClose(channel);
+            }
+        }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The channel closed (either side): fail what the device still owed, unbind, never deregister (R4). */
+    void onClosed() {
+        closing.set(true);
+        ScheduledFuture<?> k = keepalive;
+        if (k != null) {
+            k.cancel(false);
+        }
+        correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + id + " closed");
+        for (String entity : entities) {
+            env.bus().unbind(entity, this);
+        }
+        entities.clear();
+        closed.complete(null);
+    }
+
+    // ---- metrics --------------------------------------------------------------------------------------------
+
+    private void count(String direction, RequestPrimitive request) {
+        env.metrics().primitives.labelValues("ws", direction, "request", BridgeMetricsLabels.op(request), "none").inc();
+    }
+
+    private void count(String direction, ResponsePrimitive response, String op) {
+        env.metrics().primitives.labelValues("ws", direction, "response", op,
+                ResponseStatusCode.classOf(response.rsc())).inc();
+    }
+
+    @Override
+    public void timedOut() {
+        env.metrics().requestTimeouts.labelValues("ws").inc();
+    }
+
+    @Override
+    public void lateResponse() {
+        env.metrics().lateResponses.labelValues("ws").inc();
+    }
+}
