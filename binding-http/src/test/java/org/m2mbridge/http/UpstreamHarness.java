@@ -1,0 +1,75 @@
+package org.m2mbridge.http;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import org.m2mbridge.core.codec.CodecLimits;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.config.BindingType;
+import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+
+/** A started {@link HttpUpstream} against a test server URL, with its own metrics and timer. Close it. */
+final class UpstreamHarness implements AutoCloseable {
+    final Codecs codecs = new Codecs(CodecLimits.DEFAULT);
+    final BridgeMetrics metrics = new BridgeMetrics(new PrometheusRegistry());
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "test-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    final HttpUpstream upstream;
+
+    UpstreamHarness(String url, String serialization, HttpUpstreamSettings settings) {
+        UpstreamConfig config = new UpstreamConfig("in-cse", BindingType.HTTP, url, null, "/id-in", "//test.example",
+                serialization, null, settings, null);
+        upstream = new HttpUpstream(config, codecs, metrics, timer, () -> "http://127.0.0.1:8280/notify",
+                Clock.systemUTC());
+        upstream.start();
+    }
+
+    UpstreamHarness(String url) {
+        this(url, "json", HttpUpstreamSettings.DEFAULTS);
+    }
+
+    /** Sends with a deadline {@code timeout} from now and waits (bounded) for the answer. */
+    ResponsePrimitive send(RequestPrimitive request, Duration timeout) throws Exception {
+        return upstream.deliver(request, Instant.now().plus(timeout))
+                .get(timeout.toMillis() + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    ResponsePrimitive send(RequestPrimitive request) throws Exception {
+        return send(request, Duration.ofSeconds(5));
+    }
+
+    double errors(String kind) {
+        var data = metrics.upstreamErrors.labelValues("in-cse", kind);
+        return data.get();
+    }
+
+    @Override
+    public void close() {
+        upstream.close(Duration.ofMillis(200));
+        timer.shutdownNow();
+    }
+
+    /** Polls {@code condition} until true or {@code timeout} passes; the caller asserts the result. */
+    static boolean awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.onSpinWait();
+            Thread.sleep(5);
+        }
+        return condition.getAsBoolean();
+    }
+}
