@@ -1,0 +1,342 @@
+package org.m2mbridge.mqtt;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.m2mbridge.core.bus.Correlator;
+import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.bus.ConfiguredUpstream;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.codec.DecodeResult;
+import org.m2mbridge.core.codec.PrimitiveCodec;
+import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.mqtt.TopicNames.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream CSE reached over MQTT (TS-0010): one client session to its broker. Requests from devices are
+ * published on {@code /oneM2M/req/<originator>/<cse>/<fmt>} (or {@code reg_req} for a registration without an ID)
+ * and their responses matched by {@code rqi} from {@code /oneM2M/resp/+/<cse>/#}; requests of the CSE for entities
+ * registered through the bridge arrive on {@code /oneM2M/req/+/<entity>/#} and go to the bus, and their responses
+ * are published back on the mirrored response topic.
+ */
+public final class MqttUpstream extends ConfiguredUpstream {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttUpstream.class);
+    private static final String BINDING = PrimitiveCounter.BINDING;
+
+    /** Creates the transport; the binding passes Paho's, tests may pass another. */
+    @FunctionalInterface
+    public interface TransportFactory {
+        MqttTransport create(MqttTransport.MessageHandler handler, MqttTransport.ConnectionListener listener)
+                throws Exception;
+    }
+
+    private final PrimitiveBus bus;
+    private final Codecs codecs;
+    private final BridgeMetrics metrics;
+    private final MessageDispatch dispatch;
+    private final Correlator correlator;
+    private final RecentIds answered = new RecentIds(4096);
+    private final String receiver;
+    private final TopicNames.Form topicForm;
+    private final Serialization serialization;
+    private final PrimitiveCounter counter;
+    private final EntityRequests entityRequests;
+    /** Originator topic segment -> wire rqis outstanding for it, to place an error response that lacks its rqi. */
+    private final Map<String, Set<String>> outstandingByOriginator = new ConcurrentHashMap<>();
+    private final MqttTransport transport;
+
+    public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, MessageDispatch dispatch,
+                        TransportFactory transports) throws Exception {
+        super(config);
+        this.bus = bus;
+        this.codecs = codecs;
+        this.metrics = bus.metrics();
+        this.dispatch = dispatch;
+        this.receiver = TopicNames.segment(config.cseId());
+        this.topicForm = config.mqtt().topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
+        this.serialization = config.serializationFormat();
+        this.counter = new PrimitiveCounter(metrics, config.name());
+        // One correlator for the whole session: wire rqis are made unique per upstream by it, so (originator, rqi)
+        // needs no second key. Bounded well above the in-flight window: answers may lag the PUBACKs.
+        this.correlator = new Correlator(id(), bus.timer(), config.mqtt().maxInflight() * 10, new Correlator.Listener() {
+            @Override
+            public void timedOut() {
+                metrics.requestTimeouts.labelValues(BINDING).inc();
+                counter.error("timeout");
+            }
+
+            @Override
+            public void lateResponse() {
+                metrics.lateResponses.labelValues(BINDING).inc();
+            }
+        });
+        this.transport = transports.create(this::onMessage, new MqttTransport.ConnectionListener() {
+            @Override
+            public void disconnected(Throwable cause) {
+                counter.error("connect");
+                if (config.mqtt().cleanSession()) {
+                    // A clean session loses whatever the CSE answers while we are away: fail now, not at deadline.
+                    correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE,
+                            "MQTT connection to the broker of upstream " + config.name() + " was lost");
+                }
+            }
+        });
+        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, counter);
+    }
+
+    /** Subscribes the upstream's response topics and those of already registered entities, then connects. */
+    void start() {
+        transport.subscribe(TopicNames.responsesFrom(receiver));
+        transport.subscribe(TopicNames.registrationResponsesFrom(receiver));
+        for (Registration r : bus.registry().all()) {
+            if (config.name().equals(r.upstream())) {
+                entityRegistered(r);
+            }
+        }
+        transport.start();
+    }
+
+    void stop(Duration grace) {
+        int failed = correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE, "bridge is shutting down");
+        if (failed > 0) {
+            LOG.info("upstream {}: {} outstanding requests failed at shutdown", config.name(), failed);
+        }
+        transport.close(grace.compareTo(Duration.ofSeconds(2)) < 0 ? grace : Duration.ofSeconds(2));
+    }
+
+    // ---- Upstream --------------------------------------------------------------------------------------------
+
+
+    @Override
+    public String binding() {
+        return BINDING;
+    }
+
+
+
+
+    @Override
+    public boolean isReachable() {
+        return transport.isConnected();
+    }
+
+    @Override
+    public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
+        counter.request(BridgeMetrics.OUT, request);
+        if (!transport.isConnected()) {
+            counter.error("connect");
+            return answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+                    "MQTT broker of upstream " + config.name() + " is not connected"));
+        }
+        Topic topic;
+        try {
+            topic = topicFor(request);
+        } catch (IllegalArgumentException e) {
+            return answered(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+        }
+        if (config.timeout() != null) {
+            Instant own = Instant.now().plus(config.timeout());
+            deadline = own.isBefore(deadline) ? own : deadline;
+        }
+        Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
+        if (pending.isEmpty()) {
+            metrics.limitRefusals.labelValues("mqtt_pending").inc();
+            return answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+                    "too many requests outstanding on upstream " + config.name()));
+        }
+        RequestPrimitive wire = pending.get().wireRequest();
+        answered.remove(wire.rqi());
+        track(topic.originator(), wire.rqi(), pending.get().response());
+        transport.publish(topic.name(), codec(serialization).encode(wire)).whenComplete((ok, e) -> {
+            if (e != null) {
+                counter.error("closed");
+                LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
+                correlator.complete(ResponsePrimitive.error(wire.rqi(), wire.rvi(), wire.fr(),
+                        ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        "MQTT broker of upstream " + config.name() + " did not take the request"));
+            }
+        });
+        return pending.get().response().thenApply(r -> {
+            counter.response(BridgeMetrics.IN, r);
+            return r;
+        });
+    }
+
+    private CompletableFuture<ResponsePrimitive> answered(ResponsePrimitive r) {
+        counter.response(BridgeMetrics.IN, r);
+        return CompletableFuture.completedFuture(r);
+    }
+
+    /**
+     * {@code reg_req} with a fresh credential ID for a registration whose originator has no ID yet ({@code fr}
+     * absent, {@code C} or {@code S}: TS-0010 6.4.4), {@code req} otherwise.
+     */
+    Topic topicFor(RequestPrimitive request) {
+        String fr = request.fr();
+        if (request.isRegistration() && (fr == null || fr.isEmpty() || fr.equals("C") || fr.equals("S"))) {
+            String credential = config.mqtt().credentialPrefix() + UUID.randomUUID().toString().replace("-", "");
+            return TopicNames.registrationRequest(credential, receiver, serialization);
+        }
+        if (fr == null || fr.isEmpty()) {
+            throw new IllegalArgumentException("request without originator (fr) cannot be published over MQTT");
+        }
+        return TopicNames.request(TopicNames.originator(fr, config.cseId(), topicForm), receiver, serialization);
+    }
+
+    /**
+     * {@code mqtt://host:port} of the broker as configured (or {@code mqtt.poaBroker}); with {@code poaStyle: with-entity-path} the entity's
+     * ID (or, before it is known, the bridge's token) as path, which Mobius uses as the receiver topic level.
+     */
+    @Override
+    public List<String> pointOfAccess(String token, String entityId) {
+        String base = config.mqtt().poaBroker();
+        if (base == null) {
+            URI broker = URI.create(PahoMqttTransport.pahoUri(config.broker()));
+            String scheme = broker.getScheme().equals("ssl") ? "mqtts" : "mqtt";
+            base = scheme + "://" + broker.getHost() + (broker.getPort() < 0 ? "" : ":" + broker.getPort());
+        } else if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (config.mqtt().poaStyle().equals("with-entity-path")) {
+            return List.of(base + "/" + (entityId != null ? TopicNames.segment(entityId) : token));
+        }
+        return List.of(base);
+    }
+
+    @Override
+    public void entityRegistered(Registration registration) {
+        entityRequests.subscribe(registration);
+    }
+
+    @Override
+    public void entityDeregistered(Registration registration) {
+        entityRequests.unsubscribe(registration);
+    }
+
+    // ---- received messages -------------------------------------------------------------------------------------
+
+    /** On the MQTT client's callback thread: decode (CPU only) and hand off, never wait. */
+    private void onMessage(String topicName, byte[] payload) {
+        Optional<Topic> parsed = TopicNames.parse(topicName);
+        if (parsed.isEmpty()) {
+            LOG.debug("upstream {}: ignoring message on non-oneM2M topic {}", config.name(), topicName);
+            return;
+        }
+        Topic topic = parsed.get();
+        Serialization format = topic.format().orElse(serialization);
+        DecodeResult decoded = decode(format, payload);
+        // In order per entity (requests) and per originator (responses); see MessageDispatch.
+        String lane = topic.kind() == TopicNames.Kind.REQ ? topic.receiver() : topic.originator();
+        boolean taken = dispatch.offer(lane, () -> handle(topic, format, decoded));
+        if (!taken) {
+            metrics.limitRefusals.labelValues("mqtt_dispatch_queue").inc();
+            LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
+            decoded.request().ifPresent(r -> entityRequests.reply(topic, format, ResponsePrimitive.error(r,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
+        }
+    }
+
+    private DecodeResult decode(Serialization format, byte[] payload) {
+        DecodeResult d = codec(format).decode(payload);
+        if (!d.isSuccess() && format == Serialization.CBOR && looksHex(payload)) {
+            // Mobius publishes CBOR as a hex string (mqtt-binding.md 9); accept it.
+            DecodeResult hex = codec(format).decode(HexFormat.of().parseHex(new String(payload, StandardCharsets.US_ASCII)));
+            return hex.isSuccess() ? hex : d;
+        }
+        return d;
+    }
+
+    private static boolean looksHex(byte[] b) {
+        if (b.length == 0 || b.length % 2 != 0) {
+            return false;
+        }
+        for (byte c : b) {
+            if (Character.digit(c, 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void handle(Topic topic, Serialization format, DecodeResult decoded) {
+        switch (topic.kind()) {
+            case RESP, REG_RESP -> onResponse(topic, decoded);
+            case REQ -> entityRequests.onRequest(topic, format, decoded);
+            default -> LOG.debug("upstream {}: ignoring {}", config.name(), topic);
+        }
+    }
+
+    private void onResponse(Topic topic, DecodeResult decoded) {
+        if (decoded instanceof DecodeResult.Failed f) {
+            counter.error("protocol");
+            LOG.warn("upstream {}: unreadable response on {}: {}", config.name(), topic, f.reason());
+            f.rqi().ifPresent(rqi -> correlator.complete(ResponsePrimitive.error(rqi, f.rvi().orElse(null), null,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "unreadable response from upstream " + config.name())));
+            return;
+        }
+        Optional<ResponsePrimitive> response = decoded.response();
+        if (response.isEmpty()) {
+            LOG.debug("upstream {}: request on response topic {} ignored", config.name(), topic);
+            return;
+        }
+        ResponsePrimitive r = response.get();
+        if (r.rqi() == null) {
+            // ACME and Mobius answer unparseable requests without rqi (peer-quirks.md). When exactly one request of
+            // that originator is outstanding (always so for reg_resp: one credential per request) it is the one;
+            // otherwise nothing can be matched and the request's deadline gives the device its 4008.
+            counter.error("protocol");
+            Set<String> candidates = outstandingByOriginator.getOrDefault(topic.originator(), Set.of());
+            List<String> only = List.copyOf(candidates);
+            if (only.size() != 1) {
+                LOG.warn("upstream {}: response without rqi on {} (rsc {}) cannot be matched", config.name(), topic,
+                        r.rsc());
+                return;
+            }
+            r = r.toBuilder().rqi(only.get(0)).build();
+        }
+        // Mark first, then complete: two copies handled on two dispatch threads must not both reach the correlator.
+        if (!answered.add(r.rqi())) {
+            LOG.debug("upstream {}: duplicate response {} dropped", config.name(), r.rqi());
+            return;
+        }
+        correlator.complete(r);
+    }
+
+    /** Remembers {@code rqi} as outstanding for {@code originator} until its response future completes. */
+    private void track(String originator, String rqi, CompletableFuture<ResponsePrimitive> response) {
+        outstandingByOriginator.compute(originator, (k, set) -> {
+            Set<String> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(rqi);
+            return s;
+        });
+        response.whenComplete((r, e) -> outstandingByOriginator.computeIfPresent(originator, (k, set) -> {
+            set.remove(rqi);
+            return set.isEmpty() ? null : set;
+        }));
+    }
+
+    private PrimitiveCodec codec(Serialization s) {
+        return codecs.get(s);
+    }
+
+    int outstanding() {
+        return correlator.outstanding();
+    }
+}

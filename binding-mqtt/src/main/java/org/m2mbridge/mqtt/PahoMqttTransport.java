@@ -1,0 +1,303 @@
+package org.m2mbridge.mqtt;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.m2mbridge.core.config.TlsMaterial;
+import org.m2mbridge.core.config.TlsSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link MqttTransport} on Eclipse Paho mqttv3 1.2.5 ({@link MqttAsyncClient}), with its traps handled
+ * (stack-notes 1.3): the in-flight window is raised from Paho's 10, persistence is in memory or in the data dir
+ * (never the working directory), subscriptions are renewed on every connect (a reconnect does not restore them),
+ * reconnection with back-off is done here (see {@link #scheduleConnect}), and nothing here blocks Paho's single
+ * callback thread.
+ */
+public final class PahoMqttTransport implements MqttTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(PahoMqttTransport.class);
+    private static final int QOS = 1; // TS-0010 5.1: QoS 1 only
+    private static final long FIRST_RETRY_MS = 250;
+    private static final long DISCONNECT_WAIT_MS = 250;
+
+    /** Connection parameters, resolved from the configuration by the binding. */
+    public record Options(String brokerUri, String clientId, String username, String password, int maxInflight,
+                          Duration keepAlive, boolean cleanSession, Duration connectTimeout, Duration maxReconnectDelay,
+                          String trustStore, String trustStorePassword, String keyStore, String keyStorePassword,
+                          Path dataDir) {
+    }
+
+    private final Options options;
+    private final ScheduledExecutorService timer;
+    private final MessageHandler handler;
+    private final ConnectionListener listener;
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions connectOptions;
+    private final Set<String> filters = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    public PahoMqttTransport(Options options, ScheduledExecutorService timer, MessageHandler handler,
+                             ConnectionListener listener) throws Exception {
+        this.options = options;
+        this.timer = timer;
+        this.handler = handler;
+        this.listener = listener;
+        MqttClientPersistence persistence = options.dataDir() == null ? new MemoryPersistence()
+                : new MqttDefaultFilePersistence(options.dataDir().toString());
+        this.client = new MqttAsyncClient(pahoUri(options.brokerUri()), options.clientId(), persistence);
+        this.connectOptions = connectOptions(options);
+        client.setCallback(new Callback());
+    }
+
+    /** Paho only knows {@code tcp://} and {@code ssl://}; TS-0010 6.6 writes {@code mqtt://} and {@code mqtts://}. */
+    static String pahoUri(String broker) {
+        if (broker.startsWith("mqtt://")) {
+            return "tcp://" + broker.substring("mqtt://".length());
+        }
+        if (broker.startsWith("mqtts://")) {
+            return "ssl://" + broker.substring("mqtts://".length());
+        }
+        return broker;
+    }
+
+    private static MqttConnectOptions connectOptions(Options o) throws Exception {
+        MqttConnectOptions c = new MqttConnectOptions();
+        c.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // TS-0010 is written against 3.1.1
+        c.setCleanSession(o.cleanSession());
+        // Reconnection is ours (see scheduleConnect), not Paho's automatic reconnect.
+        c.setAutomaticReconnect(false);
+        c.setMaxInflight(o.maxInflight());
+        c.setKeepAliveInterval((int) o.keepAlive().toSeconds());
+        c.setConnectionTimeout((int) Math.max(1, o.connectTimeout().toSeconds()));
+        if (o.username() != null) {
+            c.setUserName(o.username());
+            c.setPassword(o.password() == null ? new char[0] : o.password().toCharArray());
+        }
+        if (pahoUri(o.brokerUri()).startsWith("ssl://") && (o.trustStore() != null || o.keyStore() != null)) {
+            // Trust anchors (else the JVM's) and the optional client certificate; Paho keeps its default
+            // hostname verification (httpsHostnameVerificationEnabled) on this factory's sockets.
+            TlsSettings tls = new TlsSettings(o.keyStore(), o.keyStorePassword(), null, null, o.trustStore(),
+                    o.trustStorePassword(), null, null, null);
+            c.setSocketFactory(TlsMaterial.clientContext(tls, "mqtt").getSocketFactory());
+        }
+        return c;
+    }
+
+    @Override
+    public CompletableFuture<Void> start() {
+        attemptConnect();
+        return firstConnect;
+    }
+
+    private void attemptConnect() {
+        if (closed.get() || client.isConnected()) {
+            return;
+        }
+        try {
+            client.connect(connectOptions, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    // connectComplete() does the work.
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    listener.disconnected(e);
+                    scheduleConnect(e);
+                }
+            });
+        } catch (MqttException e) {
+            if (e.getReasonCode() != MqttException.REASON_CODE_CONNECT_IN_PROGRESS
+                    && e.getReasonCode() != MqttException.REASON_CODE_CLIENT_CONNECTED) {
+                scheduleConnect(e);
+            }
+        }
+    }
+
+    /**
+     * Connects again after a back-off (250 ms doubling up to {@code maxReconnectDelay}), for the first connection
+     * and after a lost one alike. Paho's own automatic reconnect is not used: in 1.2.5 it only covers a lost
+     * connection (not the first), shares one back-off delay between all clients of the JVM, and its non-daemon
+     * "MQTT Reconnect" timer thread survived {@code close()} while the broker was away (verified in a test run).
+     */
+    private void scheduleConnect(Throwable e) {
+        if (closed.get()) {
+            return;
+        }
+        int n = attempts.incrementAndGet();
+        long delay = Math.min(options.maxReconnectDelay().toMillis(), FIRST_RETRY_MS << Math.min(n - 1, 10));
+        if (n == 1 || n % 20 == 0) {
+            LOG.warn("MQTT broker {} not reachable ({}), retrying every {} ms at most", options.brokerUri(),
+                    e.getMessage(), options.maxReconnectDelay().toMillis());
+        }
+        try {
+            timer.schedule(this::attemptConnect, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            LOG.debug("MQTT reconnect to {} not scheduled: timer stopped", options.brokerUri());
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String filter) {
+        filters.add(filter);
+        return send(new String[] {filter});
+    }
+
+    private CompletableFuture<Void> send(String[] topicFilters) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (topicFilters.length == 0) {
+            f.complete(null);
+            return f;
+        }
+        int[] qos = new int[topicFilters.length];
+        java.util.Arrays.fill(qos, QOS);
+        try {
+            client.subscribe(topicFilters, qos, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] granted = token.getGrantedQos();
+                    for (int g : granted == null ? new int[0] : granted) {
+                        if (g == 0x80) { // SUBACK failure (MQTT 3.1.1 3.9.3)
+                            f.completeExceptionally(new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED));
+                            return;
+                        }
+                    }
+                    f.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String filter) {
+        filters.remove(filter);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            client.unsubscribe(filter, null, completing(f));
+        } catch (MqttException | RuntimeException e) {
+            f.completeExceptionally(e); // not connected: the broker forgets it with the session, or at resubscription
+        }
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String topic, byte[] payload) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            client.publish(topic, payload, QOS, false, null, completing(f));
+        } catch (MqttException | RuntimeException e) {
+            // Not connected (32104) or in-flight window full (32202): fail now, never queue without bound.
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+    /** A Paho action listener that completes {@code f}: the one bridge from Paho tokens to futures. */
+    private static IMqttActionListener completing(CompletableFuture<Void> f) {
+        return new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                f.complete(null);
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                f.completeExceptionally(e);
+            }
+        };
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // Paho waits the whole timeout here even when DISCONNECT went out at once (measured), and without a Will
+            // nothing depends on it arriving: a short bound keeps shutdown fast. Called when not connected too:
+            // only a disconnect stops Paho's automatic-reconnect timer thread.
+            client.disconnectForcibly(0, Math.min(timeout.toMillis(), DISCONNECT_WAIT_MS));
+        } catch (MqttException e) {
+            LOG.debug("MQTT disconnect from {}: {}", options.brokerUri(), e.toString());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT close {}: {}", options.brokerUri(), e.toString());
+        }
+        firstConnect.completeExceptionally(new IllegalStateException("closed"));
+    }
+
+    private final class Callback implements MqttCallbackExtended {
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            boolean again = reconnect || firstConnect.isDone();
+            attempts.set(0);
+            LOG.info("MQTT {} to {} as {}", again ? "reconnected" : "connected", serverURI, options.clientId());
+            // Renew every subscription: a reconnect does not restore them, and with a clean (or expired) session
+            // the broker has forgotten them. Re-subscribing an existing filter is harmless (MQTT 3.1.1 3.8.4).
+            send(filters.toArray(String[]::new)).whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("MQTT resubscription at {} failed: {}", serverURI, e.toString());
+                }
+                listener.connected(again);
+                firstConnect.complete(null);
+            });
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            LOG.warn("MQTT connection to {} lost: {}", options.brokerUri(), cause == null ? "?" : cause.toString());
+            listener.disconnected(cause);
+            scheduleConnect(cause);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                handler.message(topic, message.getPayload());
+            } catch (RuntimeException e) {
+                // An exception here would make Paho drop the connection; log and carry on.
+                LOG.error("MQTT message on {} could not be handled", topic, e);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // Completion is reported through each publish's own listener.
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.m2mbridge.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.MqttUpstreamSettings;
+
+/** The binding's configuration keys through the real loader, and the client options they turn into. */
+class MqttConfigTest {
+
+    private static BridgeConfig load(String mqtt) {
+        return ConfigLoader.parse("""
+                listeners:
+                  ws: {port: 0}
+                upstreams:
+                  - name: acme
+                    binding: mqtt
+                    broker: tcp://127.0.0.1:1883
+                    cseId: /id-in
+                %s
+                """.formatted(mqtt.indent(4)));
+    }
+
+    @Test
+    void defaults() {
+        BridgeConfig c = load("");
+        MqttUpstreamSettings m = c.upstreams().get(0).mqtt();
+        assertEquals(1000, m.maxInflight());
+        assertEquals(Duration.ofSeconds(60), m.keepAlive());
+        assertFalse(m.cleanSession());
+        assertEquals("bare", m.topicForm());
+        assertEquals("plain", m.poaStyle());
+        assertEquals(Duration.ofSeconds(10), m.connectTimeout());
+        assertEquals(Duration.ofSeconds(10), m.maxReconnectDelay());
+        assertNull(m.trustStore());
+        assertNull(m.poaBroker());
+        assertEquals("cred-", m.credentialPrefix());
+        assertEquals(4, c.mqtt().dispatchThreads());
+        assertEquals(10000, c.mqtt().dispatchQueue());
+        PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), c.mqtt());
+        assertEquals("C::bridge-acme", o.clientId());
+        assertNull(o.dataDir());
+    }
+
+    @Test
+    void everyKey() {
+        BridgeConfig c = ConfigLoader.parse("""
+                listeners:
+                  ws: {port: 0}
+                mqtt:
+                  dataDir: /var/lib/m2m-bridge
+                  dispatchThreads: 2
+                  dispatchQueue: 500
+                upstreams:
+                  - name: mobius
+                    binding: mqtt
+                    broker: ssl://broker.example:8883
+                    cseId: /Mobius2
+                    mqtt:
+                      clientId: "C::edge-1"
+                      username: bridge
+                      password: secret
+                      maxInflight: 2000
+                      keepAlive: 30s
+                      cleanSession: true
+                      topicForm: full
+                      poaStyle: with-entity-path
+                      trustStore: /etc/m2m-bridge/ca.p12
+                      trustStorePassword: changeit
+                      connectTimeout: 5s
+                      maxReconnectDelay: 30s
+                      poaBroker: mqtts://broker.public.example:8883
+                      credentialPrefix: bridge-
+                """);
+        MqttUpstreamSettings m = c.upstreams().get(0).mqtt();
+        assertEquals("full", m.topicForm());
+        assertEquals("with-entity-path", m.poaStyle());
+        assertTrue(m.cleanSession());
+        PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), c.mqtt());
+        assertEquals("C::edge-1", o.clientId());
+        assertEquals(2000, o.maxInflight());
+        assertEquals("/var/lib/m2m-bridge/mqtt/mobius", o.dataDir().toString());
+        assertEquals(2, c.mqtt().dispatchThreads());
+        assertEquals("mqtts://broker.public.example:8883", m.poaBroker());
+        assertEquals("bridge-", m.credentialPrefix());
+    }
+
+    @Test
+    void badValuesAndUnknownKeysNameTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("mqtt: {topicForm: long}"));
+        assertTrue(e.getMessage().contains("mqtt.topicForm"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("mqtt: {poaStyle: fancy}"));
+        assertTrue(e.getMessage().contains("mqtt.poaStyle"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("mqtt: {poaBroker: \"tcp://h:1883/x\"}"));
+        assertTrue(e.getMessage().contains("mqtt.poaBroker"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("mqtt: {qos: 2}"));
+        assertTrue(e.getMessage().contains("qos"), e.getMessage());
+    }
+
+    @Test
+    void brokerUrisOfTs0010AreAccepted() {
+        assertEquals("tcp://h:1883", PahoMqttTransport.pahoUri("mqtt://h:1883"));
+        assertEquals("ssl://h:8883", PahoMqttTransport.pahoUri("mqtts://h:8883"));
+        assertEquals("tcp://h:1883", PahoMqttTransport.pahoUri("tcp://h:1883"));
+    }
+}
