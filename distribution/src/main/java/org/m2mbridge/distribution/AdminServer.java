@@ -1,0 +1,152 @@
+package org.m2mbridge.distribution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.m2mbridge.core.config.AdminSettings;
+import org.m2mbridge.core.config.ListenerConfig;
+
+/**
+ * The admin listener ({@code listeners.admin}): {@code /metrics} (Prometheus text, or OpenMetrics when the scraper
+ * asks for it in {@code Accept}), {@code /health/live}, {@code /health/ready}, {@code /api/status} and the
+ * {@code /status} page (both behind {@code admin.token} when it is set). Its own small
+ * Undertow server, so a flood on the device or notification listeners never hides the bridge from monitoring.
+ */
+final class AdminServer implements AutoCloseable {
+    private final Undertow server;
+    private final PrometheusRegistry registry;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final StatusReport report;
+    private static final String STATUS_PAGE = resource("status.html");
+
+    private AdminServer(ListenerConfig listener, AdminSettings settings, PrometheusRegistry registry,
+                        StatusReport report) {
+        this.registry = registry;
+        this.report = report;
+        AdminAccess access = new AdminAccess(settings);
+        // Scraping walks every metric and may write a large body: off the I/O thread.
+        HttpHandler metrics = new BlockingHandler(this::metrics);
+        RoutingHandler routes = new RoutingHandler()
+                .get("/metrics", settings.protectMetrics() ? access.guard(metrics, false) : metrics)
+                .get("/health/live", ex -> json(ex, StatusCodes.OK, "{\"status\":\"UP\"}"))
+                .get("/health/ready", this::ready)
+                // The status document reads the store: off the I/O thread too.
+                .get("/api/status", access.guard(new BlockingHandler(
+                        ex -> json(ex, StatusCodes.OK, text(report.status()))), false))
+                .get("/status", access.guard(this::page, true))
+                .setFallbackHandler(ex -> json(ex, StatusCodes.NOT_FOUND, "{\"error\":\"not found\"}"))
+                .setInvalidMethodHandler(ex -> json(ex, StatusCodes.METHOD_NOT_ALLOWED,
+                        "{\"error\":\"method not allowed\"}"));
+        this.server = Undertow.builder()
+                .addHttpListener(listener.port(), listener.host())
+                .setIoThreads(1)
+                .setWorkerThreads(2)
+                .setHandler(routes)
+                .build();
+    }
+
+    /** Binds the listener; a taken port fails here with the address in the message. */
+    static AdminServer start(ListenerConfig listener, AdminSettings settings, PrometheusRegistry registry,
+                             StatusReport report) {
+        AdminServer admin = new AdminServer(listener, settings, registry, report);
+        try {
+            admin.server.start();
+        } catch (RuntimeException e) {
+            try {
+                admin.close();
+            } catch (RuntimeException ignored) {
+                // never fully started: nothing more to release
+            }
+            throw new StartupFailure("admin listener cannot bind " + listener.host() + ":" + listener.port() + ": "
+                    + rootMessage(e), e);
+        }
+        return admin;
+    }
+
+    URI boundUri() {
+        InetSocketAddress a = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/");
+    }
+
+    private void metrics(HttpServerExchange ex) throws java.io.IOException {
+        ExpositionFormatWriter writer = formats.findWriter(ex.getRequestHeaders().getFirst(Headers.ACCEPT));
+        if (!writer.isAvailable()) { // protobuf needs an optional jar we do not ship
+            writer = formats.getPrometheusTextFormatWriter();
+        }
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, writer.getContentType());
+        try (OutputStream out = ex.getOutputStream()) {
+            writer.write(out, registry.scrape());
+        }
+    }
+
+    /** The status page: static HTML whose script renders {@code /api/status} (no build step, no CDN). */
+    private void page(HttpServerExchange ex) {
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+        // The page runs only its own inline script and talks only to this listener.
+        ex.getResponseHeaders().put(new HttpString("Content-Security-Policy"),
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
+        ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        ex.getResponseSender().send(STATUS_PAGE);
+    }
+
+    private void ready(HttpServerExchange ex) {
+        JsonNode detail = report.readiness();
+        json(ex, "UP".equals(detail.path("status").asText()) ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                text(detail));
+    }
+
+    private static void json(HttpServerExchange ex, int status, String body) {
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        ex.getResponseSender().send(body);
+    }
+
+    private static String text(JsonNode node) {
+        try {
+            return StatusReport.JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = AdminServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " missing from the distribution jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

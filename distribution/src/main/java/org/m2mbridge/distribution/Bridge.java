@@ -1,0 +1,210 @@
+package org.m2mbridge.distribution;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.Binding;
+import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.Deadlines;
+import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.bus.RouteTable;
+import org.m2mbridge.core.store.BridgeStorage;
+import org.m2mbridge.core.codec.CodecLimits;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running bridge: the shared timer, metrics, codecs, registry, routes, deadlines and bus, every binding found on
+ * the class path, and the admin listener. {@link #start} returns once every listener is bound and has announced
+ * its address ({@code listening ws=ws://127.0.0.1:40123/}); {@link #close} stops bindings (with the shutdown
+ * grace), then the admin listener, then the timer.
+ */
+public final class Bridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    /** Beyond the grace, how long close() waits for a binding that ignores it before moving on. */
+    private static final Duration STOP_SLACK = Duration.ofMillis(500);
+
+    private final BridgeConfig config;
+    private final ScheduledThreadPoolExecutor timer;
+    private final PrometheusRegistry registry;
+    private final BridgeMetrics metrics;
+    private final Codecs codecs;
+    private final BridgeStorage storage;
+    private final PrimitiveBus bus;
+    private final List<Binding> started = new ArrayList<>();
+    private final Map<String, URI> listeners = new LinkedHashMap<>();
+    private AdminServer admin;
+    private boolean closed;
+
+    private Bridge(BridgeConfig config) {
+        this.config = config;
+        this.timer = newTimer();
+        this.registry = new PrometheusRegistry();
+        this.metrics = new BridgeMetrics(registry);
+        metrics.buildInfo.labelValues(BuildInfo.VERSION).set(1);
+        JvmMetrics.builder().register(registry);
+        RouteTable routes = new RouteTable(config.routes().rules().stream()
+                .map(r -> new RouteTable.Rule(r.prefix(), r.upstream())).toList(), config.routes().defaultUpstream());
+        this.codecs = new Codecs(new CodecLimits(config.limits().maxMessageBytes(), config.limits().maxDepth()));
+        // Registrations and stored primitives survive restarts (store.durable, docs/reliability.md).
+        this.storage = BridgeStorage.open(config.store(), codecs);
+        this.bus = new PrimitiveBus(storage.registry(), routes,
+                new Deadlines(config.timeouts().request(), config.timeouts().maxRequest(), Clock.systemUTC()),
+                timer, metrics, storage.deliveries(), config.store());
+    }
+
+    /** Starts with the bindings registered on this class's class loader. */
+    public static Bridge start(BridgeConfig config, PrintStream announce) {
+        return start(config, BindingDiscovery.discover(Bridge.class.getClassLoader()), announce);
+    }
+
+    /**
+     * Starts {@code bindings} on a validated {@code config}; on any failure everything already started is closed
+     * again and a {@link StartupFailure} (or a ConfigException naming the key) is thrown.
+     */
+    public static Bridge start(BridgeConfig config, List<Binding> bindings, PrintStream announce) {
+        BindingDiscovery.requireBindingsFor(config, bindings);
+        Bridge bridge = new Bridge(config);
+        try {
+            bridge.startAll(bindings);
+        } catch (RuntimeException e) {
+            bridge.close();
+            throw e;
+        }
+        bridge.listeners.forEach((name, uri) -> {
+            String line = "listening " + name + "=" + uri;
+            LOG.info(line);
+            announce.println(line);
+        });
+        announce.flush();
+        return bridge;
+    }
+
+    private void startAll(List<Binding> bindings) {
+        BridgeContext context = new BridgeContext(config, bus, codecs, metrics, timer);
+        LOG.info("bindings found: {}", bindings.stream().map(Binding::name).toList());
+        for (Binding b : bindings) {
+            try {
+                b.start(context);
+            } catch (Exception e) {
+                b.stop(Duration.ZERO); // may have bound some listeners before failing
+                throw new StartupFailure("binding " + b.name() + " failed to start" + listenerOf(b.name()) + ": "
+                        + AdminServer.rootMessage(e), e);
+            }
+            started.add(b);
+            listeners.putAll(b.boundListeners());
+            // Zero series per binding from the start: rate() and the dashboard work before the first event.
+            metrics.requestTimeouts.labelValues(b.name());
+            metrics.lateResponses.labelValues(b.name());
+        }
+        for (int i = 0; i < config.upstreams().size(); i++) {
+            UpstreamConfig u = config.upstreams().get(i);
+            if (bus.upstream(u.name()).isEmpty()) {
+                throw new StartupFailure("upstreams[" + i + "]: binding " + u.binding().token()
+                        + " did not create upstream '" + u.name() + "'");
+            }
+        }
+        if (!listeners.containsKey("ws") && !listeners.containsKey("wss")) {
+            LOG.warn("no installed binding serves listeners.ws or listeners.wss: devices cannot connect");
+        }
+        StatusReport report = new StatusReport(bus, started, storage.deliveries());
+        metrics.registerConnectedEntities(report::connections);
+        if (config.listeners().admin() != null) {
+            admin = AdminServer.start(config.listeners().admin(), config.admin(), registry, report);
+            listeners.put("admin", admin.boundUri());
+        }
+    }
+
+    /** " (listeners.ws 127.0.0.1:8180)" for a binding that owns a configured listener, so a taken port is named. */
+    private String listenerOf(String binding) {
+        ListenerConfig l = switch (binding) {
+            case "ws" -> config.listeners().ws();
+            case "http" -> config.listeners().http();
+            default -> null;
+        };
+        return l == null ? "" : " (listeners." + binding + " " + l.host() + ":" + l.port() + ")";
+    }
+
+    /** The metrics registry this bridge exports on {@code /metrics}. */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Bound listeners by name, in start order ({@code ws}, {@code http}, ..., {@code admin}). */
+    public Map<String, URI> listeners() {
+        return Collections.unmodifiableMap(listeners);
+    }
+
+    /**
+     * Stops every binding in parallel, each with {@code timeouts.shutdownGrace} for in-flight exchanges, then the
+     * admin listener, the bus and its storage, then the timer. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Duration grace = config.timeouts().shutdownGrace();
+        List<Thread> stops = new ArrayList<>();
+        for (Binding b : started) {
+            Thread t = new Thread(() -> {
+                try {
+                    b.stop(grace);
+                } catch (RuntimeException e) {
+                    LOG.warn("binding {} did not stop cleanly", b.name(), e);
+                }
+            }, "stop-" + b.name());
+            t.setDaemon(true);
+            t.start();
+            stops.add(t);
+        }
+        long until = System.nanoTime() + grace.plus(STOP_SLACK).toNanos();
+        for (Thread t : stops) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} still running after the shutdown grace; going on", t.getName());
+            }
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        bus.close(); // stops the store sweep and drains pending store writes
+        storage.close();
+        timer.shutdownNow();
+        LOG.info("bridge stopped");
+    }
+
+    private static ScheduledThreadPoolExecutor newTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = Executors.defaultThreadFactory().newThread(r);
+            th.setDaemon(true);
+            th.setName("bridge-timer");
+            return th;
+        });
+        // Deadline timers are cancelled far more often than they fire: drop them from the queue at once.
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
+}
