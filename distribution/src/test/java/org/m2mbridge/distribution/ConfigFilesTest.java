@@ -1,0 +1,78 @@
+package org.m2mbridge.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.BindingType;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigLoader;
+
+/** The shipped configuration files (repository root {@code config/}) load and validate with the strict loader. */
+class ConfigFilesTest {
+    static final Path CONFIG = Path.of(System.getProperty("m2mbridge.repoRoot", "..")).resolve("config");
+
+    @Test
+    void bridgeYamlLoadsWithTheDocumentedValues() {
+        BridgeConfig c = ConfigLoader.load(CONFIG.resolve("bridge.yaml"));
+        assertEquals(8180, c.listeners().ws().port());
+        assertEquals(8280, c.listeners().http().port());
+        assertEquals(9180, c.listeners().admin().port());
+        assertEquals(1, c.upstreams().size());
+        assertEquals("in-cse", c.upstreams().get(0).name());
+        assertEquals(BindingType.HTTP, c.upstreams().get(0).binding());
+        assertEquals(Serialization.JSON, c.upstreams().get(0).serializationFormat());
+        assertEquals("in-cse", c.routes().defaultUpstream());
+        assertEquals(Duration.ofSeconds(3), c.timeouts().shutdownGrace());
+        assertFalse(c.demo().enabled());
+    }
+
+    @Test
+    void demoYamlLoadsWithDemoOnAndEphemeralPorts() {
+        BridgeConfig c = ConfigLoader.load(CONFIG.resolve("demo.yaml"));
+        assertTrue(c.demo().enabled());
+        assertEquals(0, c.listeners().ws().port());
+        assertEquals(0, c.listeners().http().port());
+        assertEquals(0, c.listeners().admin().port());
+        assertEquals(c.routes().defaultUpstream(), c.upstreams().get(0).name());
+        assertFalse(c.store().durable(), "the demo writes nothing to disk");
+    }
+
+    /**
+     * The optional keys bridge.yaml documents as comments (upstream tuning, route rules, mqtt.dataDir) are real keys:
+     * uncommented, the file still loads.
+     */
+    @Test
+    void keysDocumentedAsCommentsAreRealKeys() throws IOException {
+        List<String> lines = Files.readAllLines(CONFIG.resolve("bridge.yaml"));
+        List<String> uncommented = new ArrayList<>();
+        int changed = 0;
+        for (String line : lines) {
+            // "    # timeout: 30s", "    #   maxConnections: 64", "  # rules:", "  #   - { prefix: ... }"
+            String t = line.replaceFirst("^(\\s*)# ((\\s*)([a-zA-Z]+:( |$)|- \\{))", "$1$2");
+            boolean optionalKey = !t.equals(line) && !line.matches("^\\s*# (name|cseId|spId|serialization|default|"
+                    + "rules: first|Each listener|Durations)\\b.*") && !line.startsWith("#");
+            if (optionalKey) {
+                uncommented.add(t.replaceFirst("\\s+#.*$", ""));
+                changed++;
+            } else {
+                uncommented.add(line);
+            }
+        }
+        assertTrue(changed >= 20, "found the commented keys: " + changed);
+        BridgeConfig c = ConfigLoader.parse(String.join("\n", uncommented));
+        assertEquals(64, c.upstreams().get(0).http().maxConnections());
+        assertEquals("1.1", c.upstreams().get(0).http().httpVersion());
+        assertEquals("C::bridge-in-cse", c.upstreams().get(0).mqtt().clientId());
+        assertEquals(Duration.ofSeconds(30), c.upstreams().get(0).timeout());
+        assertEquals("/id-mn", c.routes().rules().get(0).prefix());
+    }
+}

@@ -1,0 +1,95 @@
+package org.m2mbridge.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Main's code path up to the exit code: usage, configuration errors naming the key, --check-config, a real start. */
+@Timeout(60)
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private Main.Launch launch(String... args) {
+        return Main.launch(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Path config(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("bridge.yaml"), yaml);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void unknownKeyIsAConfigurationErrorNamingTheKey() throws IOException {
+        Path file = config("listeners:\n  ws: { host: 127.0.0.1, prot: 8180 }\n");
+        Main.Launch l = launch("--config", file.toString());
+        assertEquals(Main.CONFIG_ERROR, l.exitCode());
+        assertNull(l.running());
+        assertTrue(stderr().startsWith("m2m-bridge: configuration error: "), stderr());
+        assertTrue(stderr().contains("listeners.ws.prot"), stderr());
+    }
+
+    @Test
+    void portOutOfRangeIsAConfigurationErrorNamingTheKey() throws IOException {
+        Path file = config("listeners:\n  ws: { host: 127.0.0.1, port: 70000 }\n");
+        assertEquals(Main.CONFIG_ERROR, launch("--config", file.toString()).exitCode());
+        assertTrue(stderr().contains("listeners.ws.port"), stderr());
+        assertTrue(stderr().contains("70000"), stderr());
+    }
+
+    @Test
+    void missingFileAndUnknownArgumentAreErrors() {
+        assertEquals(Main.CONFIG_ERROR, launch("--config", dir.resolve("absent.yaml").toString()).exitCode());
+        assertTrue(stderr().contains("absent.yaml: configuration file not found"), stderr());
+        err.reset();
+        assertEquals(Main.CONFIG_ERROR, launch("--verbose").exitCode());
+        assertTrue(stderr().contains("unknown argument '--verbose'") && stderr().contains("usage:"), stderr());
+    }
+
+    @Test
+    void defaultConfigIsUnderM2mbridgeHome() {
+        CommandLine cli = CommandLine.parse(new String[0], Map.of("M2MBRIDGE_HOME", "/opt/m2m-bridge"));
+        assertEquals(Path.of("/opt/m2m-bridge/config/bridge.yaml"), cli.config());
+        assertEquals(Path.of("config/bridge.yaml"), CommandLine.parse(new String[0], Map.of()).config());
+    }
+
+    @Test
+    void checkConfigValidatesWithoutStarting() throws IOException {
+        Path file = config("listeners:\n  ws: { port: 0 }\n");
+        Main.Launch l = launch("--check-config", "--config", file.toString());
+        assertEquals(Main.OK, l.exitCode());
+        assertNull(l.running());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("configuration OK"));
+    }
+
+    @Test
+    void startsAndAnnouncesThenStops() throws Exception {
+        Path file = config("listeners:\n  ws: { port: 0 }\n  admin: { port: 0 }\nstore: { durable: false }\n");
+        Main.Launch l = launch("--config", file.toString());
+        assertEquals(Main.OK, l.exitCode(), stderr());
+        try (RunningBridge running = l.running()) {
+            URI admin = running.bridge().listeners().get("admin");
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("listening admin=" + admin));
+            assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package org.m2mbridge.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.bus.AccessLog;
+import org.m2mbridge.core.config.ConfigLoader;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operability against a real bridge: a WebSocket device registered through the bridge at the demo CSE over HTTP,
+ * an upstream that never answers, one whose port is closed. Checks that the metrics move by what the traffic
+ * did, readiness, the access log, the admin token, the Grafana dashboard's metric names, and the status page in
+ * a real headless Chromium.
+ */
+@Timeout(120)
+class OperabilityTest {
+    static final String TOKEN = "ops-test-token-0123456789";
+    static final String AE = "Cops-ae";
+    static final String WS_JSON = "{role=\"server\",subprotocol=\"json\"}";
+
+    static ServerSocket silent; // accepts TCP (backlog) and never answers: requests time out
+    static int closedPort;      // nothing listens: connect refused
+    static DemoPeers demo;
+    static Bridge bridge;
+    static URI admin;
+    static WsTestClient device;
+    static final List<ILoggingEvent> access = new CopyOnWriteArrayList<>();
+    static final AppenderBase<ILoggingEvent> accessCapture = new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+            access.add(e);
+        }
+    };
+
+    @BeforeAll
+    static void start() throws Exception {
+        Logger accessLogger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+        accessCapture.start();
+        accessLogger.addAppender(accessCapture);
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        silent = new ServerSocket(0, 50, loopback);
+        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
+            closedPort = s.getLocalPort();
+        }
+        String yaml = """
+                listeners:
+                  ws:    { host: 127.0.0.1, port: 0 }
+                  http:  { host: 127.0.0.1, port: 0 }
+                  admin: { host: 127.0.0.1, port: 0 }
+                upstreams:
+                  - { name: in-cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in }
+                  - { name: silent, binding: http, url: "http://127.0.0.1:%d", cseId: /id-silent, timeout: 1s }
+                  - { name: down, binding: http, url: "http://127.0.0.1:%d", cseId: /id-down }
+                routes: { default: in-cse }
+                timeouts: { request: 2s, shutdownGrace: 1s }
+                store: { durable: false }
+                admin: { token: %s }
+                """.formatted(silent.getLocalPort(), closedPort, TOKEN);
+        demo = DemoPeers.start(ConfigLoader.parse(yaml).validate());
+        bridge = Bridge.start(demo.bridgeConfig(), BridgeTest.announce(new ByteArrayOutputStream()));
+        admin = bridge.listeners().get("admin");
+        device = new WsTestClient(bridge.listeners().get("ws"), AE);
+        ObjectNode create = WsTestClient.primitive(1, "cse-in").put("ty", 2);
+        create.putObject("pc").putObject("m2m:ae").put("rn", "ops-ae").put("api", "Nops-ae").put("rr", true)
+                .putArray("srv").add("3");
+        JsonNode created = device.request(create);
+        assertEquals(2001, created.path("rsc").asInt(), created.toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).detachAppender(accessCapture);
+        if (device != null) {
+            device.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (demo != null) {
+            demo.close();
+        }
+        silent.close();
+    }
+
+    @Test
+    void metricsMoveByWhatTheTrafficDid() throws Exception {
+        PrometheusScrape before = PrometheusScrape.of(admin);
+
+        // A retrieve forwarded to the demo CSE and answered 2000.
+        JsonNode read = device.request(WsTestClient.primitive(2, "cse-in/ops-ae"));
+        assertEquals(2000, read.path("rsc").asInt(), read.toString());
+        // A request to the upstream that never answers: 4008 by the bridge.
+        JsonNode timedOut = device.request(WsTestClient.primitive(2, "/id-silent/x"));
+        assertEquals(4008, timedOut.path("rsc").asInt(), timedOut.toString());
+        // A handshake without Upgrade: refused 400 before any WebSocket exists.
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(bridge.listeners().get("ws").toString().replace("ws://", "http://")))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode());
+        // An unregistered originator on a second socket: the registration gate answers 4103, nothing forwarded.
+        try (WsTestClient stranger = new WsTestClient(bridge.listeners().get("ws"), "Cstranger")) {
+            awaitUntil(Duration.ofSeconds(5), () -> scrape().value("m2mbridge_ws_connections" + WS_JSON) == 2);
+            JsonNode gated = stranger.request(WsTestClient.primitive(2, "cse-in"));
+            assertEquals(4103, gated.path("rsc").asInt(), gated.toString());
+        }
+        awaitUntil(Duration.ofSeconds(5), () -> scrape().value("m2mbridge_ws_connections" + WS_JSON) == 1);
+
+        PrometheusScrape after = PrometheusScrape.of(admin);
+        assertEquals(1, after.value("m2mbridge_ws_connections" + WS_JSON), "the registered device's socket");
+        assertEquals(1, after.value("m2mbridge_connected_entities{binding=\"ws\",subprotocol=\"json\"}"));
+        assertEquals(1, after.value("m2mbridge_registered_entities"));
+        assertEquals(1, after.value("m2mbridge_bound_entities"));
+        assertEquals(1, after.value("m2mbridge_build_info{version=\"" + BuildInfo.VERSION + "\"}"));
+        assertTrue(!BuildInfo.VERSION.equals("unknown"), "version filtered in: " + BuildInfo.VERSION);
+
+        // Primitives by binding, direction, kind, op and rsc class: 3 retrieves came in on ws, 2 passed the gate.
+        assertEquals(3, after.delta(before, prim("ws", "in", "request", "retrieve", "none")));
+        assertEquals(1, after.delta(before, prim("ws", "out", "response", "retrieve", "2xxx")));
+        assertEquals(2, after.delta(before, prim("ws", "out", "response", "retrieve", "4xxx")), "4008 and 4103");
+        assertEquals(2, after.delta(before, prim("http", "out", "request", "retrieve", "")));
+        assertEquals(1, after.delta(before, prim("http", "in", "response", "retrieve", "2xxx")));
+
+        assertEquals(1, after.delta(before,
+                "m2mbridge_upstream_request_duration_seconds_count{op=\"retrieve\",upstream=\"in-cse\"}"));
+        assertTrue(after.delta(before,
+                "m2mbridge_upstream_request_duration_seconds_sum{op=\"retrieve\",upstream=\"in-cse\"}") > 0);
+        assertEquals(1, after.delta(before, "m2mbridge_upstream_errors_total{kind=\"timeout\",upstream=\"silent\"}"));
+        assertEquals(1, after.delta(before, "m2mbridge_request_timeouts_total{binding=\"http\"}"));
+        assertEquals(1, after.delta(before, "m2mbridge_ws_handshake_refusals_total{reason=\"not_upgrade\"}"));
+        assertEquals(1, after.delta(before, "m2mbridge_rejected_requests_total{reason=\"not_registered\"}"));
+        assertEquals(0, after.value("m2mbridge_pending_requests"), "nothing left outstanding");
+        assertTrue(after.value("jvm_threads_current") > 0, "JVM metrics (hotspot)");
+    }
+
+    @Test
+    void notReadyWhileAnUpstreamCannotBeReachedWithDetail() throws Exception {
+        // An HTTP upstream is judged by its last exchange: reachable until a connect fails.
+        JsonNode refused = device.request(WsTestClient.primitive(2, "/id-down/x"));
+        assertEquals(5103, refused.path("rsc").asInt(), refused.toString());
+        HttpResponse<String> ready = AdminClient.get(admin, "/health/ready");
+        assertEquals(503, ready.statusCode(), ready.body());
+        JsonNode detail = StatusReport.JSON.readTree(ready.body());
+        assertEquals("DOWN", detail.path("status").asText());
+        assertEquals("DOWN", detail.at("/upstreams/down/status").asText());
+        assertEquals("UP", detail.at("/upstreams/in-cse/status").asText());
+        assertEquals("UP", detail.at("/bindings/ws/status").asText());
+        assertTrue(PrometheusScrape.of(admin).value(
+                "m2mbridge_upstream_errors_total{kind=\"connect\",upstream=\"down\"}") >= 1);
+        assertEquals(200, AdminClient.get(admin, "/health/live").statusCode(), "alive all the same");
+    }
+
+    @Test
+    void oneAccessLineperExchangeWithIdsStatusAndLatencyNoContent() throws Exception {
+        JsonNode read = device.request(WsTestClient.primitive(2, "cse-in/ops-ae"));
+        String rqi = read.path("rqi").asText();
+        awaitUntil(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
+                .contains(" rqi=" + rqi + " ")));
+        List<ILoggingEvent> lines = access.stream()
+                .filter(e -> e.getFormattedMessage().contains(" rqi=" + rqi + " ")).toList();
+        assertEquals(1, lines.size(), "exactly one line per exchange");
+        String line = lines.get(0).getFormattedMessage();
+        assertTrue(line.matches("conn=ws-\\d+ side=down fr=" + AE + " rqi=" + Pattern.quote(rqi)
+                + " op=retrieve to=cse-in/ops-ae rsc=2000 ms=\\d+\\.\\d"), line);
+        assertEquals(rqi, lines.get(0).getMDCPropertyMap().get("rqi"));
+        assertEquals(AE, lines.get(0).getMDCPropertyMap().get("fr"));
+        assertTrue(access.stream().anyMatch(e -> e.getFormattedMessage().contains(" op=create to=cse-in ty=2 rsc=2001 ")),
+                "the registration too");
+        assertTrue(access.stream().noneMatch(e -> e.getFormattedMessage().contains("Nops-ae")), "never content");
+    }
+
+    @Test
+    void statusApiAndPageNeedTheTokenMetricsAndHealthDoNot() throws Exception {
+        assertEquals(401, AdminClient.get(admin, "/api/status").statusCode());
+        assertEquals(401, AdminClient.get(admin, "/status").statusCode());
+        assertEquals(401, AdminClient.get(admin, "/api/status?token=" + TOKEN).statusCode(), "header only for the API");
+        assertEquals(401, AdminClient.get(admin, "/status?token=wrong-token-0123456789").statusCode());
+        assertEquals(200, AdminClient.get(admin, "/metrics").statusCode());
+        assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
+
+        HttpResponse<String> page = AdminClient.get(admin, "/status?token=" + TOKEN);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+
+        JsonNode status = StatusReport.JSON.readTree(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(admin.resolve("/api/status")).header("Authorization", "Bearer " + TOKEN)
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode connection = null;
+        for (JsonNode c : status.path("connections")) {
+            if (c.path("entities").toString().contains(AE)) {
+                connection = c;
+            }
+        }
+        assertNotNull(connection, status.toString());
+        assertEquals("json", connection.path("subprotocol").asText());
+        assertEquals("ws", connection.path("binding").asText());
+        assertTrue(connection.path("remoteAddress").asText().startsWith("127.0.0.1:"), connection.toString());
+        assertTrue(connection.path("since").asText().matches("\\d{4}-.*Z"), connection.toString());
+        assertEquals(0, connection.path("inflight").asInt());
+        assertEquals(0, connection.path("stored").asInt());
+        JsonNode inCse = status.path("upstreams").get(0);
+        assertEquals("in-cse", inCse.path("name").asText());
+        assertEquals("UP", inCse.path("state").asText());
+        assertTrue(inCse.path("requests").asLong() >= 1, inCse.toString());
+        assertTrue(inCse.path("meanLatencySeconds").asDouble() > 0, inCse.toString());
+    }
+
+    /** Every metric the shipped Grafana dashboard queries exists in a scrape of a running bridge. */
+    @Test
+    void grafanaDashboardQueriesOnlyMetricsTheBridgeExports() throws Exception {
+        JsonNode dashboard = StatusReport.JSON.readTree(
+                Files.readString(ConfigFilesTest.CONFIG.resolve("grafana-dashboard.json")));
+        assertTrue(dashboard.path("panels").size() >= 8, "panels");
+        Set<String> referenced = new TreeSet<>();
+        Matcher m = Pattern.compile("\\b((?:m2mbridge|jvm|process)_[a-z0-9_]+)").matcher(dashboard.toString());
+        while (m.find()) {
+            referenced.add(m.group(1));
+        }
+        assertTrue(referenced.size() >= 10, referenced.toString());
+        Set<String> exported = PrometheusScrape.of(admin).names();
+        // A labelled counter that never counted (no limit hit yet) has no sample, so no line in the scrape; the
+        // registry still names it. Anything else the dashboard names must be in the scrape itself.
+        Set<String> registered = new TreeSet<>();
+        bridge.registry().scrape().forEach(snapshot -> registered.add(snapshot.getMetadata().getPrometheusName()));
+        for (String name : referenced) {
+            String base = name.replaceFirst("_(bucket|count|sum|total)$", "");
+            boolean inScrape = exported.contains(name) || exported.contains(base);
+            boolean silentCounter = name.endsWith("_total") && registered.contains(base);
+            assertTrue(inScrape || silentCounter, "dashboard queries " + name + " which the bridge does not export");
+        }
+        assertTrue(exported.containsAll(Set.of("m2mbridge_ws_connections", "m2mbridge_connected_entities",
+                "m2mbridge_upstream_request_duration_seconds", "m2mbridge_store_primitives", "m2mbridge_build_info")),
+                "the gauges and the histogram are in the scrape: " + exported);
+    }
+
+    /** The page's script renders /api/status into the DOM: what a browser shows, not just what the server sends. */
+    @Test
+    void statusPageListsTheConnectedDeviceInHeadlessChromium(@TempDir Path profile) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Assumptions.assumeTrue(Files.isExecutable(chromium),
+                "skipping browser test: /usr/bin/chromium is not installed (Debian package chromium)");
+        String dom = dumpDom(chromium, profile, admin.resolve("/status?token=" + TOKEN));
+        assertTrue(dom.contains("data-loaded=\"true\""), "the script ran and rendered: " + dom);
+        int table = dom.indexOf("id=\"connections\"");
+        assertTrue(table >= 0, dom);
+        String connections = dom.substring(table, dom.indexOf("</table>", table));
+        assertTrue(connections.contains(AE), "the connected AE is listed: " + connections);
+        assertTrue(connections.contains("127.0.0.1:"), connections);
+    }
+
+    static String dumpDom(Path chromium, Path profile, URI url) throws Exception {
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
+                url.toString()).redirectErrorStream(false).start();
+        CompletableFuture<String> out = new CompletableFuture<>();
+        Thread drainOut = new Thread(() -> out.complete(read(p.getInputStream())), "chromium-stdout");
+        Thread drainErr = new Thread(() -> read(p.getErrorStream()), "chromium-stderr");
+        for (Thread t : List.of(drainOut, drainErr)) {
+            t.setDaemon(true);
+            t.start();
+        }
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished within 60 s");
+            return out.get(5, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    static String prim(String binding, String direction, String kind, String op, String rscClass) {
+        return "m2mbridge_primitives_total{binding=\"" + binding + "\",direction=\"" + direction + "\",kind=\"" + kind
+                + "\",op=\"" + op + "\",rsc_class=\"" + rscClass + "\"}";
+    }
+
+    private static PrometheusScrape scrape() {
+        try {
+            return PrometheusScrape.of(admin);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval, not a wait for a condition
+        }
+    }
+}

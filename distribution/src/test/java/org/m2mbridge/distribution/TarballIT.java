@@ -1,0 +1,324 @@
+package org.m2mbridge.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.Binding;
+
+/**
+ * The release tarball as an operator gets it: unpacked into a temp dir, {@code bin/m2m-bridge} run as a real process
+ * with the JDK running this test. Runs in failsafe's integration-test phase, after {@code package} built the tarball.
+ */
+@Timeout(120)
+class TarballIT {
+    private static final Pattern LISTENING = Pattern.compile("^listening (\\w+)=(\\S+)$");
+
+    @TempDir
+    static Path unpacked;
+    static Path home;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        String built = System.getProperty("m2mbridge.tarball");
+        assertNotNull(built, "TarballIT runs under failsafe after package (./mvnw verify), which names the tarball");
+        Path tarball = Path.of(built);
+        assertTrue(Files.isRegularFile(tarball), "package built " + tarball);
+        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(tar.waitFor(60, TimeUnit.SECONDS), "tar finished");
+        assertEquals(0, tar.exitValue(), new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        home = unpacked.resolve("m2m-bridge-" + System.getProperty("m2mbridge.version"));
+    }
+
+    @Test
+    void layoutIsComplete() throws IOException {
+        Path script = home.resolve("bin/m2m-bridge");
+        assertTrue(Files.getPosixFilePermissions(script).contains(PosixFilePermission.OTHERS_EXECUTE), "0755");
+        assertTrue(Files.readString(script).startsWith("#!/bin/sh\n"));
+        for (String f : List.of("config/bridge.yaml", "config/demo.yaml", "config/logback.xml",
+                "config/m2m-bridge.service", "config/grafana-dashboard.json", "README.md")) {
+            assertTrue(Files.isRegularFile(home.resolve(f)), f);
+        }
+        assertTrue(Files.isDirectory(home.resolve("logs")), "empty logs/ shipped");
+        try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).toList();
+            for (String prefix : List.of("distribution-", "bridge-core-", "undertow-core-", "logback-classic-",
+                    "jul-to-slf4j-", "prometheus-metrics-exposition-formats-", "prometheus-metrics-instrumentation-jvm-")) {
+                assertTrue(names.stream().anyMatch(n -> n.startsWith(prefix) && n.endsWith(".jar")), prefix + " in lib/");
+            }
+            assertFalse(names.stream().anyMatch(n -> n.startsWith("junit-")), "no test jars in lib/");
+        }
+    }
+
+    @Test
+    void runsAnnouncesAnswersHealthAndExitsZeroOnSigterm() throws Exception {
+        Path config = Files.writeString(unpacked.resolve("ephemeral.yaml"), """
+                listeners:
+                  ws:    { host: 127.0.0.1, port: 0 }
+                  http:  { host: 127.0.0.1, port: 0 }
+                  admin: { host: 127.0.0.1, port: 0 }
+                timeouts: { shutdownGrace: 1s }
+                """);
+        Process bridge = launcher("--config", config.toString()).start();
+        try {
+            BlockingQueue<String> stdout = lines(bridge.getInputStream());
+            CompletableFuture<String> stderr = drain(bridge.getErrorStream());
+            List<String> listening = new ArrayList<>();
+            URI admin = null;
+            while (admin == null) { // admin is announced last, once every listener is bound
+                String line = stdout.poll(60, TimeUnit.SECONDS);
+                assertNotNull(line, "no 'listening admin=' line within 60 s; stderr so far: " + stderr.getNow(""));
+                Matcher m = LISTENING.matcher(line);
+                if (m.matches()) {
+                    listening.add(m.group(1));
+                    if (m.group(1).equals("admin")) {
+                        admin = URI.create(m.group(2));
+                    }
+                }
+            }
+            assertTrue(admin.toString().matches("http://127\\.0\\.0\\.1:\\d+/"), admin.toString());
+            assertEquals(bindingsInLib().contains("ws"), listening.contains("ws"),
+                    "a 'listening ws=' line exactly when lib/ has the ws binding; got " + listening);
+
+            assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
+
+            bridge.destroy(); // SIGTERM on Linux
+            assertTrue(bridge.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of SIGTERM");
+            assertEquals(0, bridge.exitValue(), "SIGTERM is a normal stop; stderr: " + stderr.get(5, TimeUnit.SECONDS));
+            assertTrue(Files.readString(home.resolve("logs/m2m-bridge.log")).contains("listening admin=" + admin),
+                    "the file appender writes under M2MBRIDGE_HOME/logs");
+        } finally {
+            bridge.destroyForcibly();
+        }
+    }
+
+    /**
+     * The operator's round: start in the background, status, a device connects, the status page lists it in a real
+     * browser, stop; logs land in logs/ (main log, access log, console output).
+     */
+    @Test
+    void startStatusStopWithPidFileLogsAndStatusPage(@TempDir Path profile) throws Exception {
+        String token = "tarball-token-0123456789";
+        Path config = Files.writeString(unpacked.resolve("service.yaml"), """
+                listeners:
+                  ws:    { host: 127.0.0.1, port: 0 }
+                  http:  { host: 127.0.0.1, port: 0 }
+                  admin: { host: 127.0.0.1, port: 0 }
+                upstreams:
+                  - { name: in-cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in }
+                routes: { default: in-cse }
+                timeouts: { shutdownGrace: 1s }
+                store: { durable: false }
+                demo: { enabled: true }
+                admin: { token: %s }
+                """.formatted(token));
+        Path pidFile = home.resolve("m2m-bridge.pid");
+        Result started = script("start", "--config", config.toString());
+        try {
+            assertEquals(0, started.exit(), started.toString());
+            Matcher admin = Pattern.compile("(?m)^listening admin=(\\S+)$").matcher(started.out());
+            Matcher ws = Pattern.compile("(?m)^listening ws=(\\S+)$").matcher(started.out());
+            assertTrue(admin.find() && ws.find(), "start prints the listening lines: " + started);
+            String pid = Files.readString(pidFile).trim();
+            assertTrue(pid.matches("\\d+"), pid);
+
+            Result status = script("status");
+            assertEquals(0, status.exit(), status.toString());
+            assertTrue(status.out().contains("running (pid " + pid + ")"), status.toString());
+            assertEquals(0, script("start", "--config", config.toString()).exit(), "start when running is a no-op");
+            assertEquals(pid, Files.readString(pidFile).trim());
+
+            try (WsTestClient device = new WsTestClient(URI.create(ws.group(1)), "Ctarball-ae")) {
+                com.fasterxml.jackson.databind.node.ObjectNode create = WsTestClient.primitive(1, "cse-in").put("ty", 2);
+                create.putObject("pc").putObject("m2m:ae").put("rn", "tarball-ae").put("api", "Ntarball")
+                        .put("rr", true).putArray("srv").add("3");
+                assertEquals(2001, device.request(create).path("rsc").asInt());
+                Path chromium = Path.of("/usr/bin/chromium");
+                if (Files.isExecutable(chromium)) {
+                    String dom = OperabilityTest.dumpDom(chromium, profile,
+                            URI.create(admin.group(1)).resolve("/status?token=" + token));
+                    assertTrue(dom.contains("Ctarball-ae") && dom.contains("data-loaded=\"true\""),
+                            "the status page lists the connected AE: " + dom);
+                } else {
+                    System.out.println("skipping the browser part: /usr/bin/chromium is not installed");
+                }
+            }
+
+            Result stopped = script("stop");
+            assertEquals(0, stopped.exit(), stopped.toString());
+            assertTrue(stopped.out().contains("stopped (pid " + pid + ")"), stopped.toString());
+            assertFalse(Files.exists(pidFile), "pid file removed");
+            Result after = script("status");
+            assertEquals(3, after.exit(), "LSB: not running; " + after);
+            assertEquals(0, script("stop").exit(), "stop when stopped is a no-op");
+
+            Path logs = home.resolve("logs");
+            assertTrue(Files.readString(logs.resolve("m2m-bridge.log")).contains("listening admin=" + admin.group(1)));
+            assertTrue(Files.readString(logs.resolve("console.log")).contains("listening ws=" + ws.group(1)));
+            String access = Files.readString(logs.resolve("access.log"));
+            assertTrue(access.matches("(?s).*conn=ws-\\d+ side=down fr=Ctarball-ae rqi=\\S+ op=create to=cse-in ty=2 "
+                    + "rsc=2001 ms=\\d+\\.\\d\n.*"), access);
+            assertFalse(access.contains("Ntarball"), "no content in the access log");
+        } finally {
+            if (Files.exists(pidFile)) {
+                script("stop");
+            }
+        }
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result script(String... args) throws Exception {
+        ProcessBuilder pb = launcher(args);
+        Process p = pb.start();
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "bin/m2m-bridge " + String.join(" ", args) + " finished");
+        return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void unknownKeyExitsNonZeroNamingTheKey() throws Exception {
+        Path config = Files.writeString(unpacked.resolve("typo.yaml"), """
+                listeners:
+                  ws: { host: 127.0.0.1, prot: 8180 }
+                """);
+        Process p = launcher("--config", config.toString()).start();
+        CompletableFuture<String> stderr = drain(p.getErrorStream());
+        drain(p.getInputStream());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        assertTrue(stderr.get(5, TimeUnit.SECONDS).contains("listeners.ws.prot"), stderr.get());
+    }
+
+    @Test
+    void takenPortExitsOneNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path config = Files.writeString(unpacked.resolve("taken.yaml"), "listeners:\n  ws: { port: 0 }\n"
+                    + "  admin: { host: 127.0.0.1, port: " + taken.getLocalPort() + " }\n");
+            Process p = launcher("--config", config.toString()).start();
+            CompletableFuture<String> stderr = drain(p.getErrorStream());
+            drain(p.getInputStream());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue());
+            assertTrue(stderr.get(5, TimeUnit.SECONDS).contains("m2m-bridge: cannot start: admin listener cannot bind "
+                    + "127.0.0.1:" + taken.getLocalPort()), stderr.get());
+        }
+    }
+
+    @Test
+    void tooOldOrMissingJavaIsRefusedWithAMessage() throws Exception {
+        Path fakeJdk = unpacked.resolve("jdk11");
+        Files.createDirectories(fakeJdk.resolve("bin"));
+        Path java = Files.writeString(fakeJdk.resolve("bin/java"),
+                "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+        java.toFile().setExecutable(true);
+        ProcessBuilder old = launcher("--check-config");
+        old.environment().put("JAVA_HOME", fakeJdk.toString());
+        assertRefused(old, "Java 17 or newer is required");
+
+        ProcessBuilder missing = launcher("--check-config");
+        missing.environment().put("JAVA_HOME", unpacked.resolve("no-such-jdk").toString());
+        assertRefused(missing, "JAVA_HOME");
+    }
+
+    private static void assertRefused(ProcessBuilder pb, String message) throws Exception {
+        Process p = pb.start();
+        CompletableFuture<String> stderr = drain(p.getErrorStream());
+        drain(p.getInputStream());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertNotEquals(0, p.exitValue());
+        assertTrue(stderr.get(5, TimeUnit.SECONDS).contains(message), stderr.get());
+    }
+
+    private static ProcessBuilder launcher(String... args) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/m2m-bridge").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(unpacked.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_OPTS", "-Xmx256m");
+        pb.environment().remove("M2MBRIDGE_HOME");
+        return pb;
+    }
+
+    /** Binding names registered by the jars in lib/, found exactly as the bridge finds them. */
+    private static List<String> bindingsInLib() throws IOException {
+        List<URL> urls = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+            for (Path jar : jars.toList()) {
+                urls.add(jar.toUri().toURL());
+            }
+        }
+        // lib/ alone (platform parent), so its Binding is another class than ours: call name() reflectively.
+        try (URLClassLoader lib = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class<?> spi = Class.forName(Binding.class.getName(), false, lib);
+            List<String> names = new ArrayList<>();
+            for (Object b : ServiceLoader.load(spi, lib)) {
+                names.add((String) spi.getMethod("name").invoke(b));
+            }
+            return names;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("bridge-core's Binding not usable from lib/", e);
+        }
+    }
+
+    private static BlockingQueue<String> lines(InputStream in) {
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    queue.offer(line);
+                }
+            } catch (IOException e) {
+                // process gone: the waiting side times out with a message
+            }
+        }, "bridge-stdout");
+        t.setDaemon(true);
+        t.start();
+        return queue;
+    }
+
+    /** Reads a stream to its end on its own thread (never the common pool: it may have one thread here). */
+    private static CompletableFuture<String> drain(InputStream in) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.complete("");
+            }
+        }, "bridge-drain");
+        t.setDaemon(true);
+        t.start();
+        return text;
+    }
+}

@@ -1,0 +1,94 @@
+package org.m2mbridge.distribution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A device for end-to-end tests: a real JDK WebSocket client speaking {@code oneM2M.R2.0.json}, which sends
+ * requests and waits for their responses by rqi, and queues the requests the bridge pushes down to it.
+ */
+final class WsTestClient implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final WebSocket socket;
+    private final BlockingQueue<JsonNode> responses = new LinkedBlockingQueue<>();
+    final BlockingQueue<JsonNode> requests = new LinkedBlockingQueue<>();
+    private final AtomicInteger rqis = new AtomicInteger();
+    /** Every response frame received, matched or not: a duplicate answer shows up here. */
+    final AtomicInteger responsesReceived = new AtomicInteger();
+    private final String originator;
+
+    WsTestClient(URI ws, String originator) throws Exception {
+        this.originator = originator;
+        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("oneM2M.R2.0.json")
+                .connectTimeout(Duration.ofSeconds(5)).buildAsync(ws, new Listener()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends a request ({@code fr}, {@code rqi} and {@code rvi} filled in) and returns its response. */
+    JsonNode request(ObjectNode request) throws Exception {
+        String rqi = originator + "-" + rqis.incrementAndGet();
+        request.put("fr", originator).put("rqi", rqi).put("rvi", "3");
+        socket.sendText(JSON.writeValueAsString(request), true).get(5, TimeUnit.SECONDS);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (JsonNode r; (r = responses.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
+            if (rqi.equals(r.path("rqi").asText())) {
+                return r;
+            }
+        }
+        throw new AssertionError("no response to " + rqi);
+    }
+
+    /** The next request the bridge pushed down, within the timeout, or null. */
+    JsonNode nextPushedRequest(Duration timeout) throws InterruptedException {
+        return requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void answer(JsonNode pushed, int rsc) throws Exception {
+        ObjectNode r = JSON.createObjectNode().put("rsc", rsc).put("rqi", pushed.path("rqi").asText()).put("rvi", "3");
+        socket.sendText(JSON.writeValueAsString(r), true).get(5, TimeUnit.SECONDS);
+    }
+
+    static ObjectNode primitive(int op, String to) {
+        return JSON.createObjectNode().put("op", op).put("to", to);
+    }
+
+    @Override
+    public void close() throws Exception {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode m = JSON.readTree(partial.toString());
+                    if (m.has("op")) {
+                        requests.add(m);
+                    } else {
+                        responsesReceived.incrementAndGet();
+                        responses.add(m);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("bridge sent a frame that is not JSON: " + partial, e);
+                } finally {
+                    partial.setLength(0);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}
