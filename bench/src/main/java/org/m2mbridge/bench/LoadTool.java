@@ -1,0 +1,166 @@
+package org.m2mbridge.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.server.DefaultByteBufferPool;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.codec.CodecLimits;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.codec.PrimitiveCodec;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+/**
+ * {@code bin/m2m-load}: N simulated AEs against a bridge's WebSocket listener; see {@link LoadOptions#HELP}.
+ * Prints a progress line every second and a JSON summary at the end.
+ */
+public final class LoadTool {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** Connections set up at the same time; more only queue in the bridge's upstream pool. */
+    private static final int SETUP_PARALLELISM = 64;
+
+    private LoadTool() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || args.length == 0) {
+            System.out.print(LoadOptions.HELP);
+            return;
+        }
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("m2m-load: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ObjectNode report = run(options, System.err);
+        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        System.exit(report.path("setupFailures").asInt() > 0 || report.path("messages").asLong() == 0
+                && !options.idle() ? 1 : 0);
+    }
+
+    /** Until {@code --duration} passes or a script deletes the ready file (it has measured the idle bridge). */
+    private static void holdIdle(LoadOptions o) throws InterruptedException {
+        long until = System.nanoTime() + o.duration().toNanos();
+        while (System.nanoTime() < until && (o.readyFile() == null || Files.exists(o.readyFile()))) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    /** Runs one load and returns its results (also written to {@code --out}). */
+    static ObjectNode run(LoadOptions o, PrintStream progress) throws Exception {
+        Codecs codecs = new Codecs(CodecLimits.DEFAULT);
+        PrimitiveCodec codec = codecs.get(o.format());
+        Measurement measurement = new Measurement(ProcessCpu.of(o.pid()));
+        LoadRun run = new LoadRun(o.count());
+        String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        XnioWorker worker = Xnio.getInstance().createWorker(OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, ioThreads).set(Options.TCP_NODELAY, true)
+                .set(Options.WORKER_TASK_CORE_THREADS, 1).set(Options.WORKER_TASK_MAX_THREADS, 1).getMap());
+        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024);
+        List<AeConnection> connections = new ArrayList<>();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        int setupFailures = 0;
+        String firstFailure = null;
+        long unanswered;
+        try {
+            ExecutorService setup = Executors.newFixedThreadPool(Math.min(o.connections(), SETUP_PARALLELISM));
+            List<Future<?>> started = new ArrayList<>();
+            for (int i = 0; i < o.connections(); i++) {
+                AeConnection c = new AeConnection(i, runId, o, codec, measurement, run);
+                connections.add(c);
+                started.add(setup.submit(() -> {
+                    c.connect(worker, pool, SETUP_TIMEOUT);
+                    c.setUp(SETUP_TIMEOUT);
+                    return null;
+                }));
+            }
+            for (Future<?> f : started) {
+                try {
+                    f.get(SETUP_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    setupFailures++;
+                    if (firstFailure == null) {
+                        firstFailure = String.valueOf(e.getCause() == null ? e : e.getCause());
+                    }
+                }
+            }
+            setup.shutdownNow();
+            progress.printf("ready: %d of %d connections %s%s%n", o.connections() - setupFailures, o.connections(),
+                    o.echo() ? "open" : "registered", firstFailure == null ? "" : " (first failure: " + firstFailure + ")");
+            if (o.readyFile() != null) {
+                Files.writeString(o.readyFile(), (o.connections() - setupFailures) + "\n");
+            }
+            long t0 = System.nanoTime();
+            ticker.scheduleAtFixedRate(() -> measurement.progress(progress,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
+                    connections.stream().mapToLong(AeConnection::inFlight).sum()), 1, 1, TimeUnit.SECONDS);
+            connections.forEach(AeConnection::startLoad);
+            TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
+            run.startMeasuring();
+            measurement.startMeasuring();
+            if (o.idle()) {
+                holdIdle(o);
+            } else if (o.count() > 0) {
+                if (!run.awaitCount(Math.max(o.duration().toMillis(), 60_000))) {
+                    progress.println("count not reached within the time limit");
+                }
+            } else {
+                TimeUnit.MILLISECONDS.sleep(o.duration().toMillis());
+            }
+            measurement.stopMeasuring();
+            run.stopIssuing();
+            ticker.shutdownNow();
+            long drainUntil = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+            while ((unanswered = connections.stream().mapToLong(AeConnection::inFlight).sum()) > 0
+                    && System.nanoTime() < drainUntil) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            List<CompletableFuture<?>> gone = connections.stream().map(AeConnection::deregister)
+                    .<CompletableFuture<?>>map(f -> f).toList();
+            try {
+                CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                progress.println("deregistration incomplete: " + e);
+            }
+        } finally {
+            ticker.shutdownNow();
+            connections.forEach(AeConnection::close);
+            worker.shutdown();
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        ObjectNode settings = JSON.createObjectNode().put("label", o.label()).put("url", o.url().toString())
+                .put("connections", o.connections()).put("window", o.window()).put("format", o.format().token())
+                .put("deflate", o.deflate()).put("mix", o.createPct() + "," + o.retrievePct() + "," + o.discoveryPct())
+                .put("subscribe", o.subscribe()).put("idle", o.idle()).put("echo", o.echo())
+                .put("warmupSeconds", o.warmup().toMillis() / 1000.0);
+        ObjectNode report = measurement.report(JSON, settings);
+        report.put("setupFailures", setupFailures);
+        report.put("deflateConnections", connections.stream().filter(AeConnection::deflateNegotiated).count());
+        if (firstFailure != null) {
+            report.put("firstSetupFailure", firstFailure);
+        }
+        report.put("unanswered", unanswered);
+        if (o.out() != null) {
+            Measurement.write(JSON, report, o.out());
+        }
+        return report;
+    }
+}
