@@ -82,59 +82,64 @@ public final class WsBinding implements Binding {
                 limits.requestsPerSecondPerConnection(), limits.requestBurstPerConnection());
         connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
 
-        HandshakeGate[] gate = new HandshakeGate[1];
-        WebSocketProtocolHandshakeHandler upgrade = new WebSocketProtocolHandshakeHandler(
-                List.of(new OfferedSubprotocolHandshake(selection.names(), ws.deflate())),
-                (WebSocketConnectionCallback) (exchange, channel) ->
-                        onConnect(exchange, channel, ws, config.limits().maxMessageBytes()),
-                exchange -> gate[0].malformed().handleRequest(exchange));
-        if (ws.deflate()) {
-            // RFC 7692; the inflated size is capped by the receive listener's message limit (FrameListener).
-            // Undertow caps each inflated frame at its own 1 MiB default (closing 1009): align it with ours.
-            upgrade.addExtension(new PerMessageDeflateHandshake(false, Deflater.DEFAULT_COMPRESSION, true, true,
-                    config.limits().maxMessageBytes()));
-        }
-        gate[0] = new HandshakeGate(ws.path(), selection, ctx.metrics(), () -> accepting, connections,
-                new IdentityMap(ws.identities()), upgrade);
-
-        int handshakeMs = (int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis());
-        Undertow.Builder builder = Undertow.builder()
-                .setIoThreads(2)
-                .setWorkerThreads(2)
-                // slowloris: a connection that has not sent a whole upgrade request in time is closed
-                // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
-                .setHandler(gate[0]);
-        if (plain != null) {
-            builder.addHttpListener(plain.port(), plain.host());
-        }
-        if (tls != null) {
-            builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS)
-                    .setPort(tls.port()).setHost(tls.host())
-                    .setSslContext(ServerTls.sslContext(tls.tls(), "listeners.wss.tls"))
-                    .setOverrideSocketOptions(ServerTls.listenerOptions(tls.tls())));
-        }
-        Undertow undertow = builder.build();
-        undertow.start();
-        server = undertow;
-        accepting = true;
-        Map<String, URI> uris = new java.util.LinkedHashMap<>();
-        String advertised = null;
-        for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
-            boolean secure = info.getProtcol().equals("https");
-            ListenerConfig l = secure ? tls : plain;
-            String scheme = secure ? "wss" : "ws";
-            String base = scheme + "://" + hostForUri(l.host()) + ":" + ((InetSocketAddress) info.getAddress()).getPort();
-            uris.put(scheme, URI.create(base + "/"));
-            if (advertised == null || secure) { // a device that can do TLS should be told the TLS address
-                advertised = Optional.ofNullable(l.publicUrl()).filter(s -> !s.isBlank()).orElse(base);
+        // A bridge may serve only HTTP or MQTT devices (listeners.deviceHttp/deviceMqtt) and use ws only upstream.
+        if (plain != null || tls != null) {
+            HandshakeGate[] gate = new HandshakeGate[1];
+            WebSocketProtocolHandshakeHandler upgrade = new WebSocketProtocolHandshakeHandler(
+                    List.of(new OfferedSubprotocolHandshake(selection.names(), ws.deflate())),
+                    (WebSocketConnectionCallback) (exchange, channel) ->
+                            onConnect(exchange, channel, ws, config.limits().maxMessageBytes()),
+                    exchange -> gate[0].malformed().handleRequest(exchange));
+            if (ws.deflate()) {
+                // RFC 7692; the inflated size is capped by the receive listener's message limit (FrameListener).
+                // Undertow caps each inflated frame at its own 1 MiB default (closing 1009): align it with ours.
+                upgrade.addExtension(new PerMessageDeflateHandshake(false, Deflater.DEFAULT_COMPRESSION, true, true,
+                        config.limits().maxMessageBytes()));
             }
+            gate[0] = new HandshakeGate(ws.path(), selection, ctx.metrics(), () -> accepting, connections,
+                    new IdentityMap(ws.identities()), upgrade);
+
+            int handshakeMs = (int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis());
+            Undertow.Builder builder = Undertow.builder()
+                    .setIoThreads(2)
+                    .setWorkerThreads(2)
+                    // slowloris: a connection that has not sent a whole upgrade request in time is closed
+                    // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)
+                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
+                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
+                    .setHandler(gate[0]);
+            if (plain != null) {
+                builder.addHttpListener(plain.port(), plain.host());
+            }
+            if (tls != null) {
+                builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS)
+                        .setPort(tls.port()).setHost(tls.host())
+                        .setSslContext(ServerTls.sslContext(tls.tls(), "listeners.wss.tls"))
+                        .setOverrideSocketOptions(ServerTls.listenerOptions(tls.tls())));
+            }
+            Undertow undertow = builder.build();
+            undertow.start();
+            server = undertow;
+            accepting = true;
+            Map<String, URI> uris = new java.util.LinkedHashMap<>();
+            String advertised = null;
+            for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
+                boolean secure = info.getProtcol().equals("https");
+                ListenerConfig l = secure ? tls : plain;
+                String scheme = secure ? "wss" : "ws";
+                String base = scheme + "://" + hostForUri(l.host()) + ":" + ((InetSocketAddress) info.getAddress()).getPort();
+                uris.put(scheme, URI.create(base + "/"));
+                if (advertised == null || secure) { // a device that can do TLS should be told the TLS address
+                    advertised = Optional.ofNullable(l.publicUrl()).filter(s -> !s.isBlank()).orElse(base);
+                }
+            }
+            bound = Map.copyOf(uris);
+            ctx.bus().addResponseFilter(new CseBasePoaFilter(advertised, ws.advertiseOnlyBridgePoa()));
+            LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
+                    ws.identities().size());
+        } else {
+            accepting = true;
         }
-        bound = Map.copyOf(uris);
-        ctx.bus().addResponseFilter(new CseBasePoaFilter(advertised, ws.advertiseOnlyBridgePoa()));
-        LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
-                ws.identities().size());
         // the other role (TS-0020 T1): this bridge as WS client of each upstream with binding ws
         for (UpstreamConfig u : config.upstreams()) {
             if (u.binding() == BindingType.WS) {
@@ -193,7 +198,8 @@ public final class WsBinding implements Binding {
 
     @Override
     public boolean isReady() {
-        return server != null && accepting;
+        return accepting && (server != null || context.config().listeners().ws() == null
+                && context.config().listeners().wss() == null);
     }
 
     /** Closes every socket with 1001 once its exchanges finished, or when {@code grace} ran out (RFC 6455 7.4.1). */
@@ -201,10 +207,10 @@ public final class WsBinding implements Binding {
     public void stop(Duration grace) {
         Undertow undertow;
         synchronized (this) {
-            undertow = server;
-            if (undertow == null) {
+            if (!accepting) {
                 return;
             }
+            undertow = server; // null when only upstream sockets were opened
             server = null;
             accepting = false;
         }
@@ -216,7 +222,9 @@ public final class WsBinding implements Binding {
             open.forEach(s -> s.closeNow(1001, "bridge shutting down"));
             awaitClosed(open, CLOSE_WAIT);
         }
-        undertow.stop();
+        if (undertow != null) {
+            undertow.stop();
+        }
         bound = Map.of();
         LOG.info("ws binding stopped");
     }

@@ -1,7 +1,8 @@
 package org.m2mbridge.core.config;
 
 /**
- * At least one of {@code ws} and {@code wss} is required. With TLS configured, leave {@code ws} out: plain ws
+ * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp} or {@code deviceMqtt}) is
+ * required. With TLS configured, leave {@code ws} out: plain ws
  * carries no identity and is only for the secure environment TS-0020 8 allows.
  *
  * @param ws    devices connect here over plain WebSocket (TS-0020)
@@ -9,16 +10,25 @@ package org.m2mbridge.core.config;
  * @param admin {@code /metrics}, {@code /health/*}, status API
  * @param wss   devices connect here over WebSocket on TLS, normally with client certificates (TS-0020 8); needs
  *              {@code tls}
+ * @param deviceHttp devices that speak HTTP (TS-0009) send their requests here, as to their registrar
+ * @param deviceMqtt devices that speak MQTT (TS-0010) reach the bridge through this broker
  */
-public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss) {
+public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
+                        ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt) {
 
     /** Without a TLS listener. */
     public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin) {
         this(ws, http, admin, null);
     }
 
+    /** Device-facing WebSocket listeners only. */
+    public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss) {
+        this(ws, http, admin, wss, null, null);
+    }
+
     void validate() {
-        ConfigException.require(ws != null || wss != null, "listeners.ws", "is required (or listeners.wss)");
+        ConfigException.require(ws != null || wss != null || deviceHttp != null || deviceMqtt != null,
+                "listeners.ws", "is required (or listeners.wss, listeners.deviceHttp, listeners.deviceMqtt)");
         if (ws != null) {
             ws.validatePlain("listeners.ws");
         }
@@ -30,6 +40,12 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         }
         if (admin != null) {
             admin.validatePlain("listeners.admin");
+        }
+        if (deviceHttp != null) {
+            deviceHttp.validatePlain("listeners.deviceHttp");
+        }
+        if (deviceMqtt != null) {
+            deviceMqtt.validate("listeners.deviceMqtt");
         }
     }
 }

@@ -62,6 +62,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBridgeForHttpOrMqttDevicesNeedsNoWebSocketListener() {
+        String noWs = MINIMAL.replace("ws:    { host: 127.0.0.1, port: 8180 }",
+                "deviceHttp: { host: 127.0.0.1, port: 8380 }\n  deviceMqtt: { broker: tcp://127.0.0.1:1883, receivers: [/id-in] }");
+        BridgeConfig c = ConfigLoader.parse(noWs);
+        assertEquals(null, c.listeners().ws());
+        assertEquals(8380, c.listeners().deviceHttp().port());
+        assertEquals("tcp://127.0.0.1:1883", c.listeners().deviceMqtt().broker());
+        assertEquals(java.util.List.of("/id-in"), c.listeners().deviceMqtt().receivers());
+        assertNames(MINIMAL.replace("ws:    { host: 127.0.0.1, port: 8180 }", ""),
+                "listeners.ws");
+        assertNames(noWs.replace("tcp://127.0.0.1:1883", "127.0.0.1"), "listeners.deviceMqtt.broker");
+        assertNames(noWs.replace("receivers: [/id-in]", "receivers: ['/id-in/+']"), "listeners.deviceMqtt.receivers[0]");
+    }
+
+    @Test
     void semanticErrorsNameTheKey() {
         assertNames(MINIMAL.replace("default: in-cse", "default: nowhere"), "routes.default");
         assertNames(MINIMAL.replace("binding: http ", "binding: smtp "), "upstreams[0].binding");

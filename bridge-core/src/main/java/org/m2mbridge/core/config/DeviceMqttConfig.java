@@ -1,0 +1,34 @@
+package org.m2mbridge.core.config;
+
+import java.util.List;
+
+/**
+ * Devices (AEs, MN-CSEs) that speak MQTT (TS-0010) to the bridge as if it were their registrar: the bridge is a
+ * client of {@code broker} (normally a broker on the edge network, NOT an upstream CSE's broker) and takes the
+ * requests published to {@code /oneM2M/req/<originator>/<receiver>/<fmt>} and
+ * {@code /oneM2M/reg_req/<originator>/<receiver>/<fmt>} for every receiver in {@code receivers}, answering on the
+ * matching {@code resp}/{@code reg_resp} topic. Requests for those devices (notifications) are published to
+ * {@code /oneM2M/req/<receiver>/<device>/<fmt>}. The route table decides the upstream, as for every binding.
+ *
+ * @param broker    broker URI ({@code tcp://127.0.0.1:1883}, {@code ssl://...})
+ * @param receivers the CSE-IDs devices address, SP-relative ({@code /id-in}) or bare ({@code id-in}); default: the
+ *                  {@code cseId} of every configured upstream
+ * @param mqtt      MQTT client settings (client id, credentials, TLS, in-flight window), as for an MQTT upstream
+ */
+public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstreamSettings mqtt) {
+    public DeviceMqttConfig {
+        receivers = receivers == null ? List.of() : List.copyOf(receivers);
+        mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
+    }
+
+    void validate(String key) {
+        ConfigException.require(broker != null && broker.matches("^(tcp|ssl|mqtt|mqtts)://.+"), key + ".broker",
+                "is required, e.g. tcp://127.0.0.1:1883; got '" + broker + "'");
+        for (int i = 0; i < receivers.size(); i++) {
+            String r = receivers.get(i);
+            ConfigException.require(r != null && !r.isBlank() && !r.startsWith("//") && !r.contains("+")
+                    && !r.contains("#"), key + ".receivers[" + i + "]",
+                    "must be a CSE-ID such as /id-in; got '" + r + "'");
+        }
+    }
+}
