@@ -177,6 +177,11 @@ final class AeConnection {
         return inFlight.size();
     }
 
+    /** The request identifiers still waiting for an answer (diagnostics for a report with unanswered requests). */
+    java.util.Set<String> inFlightRqis() {
+        return java.util.Set.copyOf(inFlight.keySet());
+    }
+
     private void sendNext() {
         if (!run.mayIssue()) {
             return;
@@ -211,6 +216,15 @@ final class AeConnection {
     }
 
     private void received(byte[] bytes) {
+        try {
+            dispatch(bytes);
+        } catch (RuntimeException e) {
+            // never let one message end the receive listener: the connection would go deaf and its answers "lost"
+            measurement.unrecognised(bytes, e);
+        }
+    }
+
+    private void dispatch(byte[] bytes) {
         JsonAnswerScan fast = options.format() == org.m2mbridge.core.codec.Serialization.JSON
                 ? JsonAnswerScan.of(bytes, options.echo()) : null;
         if (fast != null) {
@@ -232,6 +246,8 @@ final class AeConnection {
                 }
                 write(codec.encode(ResponsePrimitive.builder(2000, q.rqi()).rvi(q.rvi()).build()), e -> { });
             }
+        } else {
+            measurement.unrecognised(bytes, null);
         }
     }
 

@@ -158,6 +158,10 @@ public final class LoadTool {
             report.put("firstSetupFailure", firstFailure);
         }
         report.put("unanswered", unanswered);
+        if (unanswered > 0) {
+            var rqis = report.putArray("unansweredRqis");
+            connections.stream().flatMap(c -> c.inFlightRqis().stream()).sorted().limit(20).forEach(rqis::add);
+        }
         if (o.out() != null) {
             Measurement.write(JSON, report, o.out());
         }

@@ -28,6 +28,8 @@ final class Measurement {
     private final Histogram total = new Histogram(3);
     private final Map<Integer, LongAdder> byRsc = new ConcurrentHashMap<>();
     private final LongAdder notifications = new LongAdder();
+    private final LongAdder unrecognised = new LongAdder();
+    private volatile String firstUnrecognised;
     private final AtomicLong measureStartNanos = new AtomicLong();
     private volatile boolean measuring;
     private long measureEndNanos;
@@ -50,6 +52,18 @@ final class Measurement {
 
     void notificationReceived() {
         notifications.increment();
+    }
+
+    /**
+     * A message the tool could read neither as an answer nor as a request (or whose handling threw). Counted and
+     * its start kept, so a lost answer in a run can be told apart from one the peer never sent.
+     */
+    void unrecognised(byte[] message, Throwable failure) {
+        unrecognised.increment();
+        if (firstUnrecognised == null) {
+            String text = new String(message, 0, Math.min(message.length, 300), java.nio.charset.StandardCharsets.UTF_8);
+            firstUnrecognised = (failure == null ? "" : failure + " on ") + text;
+        }
     }
 
     long notifications() {
@@ -111,6 +125,10 @@ final class Measurement {
                 .mapToLong(e -> e.getValue().sum()).sum();
         r.put("errors", errors);
         r.put("notifications", notifications.sum());
+        r.put("unrecognised", unrecognised.sum());
+        if (firstUnrecognised != null) {
+            r.put("firstUnrecognised", firstUnrecognised);
+        }
         if (cpuStart != null && cpuEnd != null && count > 0) {
             double cpuMicros = (cpuEnd.cpuNanos() - cpuStart.cpuNanos()) / 1e3;
             r.put("peerPid", peer.pid());

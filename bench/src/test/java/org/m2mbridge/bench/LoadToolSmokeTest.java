@@ -71,6 +71,7 @@ class LoadToolSmokeTest {
 
             assertEquals(0, report.path("setupFailures").asInt(), report.toString());
             assertEquals(0, report.path("errors").asInt(), report.toString());
+            assertEquals(0, report.path("unrecognised").asInt(), report.toString());
             assertEquals(0, report.path("unanswered").asInt(), report.toString());
             assertTrue(report.path("messages").asLong() >= 50, report.toString());
             JsonNode byRsc = report.path("byRsc");
