@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
+import org.m2mbridge.core.bus.LinkClosedException;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
@@ -140,8 +141,7 @@ final class WsSession implements Link, Correlator.Listener {
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         if (closing.get()) {
-            return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
-                    ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + id + " is closing"));
+            return CompletableFuture.failedFuture(new LinkClosedException("connection " + id + " is closing"));
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
@@ -348,7 +348,7 @@ final class WsSession implements Link, Correlator.Listener {
         if (k != null) {
             k.cancel(false);
         }
-        correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + id + " closed");
+        correlator.closeAll("connection " + id + " closed"); // the bus stores these for the next connection
         for (String entity : entities) {
             env.bus().unbind(entity, this);
         }

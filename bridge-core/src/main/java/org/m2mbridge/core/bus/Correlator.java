@@ -105,16 +105,28 @@ public final class Correlator {
         return e.future().complete(back);
     }
 
-    /** Fails every outstanding request with {@code status} (link closed, shutdown). Returns how many. */
+    /** Fails every outstanding request with {@code status} (shutdown, an upstream gone). Returns how many. */
     public int failAll(ResponseStatusCode status, String reason) {
+        return drain(e -> e.future().complete(ResponsePrimitive.error(e.originalRqi(), null, null, status, reason)));
+    }
+
+    /**
+     * The link's connection closed: fails every outstanding request with {@link LinkClosedException}, which the bus
+     * tells apart from an answer (store-and-forward keeps such a request). Returns how many.
+     */
+    public int closeAll(String reason) {
+        return drain(e -> e.future().completeExceptionally(new LinkClosedException(reason)));
+    }
+
+    private int drain(java.util.function.Consumer<Entry> fail) {
         int n = 0;
         for (String key : pending.keySet()) {
             Entry e = pending.remove(key);
-            if (e != null) {
+            if (e != null) { // only the thread that removed the entry completes it
                 if (e.timer() != null) {
                     e.timer().cancel(false);
                 }
-                e.future().complete(ResponsePrimitive.error(e.originalRqi(), null, null, status, reason));
+                fail.accept(e);
                 n++;
             }
         }

@@ -19,8 +19,10 @@ public interface Link {
     String binding();
 
     /**
-     * Sends the request and completes with its response. Must not block. A link completes exceptionally only for
-     * programming errors; transport failures complete normally with a oneM2M error response (5103, 4008, ...).
+     * Sends the request and completes with its response. Must not block. Transport failures complete normally
+     * with a oneM2M error response (5103, 4008, ...), except one: a link whose connection closed before the answer
+     * completes exceptionally with {@link LinkClosedException} (the bus answers 5103 for it, or stores the request
+     * for the entity's next connection). Any other exceptional completion is a programming error.
      * The bus enforces {@code deadline} on top, so a link that never answers still yields exactly one 4008.
      */
     CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline);

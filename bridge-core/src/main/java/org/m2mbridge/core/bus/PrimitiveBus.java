@@ -283,8 +283,17 @@ public final class PrimitiveBus {
         return out;
     }
 
-    /** Delivers on {@code link} with the bus's deadline guard; never completes exceptionally. */
+    /** Delivers on {@code link} with the bus's deadline guard; never completes exceptionally (a closed link: 5103). */
     CompletableFuture<ResponsePrimitive> deliver(Link link, RequestPrimitive request, Instant deadline) {
+        return deliverOrClosed(link, request, deadline).exceptionally(closed -> ResponsePrimitive.error(request,
+                ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + link.id() + " closed before the answer"));
+    }
+
+    /**
+     * As {@link #deliver}, but a link that closed before the answer completes the result exceptionally with
+     * {@link LinkClosedException}, so store-and-forward can keep the request; nothing else completes exceptionally.
+     */
+    CompletableFuture<ResponsePrimitive> deliverOrClosed(Link link, RequestPrimitive request, Instant deadline) {
         CompletableFuture<ResponsePrimitive> result = new CompletableFuture<>();
         long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
         ScheduledFuture<?> guard = timer.schedule(() -> {
@@ -304,7 +313,11 @@ public final class PrimitiveBus {
         }
         delivered.whenComplete((response, error) -> {
             guard.cancel(false);
-            if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof LinkClosedException closed) {
+                result.completeExceptionally(closed);
+            } else if (error != null) {
                 LOG.error("link {} failed request {}", link.id(), request.rqi(), error);
                 result.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                         "bridge failed to forward the request"));

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The upstream is held up to {@code store.holdFor} for the real answer, then told 1000 ACCEPTED.</li>
  *   <li>On bind the entity's queue is flushed in arrival order, one request at a time; while it has stored
  *       requests, new ones are appended behind them so order is kept. At-least-once: a request is removed only
- *       after the device answered it (or it expired).</li>
+ *       after the device answered it (or it expired). A request sent straight to a connected device whose
+ *       connection closes before the answer ({@link LinkClosedException}) is stored the same way; a 5103 the
+ *       device sends itself is an answer.</li>
  * </ul>
  * Every store access that may touch the disk runs on one "store-writer" thread with a bounded queue, never on a
  * binding's I/O thread or the shared timer; a full queue answers 5103 like a full store.
@@ -95,19 +97,33 @@ final class StoreAndForward {
     /** Routes a request from upstream for {@code entityId}: directly when connected and nothing is queued. */
     CompletableFuture<ResponsePrimitive> send(String entityId, RequestPrimitive request, Instant deadline) {
         boolean immediate = Objects.equals(request.ec(), EC_IMMEDIATE);
-        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
         synchronized (lock) {
             Link link = bus.boundLink(entityId).orElse(null);
             // A flushed request leaves the store only once answered, so an empty queue means nothing is ahead.
             boolean queued = store.count(entityId) > 0 || offering.containsKey(entityId);
-            if (link != null && (!queued || immediate)) {
+            if (link != null && immediate) {
                 return bus.deliver(link, request, deadline);
+            }
+            if (link != null && !queued) {
+                // The connection may close before the device answers: then the request is stored like one that
+                // found the entity offline (it may or may not have arrived; at-least-once, cmdh-buffering.md).
+                return bus.deliverOrClosed(link, request, deadline).handle((response, closed) -> closed == null
+                        ? CompletableFuture.completedFuture(response)
+                        : offer(entityId, request, deadline)).thenCompose(f -> f);
             }
             if (link == null && immediate) {
                 metrics.storeRefused.labelValues("immediate").inc();
                 return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
                         "entity '" + entityId + "' is not connected and the request's ec is immediate (2): not stored");
             }
+            return offer(entityId, request, deadline);
+        }
+    }
+
+    /** Hands the request to the writer to be stored; the result is the answer the upstream will get. */
+    private CompletableFuture<ResponsePrimitive> offer(String entityId, RequestPrimitive request, Instant deadline) {
+        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
+        synchronized (lock) {
             offering.merge(entityId, 1, Integer::sum);
             // handed over inside the lock: the writer's FIFO keeps the arrival order of concurrent senders
             Instant expiresAt = expiryOf(request);
@@ -296,10 +312,14 @@ final class StoreAndForward {
         // take no requests) must not stall its queue for the whole store lifetime.
         Instant attemptDeadline = bus.deadlines().deadlineOf(head.request());
         Instant deadline = attemptDeadline.isBefore(head.expiresAt()) ? attemptDeadline : head.expiresAt();
-        bus.deliver(link, head.request(), deadline).thenAccept(response -> {
+        bus.deliverOrClosed(link, head.request(), deadline).whenComplete((response, closed) -> {
             boolean queued = onWriter(() -> {
                 try {
-                    answered(entityId, link, head, deadline, response);
+                    if (closed != null) {
+                        connectionLost(entityId, link);
+                    } else {
+                        answered(entityId, head, deadline, response);
+                    }
                 } catch (RuntimeException e) { // a closed store at shutdown; the entry stays stored
                     LOG.warn("flush of {} stopped: {}", entityId, e.toString());
                     stopFlush(entityId);
@@ -311,17 +331,16 @@ final class StoreAndForward {
         });
     }
 
-    private void answered(String entityId, Link link, StoredRequest head, Instant deadline,
-                          ResponsePrimitive response) {
-        if (response.rsc() == ResponseStatusCode.TARGET_NOT_REACHABLE.code()) {
-            // The connection went away before the device answered (links fail their outstanding requests with
-            // 5103 on close): keep it for the next reconnect, stop here.
-            stopFlush(entityId);
-            if (bus.boundLink(entityId).filter(l -> l != link).isPresent()) {
-                pump(entityId); // already taken over by a new connection
-            }
-            return;
+    /** The connection went away before the device answered: the request stays stored for the next one. */
+    private void connectionLost(String entityId, Link link) {
+        stopFlush(entityId);
+        if (bus.boundLink(entityId).filter(l -> l != link).isPresent()) {
+            pump(entityId); // already taken over by a new connection
         }
+    }
+
+    /** The device answered (a 5103 it sends itself included) or the attempt timed out. */
+    private void answered(String entityId, StoredRequest head, Instant deadline, ResponsePrimitive response) {
         Instant now = bus.deadlines().now();
         // The bridge's own 4008 (timers round to whole milliseconds, hence the slack), not the device's answer.
         boolean noAnswer = response.rsc() == ResponseStatusCode.REQUEST_TIMEOUT.code()

@@ -283,7 +283,7 @@ class StoreAndForwardTest {
         answer(first, 0, 2000);
         Await.until(WAIT, () -> first.wire.size() == 2);
         // the connection drops before the device answers n1: as a closing WsSession does
-        first.correlator().failAll(org.m2mbridge.core.primitive.ResponseStatusCode.TARGET_NOT_REACHABLE, "closed");
+        assertEquals(1, first.correlator().closeAll("closed"));
         t.bus.unbind("Cae1", first);
         Await.until(WAIT, () -> stored(t) == 2);
 
@@ -293,6 +293,39 @@ class StoreAndForwardTest {
         assertEquals("n2", answer(second, 1, 2000));
         Await.until(WAIT, () -> stored(t) == 0 && t.metrics.storeDelivered.get() == 3.0);
         assertEquals(2, first.wire.size());
+    }
+
+    @Test
+    void aDeviceThatAnswers5103ItselfDuringAFlushHasAnsweredAndTheFlushGoesOn() throws Exception {
+        TestBus t = withThreeStored();
+        RecordingLink link = new RecordingLink("ws-1", t.timer, 10);
+        t.bus.bind("Cae1", link);
+        assertEquals("n0", answer(link, 0, 5103)); // the device's own answer, e.g. its sensor is unreachable
+        assertEquals("n1", answer(link, 1, 2000));
+        assertEquals("n2", answer(link, 2, 2000));
+        Await.until(WAIT, () -> stored(t) == 0 && t.metrics.storeDelivered.get() == 3.0);
+        assertEquals(3, link.wire.size(), "n0 was not sent again");
+    }
+
+    @Test
+    void aRequestSentStraightToADeviceWhoseConnectionClosesIsStoredForItsNextConnection() throws Exception {
+        TestBus t = bus(settings(Duration.ofSeconds(20), 1000, 100_000, Duration.ofMinutes(5)));
+        registerOffline(t, "Cae1");
+        RecordingLink first = new RecordingLink("ws-1", t.timer, 10);
+        t.bus.bind("Cae1", first);
+        CompletableFuture<ResponsePrimitive> upstreamWaits = fromUpstream(t, notify("Cae1", "n0"));
+        Await.until(WAIT, () -> first.wire.size() == 1);
+        // the socket drops while the device still owes the answer, as WsSession.onClosed does it
+        t.bus.unbind("Cae1", first);
+        assertEquals(1, first.correlator().closeAll("connection ws-1 closed"));
+        Await.until(WAIT, () -> stored(t) == 1);
+        assertFalse(upstreamWaits.isDone(), "held for the real answer (store.holdFor), not told 5103");
+
+        RecordingLink second = new RecordingLink("ws-2", t.timer, 10);
+        t.bus.bind("Cae1", second);
+        assertEquals("n0", answer(second, 0, 2000), "delivered again on the next connection");
+        assertEquals(2000, await(upstreamWaits).rsc(), "the upstream gets the device's real answer");
+        Await.until(WAIT, () -> stored(t) == 0 && t.metrics.storeDelivered.get() == 1.0);
     }
 
     @Test
