@@ -105,7 +105,10 @@ final class Measurement {
 
     ObjectNode report(ObjectMapper json, ObjectNode settings) {
         double seconds = (measureEndNanos - measureStartNanos.get()) / 1e9;
-        long count = total.getTotalCount();
+        // Counted from the per-rsc tallies: the latency recorder runs during warm-up too (for the progress line),
+        // so an answer that lands exactly as measuring starts may be in one and not the other. The latency
+        // percentiles are unaffected by such a sample; the counts must agree with byRsc.
+        long count = byRsc.values().stream().mapToLong(LongAdder::sum).sum();
         ObjectNode r = json.createObjectNode();
         r.set("settings", settings);
         r.put("seconds", round(seconds));
