@@ -7,6 +7,7 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.m2mbridge.mqtt.NoDelaySocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -35,6 +36,9 @@ public final class MqttUpstreamStub implements AutoCloseable {
         o.setCleanSession(true);
         o.setMaxInflight(65535);
         o.setAutomaticReconnect(false);
+        // as the bridge does: without TCP_NODELAY the answer, written right after the PUBACK, waits for the
+        // broker's delayed ACK (~40 ms per exchange)
+        o.setSocketFactory(NoDelaySocketFactory.plain());
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {

@@ -15,6 +15,7 @@ import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -93,12 +94,16 @@ public final class PahoMqttTransport implements MqttTransport {
             c.setUserName(o.username());
             c.setPassword(o.password() == null ? new char[0] : o.password().toCharArray());
         }
-        if (pahoUri(o.brokerUri()).startsWith("ssl://") && (o.trustStore() != null || o.keyStore() != null)) {
+        if (pahoUri(o.brokerUri()).startsWith("ssl://")) {
             // Trust anchors (else the JVM's) and the optional client certificate; Paho keeps its default
             // hostname verification (httpsHostnameVerificationEnabled) on this factory's sockets.
-            TlsSettings tls = new TlsSettings(o.keyStore(), o.keyStorePassword(), null, null, o.trustStore(),
-                    o.trustStorePassword(), null, null, null);
-            c.setSocketFactory(TlsMaterial.clientContext(tls, "mqtt").getSocketFactory());
+            SSLSocketFactory tls = o.trustStore() != null || o.keyStore() != null
+                    ? TlsMaterial.clientContext(new TlsSettings(o.keyStore(), o.keyStorePassword(), null, null,
+                            o.trustStore(), o.trustStorePassword(), null, null, null), "mqtt").getSocketFactory()
+                    : (SSLSocketFactory) SSLSocketFactory.getDefault();
+            c.setSocketFactory(NoDelaySocketFactory.tls(tls));
+        } else {
+            c.setSocketFactory(NoDelaySocketFactory.plain());
         }
         return c;
     }
