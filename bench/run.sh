@@ -8,7 +8,8 @@
 #
 # Prerequisite: ./mvnw -B -o install -pl bench -DskipTests   (bench/target/lib and bench/target/bridge-lib)
 # Environment: WARMUP (default 3s) and MEASURE (default 5s) per cell; PREWARM (10s: JIT warm-up of each server); CONNS ("1 16 256"); WINDOWS ("1 16");
-#   IDLE ("10000 19000"); FANOUT (1000); MQTT_BROKER (tcp://127.0.0.1:1883; empty = skip (d));
+#   IDLE ("10000 19000"); FANOUT (1000); MQTT_BROKER (default: a Mosquitto this script starts on port 18830 with
+#   set_tcp_nodelay true when `mosquitto` is installed, else tcp://127.0.0.1:1883; empty = skip (d));
 #   SKIP ("" or any of: matrix fanout idle). Results: bench/target/results/<time>/ (JSON per cell, tables.md).
 set -euo pipefail
 
@@ -21,6 +22,10 @@ CONNS=${CONNS:-"1 16 256"}
 WINDOWS=${WINDOWS:-"1 16"}
 IDLE=${IDLE:-"10000 19000"}
 FANOUT=${FANOUT:-1000}
+if [ -z "${MQTT_BROKER+set}" ] && command -v mosquitto >/dev/null 2>&1; then
+    OWN_MOSQUITTO=1 # stock Mosquitto leaves TCP_NODELAY off: ~40 ms per exchange (docs/benchmarks.md "MQTT (d)")
+    MQTT_BROKER=tcp://127.0.0.1:18830
+fi
 MQTT_BROKER=${MQTT_BROKER-tcp://127.0.0.1:1883}
 SKIP=${SKIP:-}
 out=$here/target/results/$(date -u +%Y%m%dT%H%M%SZ)
@@ -97,6 +102,12 @@ wait_for "$out/bridge-http.log" "listening ws=" 60
 bridge_ws=$(sed -n 's/^listening ws=//p' "$out/bridge-http.log" | head -n 1)
 
 mqtt_ws=""
+if [ -n "${OWN_MOSQUITTO:-}" ]; then
+    printf 'listener 18830 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\nmax_inflight_messages 0\nmax_queued_messages 100000\n' >"$out/mosquitto.conf"
+    mosquitto -c "$out/mosquitto.conf" >"$out/mosquitto.log" 2>&1 &
+    pids+=("$!")
+    for _ in $(seq 1 50); do (echo >/dev/tcp/127.0.0.1/18830) 2>/dev/null && break; sleep 0.1; done
+fi
 if [ -n "$MQTT_BROKER" ]; then
     start mqtt-stub "-Xmx512m" -cp "$LOAD_CP" org.m2mbridge.bench.MqttUpstreamStub --broker "$MQTT_BROKER" --cse id-in
     wait_for "$out/mqtt-stub.log" "ready" 30
