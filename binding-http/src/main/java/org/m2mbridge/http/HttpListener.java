@@ -41,7 +41,12 @@ final class HttpListener {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) maxBytes)
                 .setHandler(graceful)
                 .build();
-        s.start();
+        try {
+            s.start();
+        } catch (RuntimeException e) {
+            s.stop(); // a taken port: release the worker threads the failed start left behind
+            throw e;
+        }
         InetSocketAddress address = (InetSocketAddress) s.getListenerInfo().get(0).getAddress();
         String host = address.getHostString();
         URI bound = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort()
