@@ -1,37 +1,36 @@
 package org.m2mbridge.http;
 
-import io.undertow.Handlers;
-import io.undertow.Undertow;
-import io.undertow.server.handlers.GracefulShutdownHandler;
-import io.undertow.UndertowOptions;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP binding (TS-0009): an {@link HttpUpstream} per configured upstream with {@code binding: http}, and the
+ * The HTTP binding (TS-0009): an {@link HttpUpstream} per configured upstream with {@code binding: http}; the
  * inbound Undertow server on {@code listeners.http} where upstream CSEs send notifications and requests for
- * entities registered through the bridge. Registered with ServiceLoader.
+ * entities registered through the bridge; and, with {@code listeners.deviceHttp}, a second server where devices
+ * that speak HTTP send their requests as to their registrar, reached back through {@link HttpDeviceLink}.
+ * Registered with ServiceLoader.
  */
 public final class HttpBinding implements Binding {
     private static final Logger LOG = LoggerFactory.getLogger(HttpBinding.class);
 
     private final List<HttpUpstream> upstreams = new ArrayList<>();
-    private volatile Undertow server;
-    private volatile GracefulShutdownHandler drain;
-    private volatile URI bound;
+    private volatile HttpListener cseListener;
+    private volatile HttpListener deviceListener;
+    private volatile HttpRequestSender deviceSender;
     private volatile String notificationBase;
 
     @Override
@@ -44,7 +43,10 @@ public final class HttpBinding implements Binding {
         BridgeConfig config = context.config();
         ListenerConfig listener = config.listeners().http();
         if (listener != null) {
-            startServer(context, listener);
+            startCseListener(context, listener);
+        }
+        if (config.listeners().deviceHttp() != null) {
+            startDeviceListener(context, config.listeners().deviceHttp());
         }
         for (UpstreamConfig u : config.upstreams()) {
             if (u.binding() == BindingType.HTTP) {
@@ -58,73 +60,75 @@ public final class HttpBinding implements Binding {
         }
     }
 
-    private void startServer(BridgeContext context, ListenerConfig listener) {
-        int maxBytes = config(context).limits().maxMessageBytes();
-        String notificationPath = config(context).http().notificationPath();
-        // Shutdown drains: exchanges in flight (a CSE's NOTIFY waiting for the device's answer) finish within the
-        // grace; requests arriving meanwhile get 503 (GracefulShutdownHandler counts async exchanges too).
-        GracefulShutdownHandler graceful = Handlers.gracefulShutdown(new InboundRequestHandler(context.bus(),
-                context.codecs(), context.metrics(), notificationPath, maxBytes));
-        Undertow s = Undertow.builder()
-                .addHttpListener(listener.port(), listener.host())
-                .setIoThreads(config(context).http().ioThreads())
-                .setWorkerThreads(1) // nothing runs on workers: the bus is asynchronous
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) maxBytes)
-                .setHandler(graceful)
-                .build();
-        s.start();
-        server = s;
-        drain = graceful;
-        InetSocketAddress address = (InetSocketAddress) s.getListenerInfo().get(0).getAddress();
-        bound = URI.create("http://" + hostForUrl(address) + ":" + address.getPort() + "/");
-        String base = listener.publicUrl() != null ? listener.publicUrl() : bound.toString();
-        notificationBase = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + notificationPath;
-        LOG.info("listening http={} (notifications at {}/<token>)", bound, notificationBase);
+    private void startCseListener(BridgeContext context, ListenerConfig listener) {
+        String notificationPath = context.config().http().notificationPath();
+        PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
+                new CseRequestRoute(context.bus(), context.metrics(), notificationPath));
+        cseListener = HttpListener.start("listeners.http", listener, context.config().http().ioThreads(),
+                maxBytes(context), handler);
+        notificationBase = HttpListener.base(listener, cseListener.bound()) + notificationPath;
+        LOG.info("listening http={} (notifications at {}/<token>)", cseListener.bound(), notificationBase);
     }
 
-    private static BridgeConfig config(BridgeContext context) {
-        return context.config();
+    /** Devices' requests in (TS-0009 as their registrar); their notifications out to their own poa. */
+    private void startDeviceListener(BridgeContext context, ListenerConfig listener) {
+        HttpRequestSender sender = new HttpRequestSender(HttpUpstreamSettings.DEFAULTS, context.timer(),
+                maxBytes(context));
+        sender.start();
+        deviceSender = sender;
+        HttpDeviceLink link = new HttpDeviceLink(context.bus(), sender, context.codecs(), context.metrics(),
+                Clock.systemUTC());
+        PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
+                new DeviceRequestRoute(context.bus(), link));
+        deviceListener = HttpListener.start("listeners.deviceHttp", listener, context.config().http().ioThreads(),
+                maxBytes(context), handler);
+        LOG.info("listening deviceHttp={}", deviceListener.bound());
     }
 
-    private static String hostForUrl(InetSocketAddress address) {
-        String host = address.getHostString();
-        return host.contains(":") ? "[" + host + "]" : host;
+    private static int maxBytes(BridgeContext context) {
+        return context.config().limits().maxMessageBytes();
     }
 
     @Override
     public Map<String, URI> boundListeners() {
-        URI b = bound;
-        return b == null ? Map.of() : Map.of("http", b);
+        Map<String, URI> out = new LinkedHashMap<>();
+        HttpListener cse = cseListener;
+        if (cse != null) {
+            out.put("http", cse.bound());
+        }
+        HttpListener device = deviceListener;
+        if (device != null) {
+            out.put("deviceHttp", device.bound());
+        }
+        return out;
     }
 
     @Override
     public boolean isReady() {
-        return (bound != null || server == null) && upstreams.stream().allMatch(HttpUpstream::isReachable);
+        return upstreams.stream().allMatch(HttpUpstream::isReachable);
     }
 
     @Override
     public synchronized void stop(Duration grace) {
-        Undertow s = server;
-        server = null;
-        GracefulShutdownHandler g = drain;
-        drain = null;
-        if (g != null) {
-            g.shutdown();
-            try {
-                if (!g.awaitShutdown(Math.max(1, grace.toMillis()))) {
-                    LOG.warn("inbound HTTP exchanges still open after the shutdown grace of {}", grace);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        List<HttpListener> listeners = new ArrayList<>();
+        if (cseListener != null) {
+            listeners.add(cseListener);
         }
-        if (s != null) {
-            s.stop();
+        if (deviceListener != null) {
+            listeners.add(deviceListener);
+        }
+        listeners.forEach(HttpListener::refuseNew); // both drain at once: one grace in all, not one each
+        listeners.forEach(l -> l.stop(grace));
+        cseListener = null;
+        deviceListener = null;
+        HttpRequestSender sender = deviceSender;
+        deviceSender = null;
+        if (sender != null) {
+            sender.close(grace);
         }
         for (HttpUpstream u : upstreams) {
             u.close(grace);
         }
         upstreams.clear();
-        bound = null;
     }
 }

@@ -1,41 +1,14 @@
 package org.m2mbridge.http;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.nio.AsyncRequestProducer;
-import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
-import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -59,13 +32,11 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     private final Codecs codecs;
     private final PrimitiveCodec codec;
     private final BridgeMetrics metrics;
-    private final ScheduledExecutorService timer;
     private final Supplier<String> notificationBase;
     private final HttpRequestMapping.MediaTypes mediaTypes;
     private final String baseUrl;
-    private final int maxBytes;
     private final Clock clock;
-    private final CloseableHttpAsyncClient client;
+    private final HttpRequestSender sender;
     private final AtomicBoolean reachable = new AtomicBoolean(true);
 
     /**
@@ -78,54 +49,18 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         this.codecs = codecs;
         this.codec = codecs.get(config.serializationFormat());
         this.metrics = metrics;
-        this.timer = timer;
         this.notificationBase = notificationBase;
         this.clock = clock;
-        this.maxBytes = codecs.limits().maxBytes();
         HttpUpstreamSettings s = config.http();
         this.mediaTypes = s.mediaTypes().equals("vnd") ? HttpRequestMapping.MediaTypes.VND
                 : HttpRequestMapping.MediaTypes.GENERIC;
         String url = config.url();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.client = buildClient(s);
-    }
-
-    private static CloseableHttpAsyncClient buildClient(HttpUpstreamSettings s) {
-        ConnectionConfig connection = ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(s.connectTimeout()))
-                // Reuse a connection idle this long only after checking it is still open (stale keep-alive).
-                .setValidateAfterInactivity(TimeValue.of(s.validateAfterInactivity()))
-                .build();
-        HttpVersionPolicy policy = switch (s.httpVersion()) {
-            case "negotiate" -> HttpVersionPolicy.NEGOTIATE;
-            case "2" -> HttpVersionPolicy.FORCE_HTTP_2;
-            default -> HttpVersionPolicy.FORCE_HTTP_1;
-        };
-        // stack-notes 1.2: the pool defaults (25 total, 5 per route) are far too small; one route per upstream.
-        PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(s.maxConnections())
-                .setMaxConnPerRoute(s.maxConnections())
-                .setDefaultConnectionConfig(connection)
-                .setTlsStrategy(UpstreamTls.strategy(s))
-                .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
-                        .setVersionPolicy(policy).build())
-                .build();
-        return HttpAsyncClients.custom()
-                .setConnectionManager(pool)
-                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(s.ioThreads())
-                        .setSoKeepAlive(true).setTcpNoDelay(true).build())
-                .setRetryStrategy(new StaleConnectionRetry())
-                .setKeepAliveStrategy(new KeepAliveBeforeUpstream(TimeValue.of(s.idleEvict())))
-                .evictExpiredConnections()
-                .evictIdleConnections(TimeValue.of(s.idleEvict()))
-                .disableCookieManagement()
-                .disableRedirectHandling()
-                .disableAuthCaching()
-                .build();
+        this.sender = new HttpRequestSender(s, timer, codecs.limits().maxBytes());
     }
 
     public void start() {
-        client.start();
+        sender.start();
     }
 
 
@@ -137,7 +72,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
 
 
 
-    /** {@code <inbound public URL><notificationPath>/<token>}, resolved by {@link InboundRequestHandler}. */
+    /** {@code <inbound public URL><notificationPath>/<token>}, resolved by {@link CseRequestRoute}. */
     @Override
     public List<String> pointOfAccess(String token, String entityId) {
         String base = notificationBase == null ? null : notificationBase.get();
@@ -161,50 +96,10 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
             return CompletableFuture.completedFuture(timeout(request));
         }
         HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, mediaTypes);
-        AsyncRequestBuilder rb = AsyncRequestBuilder.create(msg.method()).setUri(URI.create(baseUrl + msg.target()));
-        String contentType = null;
-        for (Map.Entry<String, String> h : msg.headers().entrySet()) {
-            if (h.getKey().equalsIgnoreCase(M2mHeaders.CONTENT_TYPE)) {
-                contentType = h.getValue();
-            }
-            rb.addHeader(h.getKey(), h.getValue());
-        }
-        if (msg.body().length > 0) {
-            // The Content-Type header is set verbatim above (ACME's ";ty=2" form); the entity carries none.
-            rb.setEntity(AsyncEntityProducers.create(msg.body(), null));
-        } else if (contentType != null) {
-            rb.setEntity(AsyncEntityProducers.create(new byte[0], null));
-        }
-        AsyncRequestProducer producer = rb.build();
-        HttpClientContext context = HttpClientContext.create();
-        context.setRequestConfig(RequestConfig.custom()
-                .setConnectionRequestTimeout(Timeout.ofMilliseconds(leftMs))
-                .setResponseTimeout(Timeout.ofMilliseconds(leftMs))
-                .build());
         metrics.primitives.labelValues("http", BridgeMetrics.OUT, "request", op(request), "").inc();
-        CompletableFuture<ResponsePrimitive> result = new CompletableFuture<>();
-        Future<HttpResponseMessage> exchange = client.execute(producer, new BoundedResponseConsumer(maxBytes), null,
-                context, new FutureCallback<>() {
-                    @Override
-                    public void completed(HttpResponseMessage answer) {
-                        result.complete(answered(request, answer));
-                    }
-
-                    @Override
-                    public void failed(Exception e) {
-                        result.complete(transportFailure(request, e));
-                    }
-
-                    @Override
-                    public void cancelled() {
-                        result.complete(timeout(request));
-                    }
-                });
-        // The response timeout is per socket read; this cancels the whole exchange (lease, connect, transfer)
-        // at the deadline, so the 4008 is ours and prompt and the connection goes back to the pool or is closed.
-        var cancel = timer.schedule(() -> exchange.cancel(true), leftMs, TimeUnit.MILLISECONDS);
-        result.whenComplete((r, e) -> cancel.cancel(false));
-        return result;
+        return sender.send(URI.create(baseUrl + msg.target()), msg, leftMs).thenApply(outcome ->
+                outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
+                        : transportFailure(request, (HttpRequestSender.Outcome.Failed) outcome));
     }
 
     private ResponsePrimitive answered(RequestPrimitive request, HttpResponseMessage answer) {
@@ -222,26 +117,25 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         return response;
     }
 
-    private ResponsePrimitive transportFailure(RequestPrimitive request, Exception e) {
-        if (e instanceof ConnectTimeoutException || e instanceof ConnectException || e instanceof UnknownHostException
-                || e instanceof NoRouteToHostException || e instanceof SSLException) {
-            return unreachable(request, "connect", "cannot connect to upstream " + config.name() + ": " + e);
-        }
-        if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException
-                || e instanceof org.apache.hc.core5.util.TimeoutValueException) {
-            return timeout(request);
-        }
-        if (e instanceof BoundedResponseConsumer.TooLarge) {
-            metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
-            return ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR, e.getMessage());
-        }
-        if (e instanceof IOException) {
-            return unreachable(request, "closed", "connection to upstream " + config.name() + " failed: " + e);
-        }
-        metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
-        LOG.debug("upstream {}: protocol failure", config.name(), e);
-        return ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                "protocol error talking to upstream " + config.name() + ": " + e);
+    private ResponsePrimitive transportFailure(RequestPrimitive request, HttpRequestSender.Outcome.Failed f) {
+        return switch (f.failure()) {
+            case CONNECT -> unreachable(request, "connect",
+                    "cannot connect to upstream " + config.name() + ": " + f.cause());
+            case TIMEOUT -> timeout(request);
+            case CLOSED -> unreachable(request, "closed",
+                    "connection to upstream " + config.name() + " failed: " + f.cause());
+            case TOO_LARGE -> {
+                metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
+                yield ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                        f.cause().getMessage());
+            }
+            case PROTOCOL -> {
+                metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
+                LOG.debug("upstream {}: protocol failure", config.name(), f.cause());
+                yield ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                        "protocol error talking to upstream " + config.name() + ": " + f.cause());
+            }
+        };
     }
 
     private ResponsePrimitive unreachable(RequestPrimitive request, String kind, String text) {
@@ -269,12 +163,6 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
 
     /** Lets exchanges in flight finish for up to {@code grace}, then closes every connection. */
     public void close(Duration grace) {
-        client.initiateShutdown();
-        try {
-            client.awaitShutdown(TimeValue.of(grace));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        client.close(CloseMode.IMMEDIATE);
+        sender.close(grace);
     }
 }

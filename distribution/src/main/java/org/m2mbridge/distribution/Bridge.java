@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Deadlines;
@@ -120,7 +121,8 @@ public final class Bridge implements AutoCloseable {
                         + " did not create upstream '" + u.name() + "'");
             }
         }
-        if (!listeners.containsKey("ws") && !listeners.containsKey("wss")) {
+        boolean wsConfigured = config.listeners().ws() != null || config.listeners().wss() != null;
+        if (wsConfigured && !listeners.containsKey("ws") && !listeners.containsKey("wss")) {
             LOG.warn("no installed binding serves listeners.ws or listeners.wss: devices cannot connect");
         }
         StatusReport report = new StatusReport(bus, started, storage.deliveries());
@@ -131,14 +133,24 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** " (listeners.ws 127.0.0.1:8180)" for a binding that owns a configured listener, so a taken port is named. */
+    /**
+     * " (listeners.ws 127.0.0.1:8180)" for a binding that owns configured listeners, so a taken port is named; the
+     * http binding owns two ({@code http} for CSEs, {@code deviceHttp} for devices).
+     */
     private String listenerOf(String binding) {
-        ListenerConfig l = switch (binding) {
-            case "ws" -> config.listeners().ws();
-            case "http" -> config.listeners().http();
-            default -> null;
-        };
-        return l == null ? "" : " (listeners." + binding + " " + l.host() + ":" + l.port() + ")";
+        Map<String, ListenerConfig> owned = new LinkedHashMap<>();
+        switch (binding) {
+            case "ws" -> owned.put("ws", config.listeners().ws());
+            case "http" -> {
+                owned.put("http", config.listeners().http());
+                owned.put("deviceHttp", config.listeners().deviceHttp());
+            }
+            default -> { }
+        }
+        String named = owned.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> "listeners." + e.getKey() + " " + e.getValue().host() + ":" + e.getValue().port())
+                .collect(Collectors.joining(", "));
+        return named.isEmpty() ? "" : " (" + named + ")";
     }
 
     /** The metrics registry this bridge exports on {@code /metrics}. */

@@ -46,11 +46,16 @@ class EndToEndTest {
     private final List<ResponsePrimitive> notifyAnswers = new CopyOnWriteArrayList<>();
 
     EndToEndTest() {
+        recordNotifyAnswers(cse, codecs, notifyAnswers);
+    }
+
+    /** Lets {@code cse} notify over HTTP and collects what it got back for every notification into {@code answers}. */
+    static void recordNotifyAnswers(DemoCse cse, Codecs codecs, List<ResponsePrimitive> answers) {
         HttpNotificationTransport http = new HttpNotificationTransport(codecs.get(Serialization.JSON),
                 Duration.ofSeconds(5));
         cse.registerTransport("http", (poa, notify) -> http.send(poa, notify).whenComplete((r, e) -> {
             if (r != null) {
-                notifyAnswers.add(r);
+                answers.add(r);
             }
         }));
     }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.testing.TestConnectProxy;
@@ -22,7 +21,6 @@ import org.m2mbridge.demo.DemoAe;
 import org.m2mbridge.demo.DemoAeResult;
 import org.m2mbridge.demo.DemoCse;
 import org.m2mbridge.demo.DemoCseHttpServer;
-import org.m2mbridge.demo.HttpNotificationTransport;
 
 /**
  * Two real bridges paired over TS-0020 (issue 10): bridge A is the WebSocket CLIENT of bridge B (an MN-side bridge
@@ -39,13 +37,7 @@ class WsUpstreamPairingTest {
     private final TestConnectProxy proxy;
 
     WsUpstreamPairingTest() throws Exception {
-        HttpNotificationTransport http = new HttpNotificationTransport(codecs.get(Serialization.JSON),
-                Duration.ofSeconds(5));
-        cse.registerTransport("http", (poa, notify) -> http.send(poa, notify).whenComplete((r, e) -> {
-            if (r != null) {
-                notifyAnswers.add(r);
-            }
-        }));
+        EndToEndTest.recordNotifyAnswers(cse, codecs, notifyAnswers);
         proxy = new TestConnectProxy("bridge-a", "pairing");
     }
 
@@ -60,9 +52,9 @@ class WsUpstreamPairingTest {
         return Bridge.start(ConfigLoader.parse(yaml), new PrintStream(new ByteArrayOutputStream()));
     }
 
-    @Test
-    void demoAeBehindBridgeAReachesTheCseBehindBridgeBThroughAProxyAndGetsItsNotification() throws Exception {
-        String yamlB = """
+    /** Bridge B: WebSocket listener for bridge A, HTTP listener for the CSE's notifications, the CSE over HTTP. */
+    static String bridgeB(int cseHttpPort) {
+        return """
                 listeners:
                   ws:    { host: 127.0.0.1, port: 0 }
                   http:  { host: 127.0.0.1, port: 0 }
@@ -75,8 +67,12 @@ class WsUpstreamPairingTest {
                   default: in-cse
                 timeouts: { shutdownGrace: 1s }
                 store: { durable: false }
-                """.formatted(cseHttp.port());
-        try (Bridge b = start(yamlB)) {
+                """.formatted(cseHttpPort);
+    }
+
+    @Test
+    void demoAeBehindBridgeAReachesTheCseBehindBridgeBThroughAProxyAndGetsItsNotification() throws Exception {
+        try (Bridge b = start(bridgeB(cseHttp.port()))) {
             URI wsB = b.listeners().get("ws");
             String yamlA = """
                     listeners:

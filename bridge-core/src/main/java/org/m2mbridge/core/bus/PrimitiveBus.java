@@ -86,6 +86,7 @@ public final class PrimitiveBus {
         this.metrics = metrics;
         metrics.registeredEntities.set(registry.size());
         this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
+        responseFilters.add(new OwnPoaRestore(registry));
     }
 
     /** An in-memory delivery store bounded as {@code settings} say. */

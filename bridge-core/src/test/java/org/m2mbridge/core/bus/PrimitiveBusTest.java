@@ -177,6 +177,21 @@ class PrimitiveBusTest {
     }
 
     @Test
+    void anEntityReadingItsOwnResourceSeesItsOwnPoaOthersSeeTheBridges() throws Exception {
+        RecordingLink link = registeredLink("ws-1", "Cae1");
+        String bridgePoa = upstream.received.get(0).pc().at("/m2m:ae/poa/0").asText();
+        upstream.answering(r -> CompletableFuture.completedFuture(ResponsePrimitive.builder(2000, r.rqi()).rvi("3")
+                .pc(json("{\"m2m:ae\":{\"rn\":\"wsae\",\"aei\":\"Cae1\",\"poa\":[\"" + bridgePoa + "\"]}}"))
+                .build()));
+        RequestPrimitive.Builder get = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in/wsae").rqi("g1")
+                .rvi("3");
+        ResponsePrimitive own = await(t.bus.send(get.fr("Cae1").build(), Origin.downstream(link)));
+        assertEquals("ws://default", own.pc().at("/m2m:ae/poa/0").asText());
+        ResponsePrimitive other = await(t.bus.send(get.fr("Cother").build(), Origin.downstream(link)));
+        assertEquals(bridgePoa, other.pc().at("/m2m:ae/poa/0").asText());
+    }
+
+    @Test
     void twoLinksUsingTheSameRqiConcurrentlyEachGetTheirOwnResponse() throws Exception {
         RecordingLink a = registeredLink("ws-a", "Ca");
         RecordingLink b = registeredLink("ws-b", "Cb");

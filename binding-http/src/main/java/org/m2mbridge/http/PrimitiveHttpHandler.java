@@ -1,6 +1,5 @@
 package org.m2mbridge.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -9,16 +8,12 @@ import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import org.m2mbridge.core.bus.EntityRegistry;
-import org.m2mbridge.core.bus.Origin;
-import org.m2mbridge.core.bus.PrimitiveBus;
-import org.m2mbridge.core.bus.Registration;
+import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -26,28 +21,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests from upstream CSEs to entities registered through the bridge (TS-0009 as the HTTP server side):
- * {@code POST <notificationPath>/<token>[/...]} is addressed to the entity that token stands for (the poa the
- * bus announced for it); any other path is a oneM2M target read by the reverse path rule (TS-0009 6.2.2.1).
- * The request goes on the bus as coming from UPSTREAM; the answer is written when the bus completes. Nothing
- * blocks an I/O thread: the body is read asynchronously and the exchange ends in the bus's callback.
+ * An Undertow handler that turns each HTTP request into a request primitive (TS-0009 6.2-6.4), hands it to a
+ * {@link Route} and writes the route's answer back (TS-0009 6.3). Shared by both HTTP listeners: the one where
+ * upstream CSEs reach entities behind the bridge ({@link CseRequestRoute}) and the one devices use as their
+ * registrar ({@link DeviceRequestRoute}). Nothing blocks an I/O thread: the body is read asynchronously, within
+ * {@code limits.maxMessageBytes} (413 beyond), and the exchange ends in the route's callback. A request that does
+ * not map is answered 4000/4005/4015 with its {@code rqi}.
  */
-final class InboundRequestHandler implements HttpHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(InboundRequestHandler.class);
+final class PrimitiveHttpHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(PrimitiveHttpHandler.class);
 
-    private final PrimitiveBus bus;
+    /** Where a well-formed request goes. Completes with exactly one answer, never exceptionally. */
+    interface Route {
+        /**
+         * @param request the mapped request
+         * @param message the HTTP request it came from (path, headers)
+         * @param peer    the client's address, for logs
+         */
+        CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, HttpRequestMessage message, String peer);
+    }
+
     private final Codecs codecs;
     private final BridgeMetrics metrics;
-    private final String notificationPrefix;
     private final int maxBytes;
+    private final Route route;
 
-    InboundRequestHandler(PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics, String notificationPath,
-                          int maxBytes) {
-        this.bus = bus;
+    PrimitiveHttpHandler(Codecs codecs, BridgeMetrics metrics, int maxBytes, Route route) {
         this.codecs = codecs;
         this.metrics = metrics;
-        this.notificationPrefix = notificationPath + "/";
         this.maxBytes = maxBytes;
+        this.route = route;
     }
 
     @Override
@@ -88,49 +91,22 @@ final class InboundRequestHandler implements HttpHandler {
         HttpRequestMapping.Inbound.Accepted accepted = (HttpRequestMapping.Inbound.Accepted) inbound;
         Serialization answer = HttpResponseMapping.answerSerialization(message, accepted.bodySerialization());
         RequestPrimitive request = accepted.request();
-        String path = TargetPath.decode(message.path());
-        if (path.startsWith(notificationPrefix)) {
-            String token = path.substring(notificationPrefix.length()).split("/", 2)[0];
-            Optional<Registration> entity = bus.registry().byToken(token);
-            if (entity.isEmpty()) {
-                metrics.rejectedRequests.labelValues("unknown_target").inc();
-                respond(exchange, ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
-                        "no entity is registered through this bridge under that notification URL"), answer);
-                return;
-            }
-            request = request.toBuilder().to(entity.get().entityId()).build();
-        } else {
-            request = verificationTarget(request);
+        String op = request.op().name().toLowerCase(Locale.ROOT);
+        metrics.primitives.labelValues("http", BridgeMetrics.IN, "request", op, "").inc();
+        CompletableFuture<ResponsePrimitive> routed;
+        try {
+            routed = route.route(request, message, String.valueOf(exchange.getSourceAddress()));
+        } catch (RuntimeException e) {
+            LOG.error("routing request {} failed", request.rqi(), e);
+            routed = CompletableFuture.failedFuture(e);
         }
-        metrics.primitives.labelValues("http", BridgeMetrics.IN, "request",
-                request.op().name().toLowerCase(java.util.Locale.ROOT), "").inc();
-        String op = request.op().name().toLowerCase(java.util.Locale.ROOT);
-        bus.send(request, Origin.upstream("http", String.valueOf(exchange.getSourceAddress())))
-                .whenComplete((response, error) -> {
-                    ResponsePrimitive r = response != null ? response : ResponsePrimitive.error(accepted.request(),
-                            ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request");
-                    metrics.primitives.labelValues("http", BridgeMetrics.OUT, "response", op,
-                            ResponseStatusCode.classOf(r.rsc())).inc();
-                    respond(exchange, r, answer);
-                });
-    }
-
-    /**
-     * tinyIoT sends the subscription verification request (vrq) to the subscribed resource's path instead of the
-     * notification URL; the subscription's creator ({@code m2m:sgn.cr}) is the entity it is meant for.
-     */
-    private RequestPrimitive verificationTarget(RequestPrimitive request) {
-        if (request.op() != Operation.NOTIFY || request.pc() == null || bus.findEntity(request.to()).isPresent()) {
-            return request;
-        }
-        JsonNode sgn = request.pc().path("m2m:sgn");
-        if (sgn.path("vrq").asBoolean(false) && sgn.hasNonNull("cr")) {
-            String creator = sgn.get("cr").asText();
-            if (bus.findEntity(creator).isPresent()) {
-                return request.toBuilder().to(creator).build();
-            }
-        }
-        return request;
+        routed.whenComplete((response, error) -> {
+            ResponsePrimitive r = response != null ? response : ResponsePrimitive.error(request,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request");
+            metrics.primitives.labelValues("http", BridgeMetrics.OUT, "response", op,
+                    ResponseStatusCode.classOf(r.rsc())).inc();
+            respond(exchange, r, answer);
+        });
     }
 
     private void respond(HttpServerExchange exchange, ResponsePrimitive response, Serialization serialization) {
@@ -140,7 +116,7 @@ final class InboundRequestHandler implements HttpHandler {
             http.headers().forEach((name, value) -> exchange.getResponseHeaders().put(HttpString.tryFromString(name), value));
             exchange.getResponseSender().send(ByteBuffer.wrap(http.body()));
         };
-        // The bus may complete on any thread; Undertow wants the exchange written from its own I/O thread.
+        // The route may complete on any thread; Undertow wants the exchange written from its own I/O thread.
         if (Thread.currentThread() == exchange.getIoThread()) {
             write.run();
         } else {
@@ -163,5 +139,4 @@ final class InboundRequestHandler implements HttpHandler {
         }
         exchange.endExchange();
     }
-
 }

@@ -1,0 +1,189 @@
+package org.m2mbridge.http;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.m2mbridge.core.config.HttpUpstreamSettings;
+
+/**
+ * Sends mapped HTTP requests with Apache HttpClient 5's asynchronous client (pooled, keep-alive, nothing ever
+ * blocks a thread) and completes with the answer or the kind of transport failure, never later than the time
+ * given. The transport shared by {@link HttpUpstream} (one per upstream CSE) and {@link HttpDeviceLink} (one for
+ * all HTTP devices); each decides what a failure means in oneM2M terms.
+ */
+final class HttpRequestSender implements AutoCloseable {
+
+    /** What became of one exchange. */
+    sealed interface Outcome {
+        record Answered(HttpResponseMessage response) implements Outcome {
+        }
+
+        record Failed(Failure failure, Exception cause) implements Outcome {
+        }
+    }
+
+    /** Transport failures, as oneM2M cares about them: 5103 (connect, closed), 4008 (timeout), 5000 (others). */
+    enum Failure {
+        CONNECT, TIMEOUT, TOO_LARGE, CLOSED, PROTOCOL;
+
+        static Failure of(Exception e) {
+            if (e instanceof ConnectTimeoutException || e instanceof ConnectException
+                    || e instanceof UnknownHostException || e instanceof NoRouteToHostException
+                    || e instanceof SSLException) {
+                return CONNECT;
+            }
+            if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException
+                    || e instanceof org.apache.hc.core5.util.TimeoutValueException) {
+                return TIMEOUT;
+            }
+            if (e instanceof BoundedResponseConsumer.TooLarge) {
+                return TOO_LARGE;
+            }
+            return e instanceof IOException ? CLOSED : PROTOCOL;
+        }
+    }
+
+    private final CloseableHttpAsyncClient client;
+    private final ScheduledExecutorService timer;
+    private final int maxBytes;
+
+    /**
+     * @param maxBytes the largest answer body buffered ({@code limits.maxMessageBytes}); a bigger one fails
+     *                 with {@link Failure#TOO_LARGE}
+     */
+    HttpRequestSender(HttpUpstreamSettings settings, ScheduledExecutorService timer, int maxBytes) {
+        this.client = buildClient(settings);
+        this.timer = timer;
+        this.maxBytes = maxBytes;
+    }
+
+    private static CloseableHttpAsyncClient buildClient(HttpUpstreamSettings s) {
+        ConnectionConfig connection = ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(s.connectTimeout()))
+                // Reuse a connection idle this long only after checking it is still open (stale keep-alive).
+                .setValidateAfterInactivity(TimeValue.of(s.validateAfterInactivity()))
+                .build();
+        HttpVersionPolicy policy = switch (s.httpVersion()) {
+            case "negotiate" -> HttpVersionPolicy.NEGOTIATE;
+            case "2" -> HttpVersionPolicy.FORCE_HTTP_2;
+            default -> HttpVersionPolicy.FORCE_HTTP_1;
+        };
+        // stack-notes 1.2: the pool defaults (25 total, 5 per route) are far too small.
+        PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(s.maxConnections())
+                .setMaxConnPerRoute(s.maxConnections())
+                .setDefaultConnectionConfig(connection)
+                .setTlsStrategy(UpstreamTls.strategy(s))
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(policy).build())
+                .build();
+        return HttpAsyncClients.custom()
+                .setConnectionManager(pool)
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(s.ioThreads())
+                        .setSoKeepAlive(true).setTcpNoDelay(true).build())
+                .setRetryStrategy(new StaleConnectionRetry())
+                .setKeepAliveStrategy(new KeepAliveBeforeUpstream(TimeValue.of(s.idleEvict())))
+                .evictExpiredConnections()
+                .evictIdleConnections(TimeValue.of(s.idleEvict()))
+                .disableCookieManagement()
+                .disableRedirectHandling()
+                .disableAuthCaching()
+                .build();
+    }
+
+    void start() {
+        client.start();
+    }
+
+    /**
+     * Sends {@code message} (its headers and body; the request-target is {@code uri}) and completes within
+     * {@code leftMs} (positive) with the answer or the failure; never exceptionally.
+     */
+    CompletableFuture<Outcome> send(URI uri, HttpRequestMessage message, long leftMs) {
+        AsyncRequestBuilder rb = AsyncRequestBuilder.create(message.method()).setUri(uri);
+        String contentType = null;
+        for (Map.Entry<String, String> h : message.headers().entrySet()) {
+            if (h.getKey().equalsIgnoreCase(M2mHeaders.CONTENT_TYPE)) {
+                contentType = h.getValue();
+            }
+            rb.addHeader(h.getKey(), h.getValue());
+        }
+        if (message.body().length > 0) {
+            // The Content-Type header is set verbatim above (ACME's ";ty=2" form); the entity carries none.
+            rb.setEntity(AsyncEntityProducers.create(message.body(), null));
+        } else if (contentType != null) {
+            rb.setEntity(AsyncEntityProducers.create(new byte[0], null));
+        }
+        HttpClientContext context = HttpClientContext.create();
+        context.setRequestConfig(RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(leftMs))
+                .setResponseTimeout(Timeout.ofMilliseconds(leftMs))
+                .build());
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        Future<HttpResponseMessage> exchange = client.execute(rb.build(), new BoundedResponseConsumer(maxBytes), null,
+                context, new FutureCallback<>() {
+                    @Override
+                    public void completed(HttpResponseMessage answer) {
+                        result.complete(new Outcome.Answered(answer));
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        result.complete(new Outcome.Failed(Failure.of(e), e));
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        result.complete(new Outcome.Failed(Failure.TIMEOUT, null));
+                    }
+                });
+        // The response timeout is per socket read; this cancels the whole exchange (lease, connect, transfer)
+        // at the deadline, so the 4008 is ours and prompt and the connection goes back to the pool or is closed.
+        var cancel = timer.schedule(() -> exchange.cancel(true), leftMs, TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> cancel.cancel(false));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(1));
+    }
+
+    /** Lets exchanges in flight finish for up to {@code grace}, then closes every connection. */
+    void close(Duration grace) {
+        client.initiateShutdown();
+        try {
+            client.awaitShutdown(TimeValue.of(grace));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close(CloseMode.IMMEDIATE);
+    }
+}

@@ -1,0 +1,246 @@
+package org.m2mbridge.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.codec.CodecLimits;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.core.config.LimitsConfig;
+import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.Listeners;
+import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.ScriptedUpstream;
+import org.m2mbridge.core.testing.TestBus;
+
+/**
+ * The device-facing HTTP listener (listeners.deviceHttp) and {@link HttpDeviceLink}: a device speaking TS-0009 to
+ * the bridge as to its registrar, and requests from upstream going back to the device's own poa.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DeviceHttpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the device's own HTTP server got. */
+    record Received(String method, String path, Map<String, List<String>> headers, JsonNode body) {
+    }
+
+    private final ScriptedUpstream cse = new ScriptedUpstream("in-cse", "/id-in");
+    private final Codecs codecs = new Codecs(CodecLimits.DEFAULT);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final BlockingQueue<Received> atDevice = new LinkedBlockingQueue<>();
+    private final CountDownLatch releaseSlowDevice = new CountDownLatch(1);
+    private final ExecutorService deviceThreads = Executors.newCachedThreadPool();
+    private TestBus bus;
+    private HttpBinding binding;
+    private URI base;
+    private HttpServer device;
+    private String poa;
+
+    @BeforeEach
+    void start() throws Exception {
+        bus = new TestBus(Duration.ofSeconds(5), cse);
+        BridgeConfig config = new BridgeConfig(new Listeners(null, null, null, null,
+                new ListenerConfig("127.0.0.1", 0, null), null), List.of(), null, null,
+                new LimitsConfig(4096, null, null, null), null, null, null, null);
+        binding = new HttpBinding();
+        binding.start(new BridgeContext(config, bus.bus, codecs, bus.metrics, bus.timer));
+        base = binding.boundListeners().get("deviceHttp");
+        device = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        device.setExecutor(deviceThreads);
+        device.createContext("/n", this::answer2000);
+        device.createContext("/slow", ex -> {
+            try {
+                releaseSlowDevice.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer2000(ex);
+        });
+        device.start();
+        poa = "http://127.0.0.1:" + device.getAddress().getPort() + "/n";
+    }
+
+    private void answer2000(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        atDevice.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), ex.getRequestHeaders(),
+                body.length == 0 ? null : JSON.readTree(body)));
+        ex.getResponseHeaders().add("X-M2M-RSC", "2000");
+        ex.getResponseHeaders().add("X-M2M-RI", ex.getRequestHeaders().getFirst("X-M2M-RI"));
+        ex.sendResponseHeaders(200, -1);
+        ex.close();
+    }
+
+    @AfterEach
+    void stop() {
+        releaseSlowDevice.countDown();
+        binding.stop(Duration.ofMillis(200));
+        device.stop(0);
+        deviceThreads.shutdownNow();
+        bus.close();
+    }
+
+    private HttpResponse<String> register(String originator, String rqi, String aeJson) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve("/~/id-in")).timeout(Duration.ofSeconds(5))
+                .header("X-M2M-Origin", originator).header("X-M2M-RI", rqi).header("X-M2M-RVI", "3")
+                .header("Content-Type", "application/json;ty=2")
+                .POST(HttpRequest.BodyPublishers.ofString(aeJson)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private ResponsePrimitive notifyFromCse(String to, String rqi) throws Exception {
+        RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to(to).fr("/id-in").rqi(rqi)
+                .rvi("3").pc(JSON.readTree("{\"m2m:sgn\":{\"sur\":\"/id-in/sub1\",\"nev\":{\"net\":3}}}")).build();
+        return bus.bus.send(notify, Origin.upstream("test", "cse")).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void registrationWithAnHttpPoaIsBoundAndANotifyIsPostedToThatPoa() throws Exception {
+        HttpResponse<String> r = register("Cdev1", "reg-1",
+                "{\"m2m:ae\":{\"rn\":\"dev1\",\"api\":\"Nx\",\"rr\":true,\"poa\":[\"" + poa + "\"]}}");
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals("2001", r.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("reg-1", r.headers().firstValue("X-M2M-RI").orElse(null));
+        // the CSE got the bridge's poa; the device sees its own again
+        RequestPrimitive atCse = cse.received.get(0);
+        assertEquals(Operation.CREATE, atCse.op());
+        assertEquals("/id-in", atCse.to());
+        assertEquals("Cdev1", atCse.fr());
+        assertTrue(atCse.pc().at("/m2m:ae/poa/0").asText().startsWith("http://bridge.test/notify/"), atCse.pc().toString());
+        assertEquals(poa, JSON.readTree(r.body()).at("/m2m:ae/poa/0").asText());
+        assertEquals(HttpDeviceLink.ID, bus.bus.boundLink("Cdev1").orElseThrow().id());
+
+        ResponsePrimitive answer = notifyFromCse("Cdev1", "ntfy-1");
+        assertEquals(2000, answer.rsc());
+        Received got = atDevice.poll(5, TimeUnit.SECONDS);
+        assertNotNull(got);
+        assertEquals("POST", got.method());
+        assertEquals("/n", got.path());
+        assertEquals("/id-in", got.headers().get("X-m2m-origin").get(0));
+        assertEquals("ntfy-1", got.headers().get("X-m2m-ri").get(0));
+        assertEquals("/id-in/sub1", got.body().at("/m2m:sgn/sur").asText());
+    }
+
+    @Test
+    void otherRequestsAreMappedAndForwardedUpstreamWithTheirAnswerMappedBack() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev1/data?rcn=1"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cdev1").header("X-M2M-RI", "get-1")
+                .header("X-M2M-RVI", "3").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("2000", r.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("get-1", r.headers().firstValue("X-M2M-RI").orElse(null));
+        RequestPrimitive atCse = cse.received.get(0);
+        assertEquals(Operation.RETRIEVE, atCse.op());
+        assertEquals("/id-in/dev1/data", atCse.to());
+        assertEquals(1, atCse.rcn());
+    }
+
+    @Test
+    void registrationWithoutAnHttpPoaIsNotBound() throws Exception {
+        HttpResponse<String> r = register("Cdev2", "reg-2",
+                "{\"m2m:ae\":{\"rn\":\"dev2\",\"api\":\"Nx\",\"rr\":false,\"poa\":[\"mqtt://broker/x\"]}}");
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(bus.bus.registry().byEntityId("Cdev2").isPresent());
+        assertTrue(bus.bus.boundLink("Cdev2").isEmpty());
+    }
+
+    @Test
+    void aRegisteredButUnboundDeviceIsReboundByItsNextRequestAndGetsWhatWasStored() throws Exception {
+        // as after a restart: the durable registry knows the entity, no link carries it
+        bus.bus.registry().put(new Registration("Cdev3", Registration.Kind.AE, "in-cse", "tok3", "dev3", "Cdev3",
+                List.of(poa), Instant.now()));
+        var stored = bus.bus.send(RequestPrimitive.builder().op(Operation.NOTIFY).to("Cdev3").fr("/id-in")
+                .rqi("ntfy-stored").rvi("3").pc(JSON.readTree("{\"m2m:sgn\":{\"sur\":\"/id-in/sub3\"}}")).build(),
+                Origin.upstream("test", "cse"));
+        assertFalse(stored.isDone() && stored.get().rsc() == 2000, "nothing can deliver it yet");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev3"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cdev3").header("X-M2M-RI", "get-3")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals(HttpDeviceLink.ID, bus.bus.boundLink("Cdev3").orElseThrow().id());
+        Received got = atDevice.poll(10, TimeUnit.SECONDS);
+        assertNotNull(got, "the stored notification was flushed to the device's poa");
+        assertEquals("/id-in/sub3", got.body().at("/m2m:sgn/sur").asText());
+    }
+
+    @Test
+    void badRequestsAre4000WithTheirRequestIdentifierAndNothingGoesUpstream() throws Exception {
+        HttpResponse<String> noRqi = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cdev4").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, noRqi.statusCode());
+        assertEquals("4000", noRqi.headers().firstValue("X-M2M-RSC").orElse(null));
+        HttpResponse<String> badBody = register("Cdev4", "bad-1", "{\"m2m:ae\":");
+        assertEquals(400, badBody.statusCode());
+        assertEquals("4000", badBody.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("bad-1", badBody.headers().firstValue("X-M2M-RI").orElse(null));
+        HttpResponse<String> tooBig = register("Cdev4", "big-1",
+                "{\"m2m:ae\":{\"rn\":\"" + "x".repeat(5000) + "\"}}");
+        assertEquals(413, tooBig.statusCode());
+        assertTrue(cse.received.isEmpty(), cse.received.toString());
+    }
+
+    @Test
+    void aDeviceThatCannotBeReachedIs5103AndOneThatDoesNotAnswerInTimeIs4008() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        String slow = "http://127.0.0.1:" + device.getAddress().getPort() + "/slow";
+        bus.bus.registry().put(new Registration("Cdown", Registration.Kind.AE, "in-cse", "t1", "down", "Cdown",
+                List.of("http://127.0.0.1:" + closed + "/n"), Instant.now()));
+        bus.bus.registry().put(new Registration("Cslow", Registration.Kind.AE, "in-cse", "t2", "slow", "Cslow",
+                List.of(slow), Instant.now()));
+        try (HttpRequestSender sender = new HttpRequestSender(HttpUpstreamSettings.DEFAULTS, bus.timer, 4096)) {
+            sender.start();
+            HttpDeviceLink link = new HttpDeviceLink(bus.bus, sender, codecs, bus.metrics, Clock.systemUTC());
+            RequestPrimitive.Builder notify = RequestPrimitive.builder().op(Operation.NOTIFY).fr("/id-in").rvi("3")
+                    .pc(JSON.readTree("{\"m2m:sgn\":{}}"));
+            ResponsePrimitive down = link.deliver(notify.to("Cdown").rqi("d-1").build(),
+                    Instant.now().plusSeconds(5)).get(10, TimeUnit.SECONDS);
+            assertEquals(5103, down.rsc());
+            assertFalse(down.pc().toString().contains(String.valueOf(closed)), "no private URL goes upstream");
+            long t0 = System.nanoTime();
+            ResponsePrimitive late = link.deliver(notify.to("Cslow").rqi("s-1").build(),
+                    Instant.now().plusMillis(300)).get(10, TimeUnit.SECONDS);
+            assertEquals(4008, late.rsc());
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "bounded by the deadline");
+            ResponsePrimitive unknown = link.deliver(notify.to("Cnobody").rqi("u-1").build(),
+                    Instant.now().plusSeconds(5)).get(10, TimeUnit.SECONDS);
+            assertEquals(5103, unknown.rsc());
+        }
+    }
+}

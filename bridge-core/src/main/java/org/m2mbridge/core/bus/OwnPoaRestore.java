@@ -1,0 +1,34 @@
+package org.m2mbridge.core.bus;
+
+import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+
+/**
+ * An entity registered through the bridge that reads (or updates) its own {@code <AE>}/{@code <remoteCSE>} sees
+ * its own {@code poa} in the answer, not the bridge's rewrite (http-binding.md 8), as the registration's answer
+ * already shows it. Others reading the resource see the bridge's poa, which is how they can reach it.
+ */
+final class OwnPoaRestore implements ResponseFilter {
+    private final EntityRegistry registry;
+
+    OwnPoaRestore(EntityRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public ResponsePrimitive apply(RequestPrimitive request, ResponsePrimitive response) {
+        boolean read = request.op() == Operation.RETRIEVE && response.rsc() == ResponseStatusCode.OK.code()
+                || request.op() == Operation.UPDATE && response.rsc() == ResponseStatusCode.UPDATED.code();
+        if (!read || response.pc() == null || request.fr() == null
+                || !PointOfAccessRewrite.hasPoa(response.pc())) {
+            return response;
+        }
+        return registry.byEntityId(request.fr())
+                .filter(own -> RegistrationExchange.addressesResource(request.to(), own))
+                .map(own -> response.toBuilder().pc(PointOfAccessRewrite.restore(response.pc(), own.originalPoa(),
+                        PointOfAccessRewrite.rrOf(response.pc()))).build())
+                .orElse(response);
+    }
+}
