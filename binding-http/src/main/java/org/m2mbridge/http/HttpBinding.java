@@ -60,7 +60,7 @@ public final class HttpBinding implements Binding {
         }
     }
 
-    private void startCseListener(BridgeContext context, ListenerConfig listener) {
+    private void startCseListener(BridgeContext context, ListenerConfig listener) throws java.io.IOException {
         String notificationPath = context.config().http().notificationPath();
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
                 new CseRequestRoute(context.bus(), context.metrics(), notificationPath));
@@ -71,7 +71,7 @@ public final class HttpBinding implements Binding {
     }
 
     /** Devices' requests in (TS-0009 as their registrar); their notifications out to their own poa. */
-    private void startDeviceListener(BridgeContext context, ListenerConfig listener) {
+    private void startDeviceListener(BridgeContext context, ListenerConfig listener) throws java.io.IOException {
         HttpRequestSender sender = new HttpRequestSender(HttpUpstreamSettings.DEFAULTS, context.timer(),
                 maxBytes(context));
         sender.start();

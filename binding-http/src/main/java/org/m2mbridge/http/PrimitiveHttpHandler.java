@@ -79,7 +79,7 @@ final class PrimitiveHttpHandler implements HttpHandler {
             headers.put(h.getHeaderName().toString(), h.getFirst());
         }
         String query = exchange.getQueryString();
-        String target = exchange.getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query);
+        String target = originForm(exchange) + (query == null || query.isEmpty() ? "" : "?" + query);
         HttpRequestMessage message = new HttpRequestMessage(exchange.getRequestMethod().toString(), target, headers,
                 body);
         HttpRequestMapping.Inbound inbound = HttpRequestMapping.fromHttp(message, codecs);
@@ -138,5 +138,19 @@ final class PrimitiveHttpHandler implements HttpHandler {
             exchange.getResponseHeaders().put(HttpString.tryFromString(M2mHeaders.RI), rqi);
         }
         exchange.endExchange();
+    }
+
+    /**
+     * The request path as origin-form: a server must accept absolute-form too (RFC 9112 3.2.2), where Undertow
+     * keeps scheme and authority in the request URI.
+     */
+    private static String originForm(HttpServerExchange exchange) {
+        String uri = exchange.getRequestURI();
+        if (!exchange.isHostIncludedInRequestURI()) {
+            return uri;
+        }
+        int authority = uri.indexOf("://");
+        int path = authority < 0 ? -1 : uri.indexOf('/', authority + 3);
+        return path < 0 ? "/" : uri.substring(path);
     }
 }

@@ -173,8 +173,8 @@ class InboundHttpTest {
 
     @Test
     void tinyIotVerificationToTheSubscribedResourceReachesTheCreator() throws Exception {
-        // tinyIoT posts the vrq to the subscribed resource's path (without the leading slash, which Undertow
-        // rejects with 400 before any handler runs; see the report), not to the notification URL.
+        // tinyIoT posts the vrq to the subscribed resource's path, not to the notification URL (and without the
+        // leading slash: see the tinyiot/http-notify-01.txt case of peerNotifiesAreAccepted, OriginFormRepair).
         HttpResponse<String> r = post("/TinyIoT/bridgetest/data", notifyHeaders("notify"),
                 "{\"m2m:sgn\":{\"cr\":\"Cbridgetest\",\"sur\":\"TinyIoT/bridgetest/data/sub1\",\"vrq\":true}}");
         assertEquals(200, r.statusCode());
@@ -255,7 +255,7 @@ class InboundHttpTest {
     @ParameterizedTest
     @ValueSource(strings = {"acme/http-notify-01-verification.txt", "acme/http-notify-02-cin-created.txt",
             "mobius/http-notify-01-cin-created.txt", "mobius/http-notify-02-cin-created.txt",
-            "tinyiot/http-notify-02.txt", "tinyiot/http-notify-03.txt",
+            "tinyiot/http-notify-01.txt", "tinyiot/http-notify-02.txt", "tinyiot/http-notify-03.txt",
             "tinyiot/http-notify-04.txt"})
     void peerNotifiesAreAccepted(String fixture) throws Exception {
         String text = Files.readString(FIXTURES.resolve(fixture), StandardCharsets.UTF_8);
@@ -285,6 +285,21 @@ class InboundHttpTest {
         assertEquals(Operation.NOTIFY, got.op());
         assertEquals("Cbridgetest", got.to());
         assertFalse(got.pc().path("m2m:sgn").isMissingNode());
+    }
+
+    @Test
+    void absoluteFormAndOriginFormRequestTargetsAreLeftAsTheyAre() throws Exception {
+        String body = "{\"m2m:sgn\":{\"sur\":\"/id-in/sub1\"}}";
+        for (String target : new String[] {"http://" + base.getHost() + ":" + base.getPort() + "/notify/" + token,
+                "/notify/" + token}) {
+            device.received.clear();
+            String head = "POST " + target + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nX-M2M-Origin: /id-in\r\n"
+                    + "X-M2M-RI: t-1\r\nX-M2M-RVI: 3\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\nConnection: close\r\n\r\n";
+            Map<String, String> answer = exchangeRaw((head + body).getBytes(StandardCharsets.US_ASCII));
+            assertEquals("200", answer.get(":status"), target + " -> " + answer);
+            assertEquals("Cbridgetest", device.received.get(0).to(), target);
+        }
     }
 
     /** Writes raw bytes and reads one HTTP/1.1 answer: {":status": code, lower-case header: value}. */
