@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
@@ -185,7 +186,7 @@ final class WsSession implements Link, Correlator.Listener {
                 return;
             }
             env.metrics().rejectedRequests.labelValues("bad_request").inc();
-            respond(failed.toResponse(), "unknown");
+            refuse(null, failed.toResponse(), "unknown");
             return;
         }
         Primitive primitive = ((DecodeResult.Decoded) result).primitive();
@@ -202,13 +203,13 @@ final class WsSession implements Link, Correlator.Listener {
         String op = BridgeMetricsLabels.op(request);
         if (request.rqi() == null || request.rqi().isEmpty()) {
             env.metrics().rejectedRequests.labelValues("bad_request").inc();
-            respond(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
+            refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
                     "request identifier parameter (rqi) is mandatory in a request"), op);
             return;
         }
         if (!rate.tryAcquire()) {
             env.metrics().limitRefusals.labelValues("ws_request_rate").inc();
-            respond(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+            refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)"), op);
             return;
         }
@@ -216,7 +217,7 @@ final class WsSession implements Link, Correlator.Listener {
         if (decision.refusal().isPresent()) {
             (decision.limit() ? env.metrics().limitRefusals : env.metrics().rejectedRequests)
                     .labelValues(decision.counter()).inc();
-            respond(ResponsePrimitive.error(request, decision.refusal().get(), decision.reason()), op);
+            refuse(request, ResponsePrimitive.error(request, decision.refusal().get(), decision.reason()), op);
             return;
         }
         boolean holdsEntitySlot = request.isRegistration(); // reserved by the gate
@@ -226,7 +227,7 @@ final class WsSession implements Link, Correlator.Listener {
                 registering.decrementAndGet();
             }
             env.metrics().limitRefusals.labelValues("ws_inflight").inc();
-            respond(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+            refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "too many requests in flight on this connection (limits.maxInflightPerConnection)"), op);
             return;
         }
@@ -239,6 +240,12 @@ final class WsSession implements Link, Correlator.Listener {
                     ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"), op);
             closeIfIdle();
         });
+    }
+
+    /** An answer the session gives itself, before the bus: logged like a bus exchange (access log). */
+    private void refuse(RequestPrimitive request, ResponsePrimitive response, String op) {
+        AccessLog.answeredLocally(request, Origin.downstream(this), response);
+        respond(response, op);
     }
 
     private void respond(ResponsePrimitive response, String op) {

@@ -202,6 +202,21 @@ class OperabilityTest {
     }
 
     @Test
+    void aRequestTheWsBindingRefusesItselfHasItsAccessLineToo() throws Exception {
+        try (WsTestClient stranger = new WsTestClient(bridge.listeners().get("ws"), "Cstranger")) {
+            JsonNode refused = stranger.request(WsTestClient.primitive(2, "cse-in/ops-ae"));
+            assertEquals(4103, refused.path("rsc").asInt(), "not registered: the gate answers, not the CSE");
+            String rqi = refused.path("rqi").asText();
+            awaitUntil(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
+                    .contains(" rqi=" + rqi + " ")));
+            String line = access.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
+            assertTrue(line.matches("conn=ws-\\d+ side=down fr=Cstranger rqi=" + Pattern.quote(rqi)
+                    + " op=retrieve to=cse-in/ops-ae rsc=4103 ms=0\\.0"), line);
+        }
+    }
+
+    @Test
     void statusApiAndPageNeedTheTokenMetricsAndHealthDoNot() throws Exception {
         assertEquals(401, AdminClient.get(admin, "/api/status").statusCode());
         assertEquals(401, AdminClient.get(admin, "/status").statusCode());

@@ -23,14 +23,36 @@ public final class AccessLog {
     }
 
     static void exchanged(RequestPrimitive request, Origin origin, ResponsePrimitive response, long startedNanos) {
-        if (!LOG.isInfoEnabled()) {
-            return;
+        write(request, origin, response, (System.nanoTime() - startedNanos) / 1e6);
+    }
+
+    /**
+     * A request a binding answered itself, before the bus (a malformed primitive, a limit, the registration gate):
+     * the same line with {@code ms=0.0}. {@code request} is null when the message did not decode; the line then
+     * carries the response's {@code rqi} if one could be read.
+     */
+    public static void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+        if (request != null) {
+            write(request, origin, response, 0.0);
+        } else if (LOG.isInfoEnabled()) {
+            log(origin, response.rqi(), null, "conn=" + origin.connection() + " side="
+                    + (origin.side() == Origin.Side.DOWNSTREAM ? "down" : "up") + " fr=- rqi=" + token(response.rqi())
+                    + " op=- to=- rsc=" + response.rsc() + " ms=0.0");
         }
+    }
+
+    private static void write(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
+        if (LOG.isInfoEnabled()) {
+            log(origin, request.rqi(), request.fr(), line(request, origin, response, millis));
+        }
+    }
+
+    private static void log(Origin origin, String rqi, String fr, String line) {
         MDC.put("conn", origin.connection());
-        MDC.put("rqi", String.valueOf(request.rqi()));
-        MDC.put("fr", String.valueOf(request.fr()));
+        MDC.put("rqi", String.valueOf(rqi));
+        MDC.put("fr", String.valueOf(fr));
         try {
-            LOG.info(line(request, origin, response, (System.nanoTime() - startedNanos) / 1e6));
+            LOG.info(line);
         } finally {
             MDC.remove("conn");
             MDC.remove("rqi");
