@@ -53,15 +53,20 @@ class MqttDeviceToHttpUpstreamTest {
         if (which.equals("MQTT_URL")) {
             Assumptions.assumeTrue(external != null && !external.isBlank(), "MQTT_URL not set");
         }
-        // Unique client IDs and credential so runs against a shared broker never see each other's traffic.
+        // Unique client IDs and credential so runs against a shared broker never see each other's traffic; there
+        // the receiver is unique too (listeners.deviceMqtt.receivers), else the bridge would take the requests
+        // other bridges publish to id-in. On the embedded broker it is the default: the upstream's CSE-ID.
         String suffix = Long.toHexString(System.nanoTime());
         try (EmbeddedBroker embedded = which.equals("embedded") ? new EmbeddedBroker() : null) {
-            String url = embedded != null ? embedded.url() : external;
-            run(url, suffix);
+            if (embedded != null) {
+                run(embedded.url(), suffix, "id-in", "");
+            } else {
+                run(external, suffix, "id-e2e-" + suffix, "receivers: [/id-e2e-" + suffix + "]");
+            }
         }
     }
 
-    private void run(String url, String suffix) throws Exception {
+    private void run(String url, String suffix, String receiver, String receiversKey) throws Exception {
         String cred = "cred-" + suffix;
         try (Bridge bridge = Bridge.start(ConfigLoader.parse("""
                      listeners:
@@ -70,6 +75,7 @@ class MqttDeviceToHttpUpstreamTest {
                        deviceMqtt:
                          broker: %s
                          mqtt: { clientId: "C::bridge-devices-%s" }
+                         %s
                      upstreams:
                        - name: in-cse
                          binding: http
@@ -78,20 +84,21 @@ class MqttDeviceToHttpUpstreamTest {
                      routes: { default: in-cse }
                      timeouts: { shutdownGrace: 1s }
                      store: { durable: false }
-                     """.formatted(url, suffix, cse.port())), new PrintStream(new ByteArrayOutputStream()));
+                     """.formatted(url, suffix, receiversKey, cse.port())), new PrintStream(new ByteArrayOutputStream()));
              MqttTestDevice ae = new MqttTestDevice(url, "A::e2e-" + suffix,
-                     "/oneM2M/reg_resp/" + cred + "/id-in/+", "/oneM2M/resp/+/id-in/+", "/oneM2M/req/id-in/+/+")) {
+                     "/oneM2M/reg_resp/" + cred + "/" + receiver + "/+", "/oneM2M/resp/+/" + receiver + "/+",
+                     "/oneM2M/req/" + receiver + "/+/+")) {
             URI admin = bridge.listeners().get("admin");
             assertTrue(EndToEndTest.awaitUntil(WAIT, () -> ready(admin)), "bridge ready: subscribed at the broker");
 
             // TS-0010 6.4.4: registration without an AE-ID on reg_req, answered on reg_resp
-            ResponsePrimitive registered = exchange(ae, "/oneM2M/reg_req/" + cred + "/id-in/json",
+            ResponsePrimitive registered = exchange(ae, "/oneM2M/reg_req/" + cred + "/" + receiver + "/json",
                     request(1, "cse-in", "C", "e2e-1").put("ty", 2).set("pc", JSON.readTree(
                             "{\"m2m:ae\":{\"rn\":\"mqttae\",\"api\":\"Nmqttae\",\"rr\":true,\"srv\":[\"3\"]}}")));
             assertEquals(2001, registered.rsc(), String.valueOf(registered.pc()));
             String aei = registered.pc().at("/m2m:ae/aei").asText();
             assertTrue(aei.startsWith("C") && aei.length() > 1, aei);
-            String req = "/oneM2M/req/" + aei + "/id-in/json";
+            String req = "/oneM2M/req/" + aei + "/" + receiver + "/json";
 
             ResponsePrimitive cnt = exchange(ae, req, request(1, "cse-in/mqttae", aei, "e2e-2").put("ty", 3)
                     .set("pc", JSON.readTree("{\"m2m:cnt\":{\"rn\":\"data\"}}")));
@@ -106,11 +113,11 @@ class MqttDeviceToHttpUpstreamTest {
 
             // The CSE notifies the bridge over HTTP; the bridge publishes it on the AE's own request topic.
             MqttTestDevice.Message pushed = ae.await(WAIT,
-                    m -> m.topic().equals("/oneM2M/req/id-in/" + aei + "/json"), "the NOTIFY");
+                    m -> m.topic().equals("/oneM2M/req/" + receiver + "/" + aei + "/json"), "the NOTIFY");
             JsonNode notify = JSON.readTree(pushed.payload());
             assertEquals(5, notify.path("op").asInt());
             assertEquals("21.5", notify.at("/pc/m2m:sgn/nev/rep/m2m:cin/con").asText(), notify.toString());
-            ae.publish("/oneM2M/resp/id-in/" + aei + "/json",
+            ae.publish("/oneM2M/resp/" + receiver + "/" + aei + "/json",
                     "{\"rsc\":2000,\"rqi\":\"" + notify.path("rqi").asText() + "\",\"rvi\":\"3\"}");
 
             // The CSE's HTTP client records the answer asynchronously: wait for it (bounded).
