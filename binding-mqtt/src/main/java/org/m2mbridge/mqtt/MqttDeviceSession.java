@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.Codecs;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttDeviceSession {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceSession.class);
+    /** How long a repeated (originator, rqi, op, to) counts as a QoS 1 redelivery of a request answered already. */
+    private static final Duration REDELIVERY_WINDOW = Duration.ofSeconds(60);
 
     private final PrimitiveBus bus;
     private final Codecs codecs;
@@ -144,13 +148,15 @@ final class MqttDeviceSession {
             return;
         }
         CompletableFuture<ResponsePrimitive> fresh = new CompletableFuture<>();
-        CompletableFuture<ResponsePrimitive> earlier = r.rqi() == null ? null : received.putIfAbsent(
-                RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to()), fresh);
+        String key = RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
+        CompletableFuture<ResponsePrimitive> earlier = r.rqi() == null ? null : received.putIfAbsent(key, fresh);
         if (earlier != null) {
             // A QoS 1 redelivery (DUP): answer it with the first exchange's response (mqtt-binding.md 6).
             earlier.thenAccept(response -> reply(topic, format, response));
             return;
         }
+        // Simple devices count rqis from 1 again after a restart: a repeat is only a redelivery for a while.
+        fresh.whenComplete((x, e) -> forgetLater(key, fresh));
         MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
         link.seen(r.fr(), route);
         bus.send(r, origin).whenComplete((response, e) -> fresh.complete(response)).thenAccept(response -> {
@@ -159,6 +165,15 @@ final class MqttDeviceSession {
             }
             reply(topic, format, response);
         });
+    }
+
+    private void forgetLater(String key, CompletableFuture<ResponsePrimitive> exchange) {
+        try {
+            bus.timer().schedule(() -> received.forget(key, exchange), REDELIVERY_WINDOW.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the bridge stops: nothing to forget for
+        }
     }
 
     /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */

@@ -126,6 +126,12 @@ class MqttDeviceSessionTest {
                     upstream.pc().get("m2m:ae").get("poa").toString(), "the CSE is given the bridge's poa");
             Link bound = testBus.bus.boundLink("Cdev1").orElseThrow();
             assertEquals(MqttDeviceLink.ID, bound.id(), "the new AE is bound to the MQTT device link");
+
+            // A QoS 1 redelivery of the same request is answered from the first exchange, not sent again.
+            device.publish("/oneM2M/req/Cdev1/id-in/json", createAe("Cdev1", "r-1"));
+            Await.until(WAIT, () -> device.received.size() == 2, "the second answer");
+            assertEquals(2001, response(device.received.get(1), Serialization.JSON).rsc());
+            assertEquals(1, cse.received.size(), "the CSE saw the request once");
         }
     }
 
