@@ -14,6 +14,7 @@ import org.m2mbridge.core.config.DeviceMqttConfig;
 import org.m2mbridge.core.config.MqttSettings;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.status.ConnectionView;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -84,7 +85,7 @@ public final class MqttBinding implements Binding {
                 : devices.receivers()).stream().map(TopicNames::segment).distinct().toList();
         PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
                 "deviceMqtt");
-        deviceSession = new MqttDeviceSession(receivers, devices.mqtt(), context.bus(), context.codecs(), dispatch,
+        deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(), context.codecs(), dispatch,
                 (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
         deviceSession.start();
     }
@@ -118,6 +119,12 @@ public final class MqttBinding implements Binding {
     @Override
     public Map<String, URI> boundListeners() {
         return Map.of();
+    }
+
+    @Override
+    public List<ConnectionView> connections() {
+        MqttDeviceSession devices = deviceSession;
+        return devices == null ? List.of() : devices.view().stream().toList();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.m2mbridge.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.mqtt.TopicNames.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,6 +152,17 @@ final class MqttDeviceLink implements Link {
                 routes.put(id.asText(), route);
             }
         }
+    }
+
+    /**
+     * The link as one "connection" for the status API and {@code m2mbridge_connected_entities}: the entities bound
+     * here, and as subprotocol the serializations they use ({@code json}, or e.g. {@code cbor+json} when mixed).
+     */
+    ConnectionView view(String broker, Instant since) {
+        String formats = routes.values().stream().map(r -> r.format().token()).distinct().sorted()
+                .reduce((a, b) -> a + "+" + b).orElse(fallback.format().token());
+        return new ConnectionView(ID, PrimitiveCounter.BINDING, broker, formats, List.copyOf(routes.keySet()), since,
+                correlator.outstanding());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.m2mbridge.mqtt;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.mqtt.TopicNames.Kind;
 import org.m2mbridge.mqtt.TopicNames.Topic;
 import org.slf4j.Logger;
@@ -46,15 +48,18 @@ final class MqttDeviceSession {
     private final Origin origin;
     private final RecentExchanges received = new RecentExchanges(4096);
     private volatile boolean subscribed;
+    private volatile Instant connectedSince;
+    private final String broker;
 
     /**
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
-    MqttDeviceSession(List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus, Codecs codecs,
+    MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus, Codecs codecs,
                              MessageDispatch dispatch, MqttUpstream.TransportFactory transports) throws Exception {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
         }
+        this.broker = broker;
         this.bus = bus;
         this.codecs = codecs;
         this.dispatch = dispatch;
@@ -63,6 +68,7 @@ final class MqttDeviceSession {
         this.transport = transports.create(this::onMessage, new MqttTransport.ConnectionListener() {
             @Override
             public void connected(boolean reconnect) {
+                connectedSince = Instant.now();
                 subscribed = true; // called once the subscriptions were renewed
             }
 
@@ -185,6 +191,12 @@ final class MqttDeviceSession {
                 LOG.warn("devices: response {} on {} not published: {}", response.rqi(), out, e.toString());
             }
         });
+    }
+
+    /** The device session as a connection (status API), while connected. */
+    Optional<ConnectionView> view() {
+        Instant since = connectedSince;
+        return isConnected() && since != null ? Optional.of(link.view(broker, since)) : Optional.empty();
     }
 
     /** The link requests for MQTT devices go through (for tests and the status API). */

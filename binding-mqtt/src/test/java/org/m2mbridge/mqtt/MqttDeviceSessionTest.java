@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestBus;
 
@@ -126,6 +128,10 @@ class MqttDeviceSessionTest {
                     upstream.pc().get("m2m:ae").get("poa").toString(), "the CSE is given the bridge's poa");
             Link bound = testBus.bus.boundLink("Cdev1").orElseThrow();
             assertEquals(MqttDeviceLink.ID, bound.id(), "the new AE is bound to the MQTT device link");
+            ConnectionView view = binding.connections().get(0);
+            assertEquals(List.of("Cdev1"), view.entities(), "the status API shows it on the device session");
+            assertEquals("mqtt", view.binding());
+            assertEquals("json", view.subprotocol());
 
             // A QoS 1 redelivery of the same request is answered from the first exchange, not sent again.
             device.publish("/oneM2M/req/Cdev1/id-in/json", createAe("Cdev1", "r-1"));
