@@ -85,7 +85,8 @@ public final class MqttBinding implements Binding {
                 : devices.receivers()).stream().map(TopicNames::segment).distinct().toList();
         PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
                 "deviceMqtt");
-        deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(), context.codecs(), dispatch,
+        deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
+                context.codecs(), dispatch,
                 (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
         deviceSession.start();
     }

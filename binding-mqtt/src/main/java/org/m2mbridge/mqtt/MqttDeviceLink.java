@@ -103,7 +103,8 @@ final class MqttDeviceLink implements Link {
             if (e != null) {
                 LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
                 correlator.complete(ResponsePrimitive.error(wire.rqi(), wire.rvi(), wire.fr(),
-                        ResponseStatusCode.TARGET_NOT_REACHABLE, "MQTT broker of the devices did not take the request"));
+                        ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        "MQTT broker of the devices did not take the request"));
             }
         });
         return counter.answers(pending.get().response());

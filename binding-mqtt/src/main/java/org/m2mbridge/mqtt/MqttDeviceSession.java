@@ -54,8 +54,9 @@ final class MqttDeviceSession {
     /**
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
-    MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus, Codecs codecs,
-                             MessageDispatch dispatch, MqttUpstream.TransportFactory transports) throws Exception {
+    MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
+                      Codecs codecs, MessageDispatch dispatch, MqttUpstream.TransportFactory transports)
+            throws Exception {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
         }

@@ -84,7 +84,8 @@ class MqttDeviceToHttpUpstreamTest {
                      routes: { default: in-cse }
                      timeouts: { shutdownGrace: 1s }
                      store: { durable: false }
-                     """.formatted(url, suffix, receiversKey, cse.port())), new PrintStream(new ByteArrayOutputStream()));
+                     """.formatted(url, suffix, receiversKey, cse.port())),
+                new PrintStream(new ByteArrayOutputStream()));
              MqttTestDevice ae = new MqttTestDevice(url, "A::e2e-" + suffix,
                      "/oneM2M/reg_resp/" + cred + "/" + receiver + "/+", "/oneM2M/resp/+/" + receiver + "/+",
                      "/oneM2M/req/" + receiver + "/+/+")) {
