@@ -9,19 +9,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.config.BindingType;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.DeviceMqttConfig;
 import org.m2mbridge.core.config.MqttSettings;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.status.ConnectionView;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The MQTT binding (TS-0010): one {@link MqttUpstream} with its own client session per upstream configured with
- * {@code binding: mqtt}. It opens no listener: the bridge is a client of the upstream's broker. Starting never
+ * {@code binding: mqtt}, and with {@code listeners.deviceMqtt} one {@link MqttDeviceSession} for devices that speak
+ * MQTT to the bridge. It opens no listener: the bridge is a client of the brokers. Starting never
  * waits for a broker; an upstream whose broker is down answers 5103 until it connects.
  */
 public final class MqttBinding implements Binding {
     private final List<MqttUpstream> upstreams = new CopyOnWriteArrayList<>();
     private MessageDispatch dispatch;
+    private volatile MqttDeviceSession deviceSession;
     private volatile boolean stopped;
 
     public MqttBinding() {
@@ -36,6 +41,10 @@ public final class MqttBinding implements Binding {
     public synchronized void start(BridgeContext context) throws Exception {
         routePahoLogging();
         MqttSettings settings = context.config().mqtt();
+        DeviceMqttConfig devices = context.config().listeners().deviceMqtt();
+        if (devices != null) {
+            refuseSharedBroker(context, devices);
+        }
         dispatch = new MessageDispatch(settings.dispatchThreads(), settings.dispatchQueue());
         for (UpstreamConfig u : context.config().upstreams()) {
             if (u.binding() != BindingType.MQTT) {
@@ -48,19 +57,56 @@ public final class MqttBinding implements Binding {
             upstreams.add(upstream);
             upstream.start();
         }
+        if (devices != null) {
+            startDevices(context, devices, settings);
+        }
+    }
+
+    /**
+     * The devices' session must not share a broker with an MQTT upstream: its subscriptions would take the requests
+     * the bridge publishes upstream, and the upstream's entity subscriptions the notifications it publishes to
+     * devices (a loop). Compared by URI, so an alias of the same broker (another host name) is not caught.
+     */
+    private static void refuseSharedBroker(BridgeContext context, DeviceMqttConfig devices) {
+        String broker = PahoMqttTransport.pahoUri(devices.broker());
+        for (UpstreamConfig u : context.config().upstreams()) {
+            if (u.binding() == BindingType.MQTT && PahoMqttTransport.pahoUri(u.broker()).equals(broker)) {
+                throw new ConfigException("listeners.deviceMqtt.broker: must not be the broker of MQTT upstream '"
+                        + u.name() + "' (" + u.broker() + "); the bridge would take its own upstream traffic");
+            }
+        }
+    }
+
+    /** The session for devices that speak MQTT to the bridge ({@code listeners.deviceMqtt}). */
+    private void startDevices(BridgeContext context, DeviceMqttConfig devices, MqttSettings settings)
+            throws Exception {
+        List<String> receivers = (devices.receivers().isEmpty()
+                ? context.config().upstreams().stream().map(UpstreamConfig::cseId).toList()
+                : devices.receivers()).stream().map(TopicNames::segment).distinct().toList();
+        PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
+                "deviceMqtt");
+        deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
+                context.codecs(), dispatch,
+                (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
+        deviceSession.start();
     }
 
     static PahoMqttTransport.Options options(UpstreamConfig u, MqttSettings settings) {
-        MqttUpstreamSettings m = u.mqtt();
+        return options(u.broker(), "C::bridge-" + u.name(), u.mqtt(), settings, u.name());
+    }
+
+    /** {@code dataDir}: the subdirectory of {@code mqtt.dataDir}/mqtt for Paho's in-flight state of this session. */
+    static PahoMqttTransport.Options options(String broker, String defaultClientId, MqttUpstreamSettings m,
+                                             MqttSettings settings, String dataDir) {
         // Clean session: TS-0010 6.3 asks for false so that the broker queues QoS 1 messages (notifications for
         // devices, answers to requests in flight) while the bridge is briefly disconnected. The bridge still
         // re-subscribes on every connect, so a broker that lost the session (restart without persistence, expiry)
         // heals too; true is available for brokers that cap persistent sessions.
-        return new PahoMqttTransport.Options(u.broker(),
-                m.clientId() != null ? m.clientId() : "C::bridge-" + u.name(), m.username(), m.password(),
+        return new PahoMqttTransport.Options(broker,
+                m.clientId() != null ? m.clientId() : defaultClientId, m.username(), m.password(),
                 m.maxInflight(), m.keepAlive(), m.cleanSession(), m.connectTimeout(), m.maxReconnectDelay(),
                 m.trustStore(), m.trustStorePassword(), m.keyStore(), m.keyStorePassword(),
-                settings.dataDir() == null ? null : Path.of(settings.dataDir(), "mqtt", u.name()));
+                settings.dataDir() == null ? null : Path.of(settings.dataDir(), "mqtt", dataDir));
     }
 
     /** Paho logs through java.util.logging (stack-notes 1.3); send it to SLF4J once per JVM. */
@@ -77,8 +123,15 @@ public final class MqttBinding implements Binding {
     }
 
     @Override
+    public List<ConnectionView> connections() {
+        MqttDeviceSession devices = deviceSession;
+        return devices == null ? List.of() : devices.view().stream().toList();
+    }
+
+    @Override
     public boolean isReady() {
-        return upstreams.stream().allMatch(MqttUpstream::isReachable);
+        MqttDeviceSession devices = deviceSession;
+        return upstreams.stream().allMatch(MqttUpstream::isReachable) && (devices == null || devices.isConnected());
     }
 
     @Override
@@ -90,9 +143,18 @@ public final class MqttBinding implements Binding {
         for (MqttUpstream u : upstreams) {
             u.stop(grace);
         }
+        if (deviceSession != null) {
+            deviceSession.stop(grace);
+        }
         if (dispatch != null) {
             dispatch.stop(grace);
         }
+    }
+
+    /** The link to MQTT devices, when {@code listeners.deviceMqtt} is configured (tests). */
+    java.util.Optional<MqttDeviceLink> deviceLink() {
+        MqttDeviceSession devices = deviceSession;
+        return devices == null ? java.util.Optional.empty() : java.util.Optional.of(devices.link());
     }
 
     /** The upstreams this binding created, for tests and the status API. */

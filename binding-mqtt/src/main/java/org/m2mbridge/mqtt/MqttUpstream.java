@@ -142,14 +142,14 @@ public final class MqttUpstream extends ConfiguredUpstream {
         counter.request(BridgeMetrics.OUT, request);
         if (!transport.isConnected()) {
             counter.error("connect");
-            return answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "MQTT broker of upstream " + config.name() + " is not connected"));
         }
         Topic topic;
         try {
             topic = topicFor(request);
         } catch (IllegalArgumentException e) {
-            return answered(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
         }
         if (config.timeout() != null) {
             Instant own = Instant.now().plus(config.timeout());
@@ -158,7 +158,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
             metrics.limitRefusals.labelValues("mqtt_pending").inc();
-            return answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding on upstream " + config.name()));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -173,15 +173,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
                         "MQTT broker of upstream " + config.name() + " did not take the request"));
             }
         });
-        return pending.get().response().thenApply(r -> {
-            counter.response(BridgeMetrics.IN, r);
-            return r;
-        });
-    }
-
-    private CompletableFuture<ResponsePrimitive> answered(ResponsePrimitive r) {
-        counter.response(BridgeMetrics.IN, r);
-        return CompletableFuture.completedFuture(r);
+        return counter.answers(pending.get().response());
     }
 
     /**

@@ -30,4 +30,9 @@ final class RecentExchanges {
     synchronized CompletableFuture<ResponsePrimitive> putIfAbsent(String key, CompletableFuture<ResponsePrimitive> fresh) {
         return byKey.putIfAbsent(key, fresh);
     }
+
+    /** Forgets the exchange under {@code key} if it is still {@code exchange}. */
+    synchronized void forget(String key, CompletableFuture<ResponsePrimitive> exchange) {
+        byKey.remove(key, exchange);
+    }
 }

@@ -139,6 +139,11 @@ public final class TopicNames {
         return ROOT + Kind.RESP.level + "/+/" + receiver + "/#";
     }
 
+    /** Filter for the responses to every request {@code originator} sent, from any receiver (TS-0010 6.4.5). */
+    public static String responsesFor(String originator) {
+        return ROOT + Kind.RESP.level + "/" + originator + "/+/#";
+    }
+
     /** Filter for the registration responses of {@code receiver} to any credential ID. */
     public static String registrationResponsesFrom(String receiver) {
         return ROOT + Kind.REG_RESP.level + "/+/" + receiver + "/#";

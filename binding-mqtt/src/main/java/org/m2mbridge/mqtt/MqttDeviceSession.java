@@ -1,0 +1,207 @@
+package org.m2mbridge.mqtt;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.codec.DecodeResult;
+import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.MqttUpstreamSettings;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.status.ConnectionView;
+import org.m2mbridge.mqtt.TopicNames.Kind;
+import org.m2mbridge.mqtt.TopicNames.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge as registrar for devices that speak MQTT (TS-0010; {@code listeners.deviceMqtt}): one client session
+ * to the devices' broker, subscribed for every receiver R to {@code /oneM2M/req/+/R/#},
+ * {@code /oneM2M/reg_req/+/R/#} (requests of devices) and {@code /oneM2M/resp/R/+/#} (their answers to requests the
+ * bridge sent them through {@link MqttDeviceLink}). A device request goes on the bus as DOWNSTREAM and its
+ * response is published on the mirrored {@code resp}/{@code reg_resp} topic in the request's serialization
+ * (TS-0010 6.4.2, 6.4.4, 6.5.3).
+ */
+final class MqttDeviceSession {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceSession.class);
+    /** How long a repeated (originator, rqi, op, to) counts as a QoS 1 redelivery of a request answered already. */
+    private static final Duration REDELIVERY_WINDOW = Duration.ofSeconds(60);
+
+    private final PrimitiveBus bus;
+    private final Codecs codecs;
+    private final MessageDispatch dispatch;
+    private final Set<String> receivers;
+    private final PrimitiveCounter counter;
+    private final MqttTransport transport;
+    private final MqttDeviceLink link;
+    private final Origin origin;
+    private final RecentExchanges received = new RecentExchanges(4096);
+    private volatile boolean subscribed;
+    private volatile Instant connectedSince;
+    private final String broker;
+
+    /**
+     * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
+     */
+    MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
+                      Codecs codecs, MessageDispatch dispatch, MqttUpstream.TransportFactory transports)
+            throws Exception {
+        if (receivers.isEmpty()) {
+            throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
+        }
+        this.broker = broker;
+        this.bus = bus;
+        this.codecs = codecs;
+        this.dispatch = dispatch;
+        this.receivers = new LinkedHashSet<>(receivers);
+        this.counter = new PrimitiveCounter(bus.metrics(), "deviceMqtt");
+        this.transport = transports.create(this::onMessage, new MqttTransport.ConnectionListener() {
+            @Override
+            public void connected(boolean reconnect) {
+                connectedSince = Instant.now();
+                subscribed = true; // called once the subscriptions were renewed
+            }
+
+            @Override
+            public void disconnected(Throwable cause) {
+                subscribed = false;
+                if (settings.cleanSession()) {
+                    // A clean session loses what devices answer while we are away: fail now, not at the deadline.
+                    link.failAll("MQTT connection to the devices' broker was lost");
+                }
+            }
+        });
+        this.link = new MqttDeviceLink(transport, bus, codecs, counter, settings.maxInflight() * 10,
+                new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
+        this.origin = Origin.downstream(link);
+    }
+
+    /** Subscribes the device topics (renewed by the transport on every connect) and starts connecting. */
+    void start() {
+        for (String r : receivers) {
+            transport.subscribe(TopicNames.requestsTo(r));
+            transport.subscribe(TopicNames.registrationRequestsTo(r));
+            transport.subscribe(TopicNames.responsesFor(r));
+        }
+        transport.start();
+    }
+
+    /** Connected and subscribed: devices can reach the bridge (readiness). */
+    boolean isConnected() {
+        return subscribed && transport.isConnected();
+    }
+
+    void stop(Duration grace) {
+        int failed = link.failAll("bridge is shutting down");
+        if (failed > 0) {
+            LOG.info("{} requests for MQTT devices failed at shutdown", failed);
+        }
+        transport.close(grace.compareTo(Duration.ofSeconds(2)) < 0 ? grace : Duration.ofSeconds(2));
+    }
+
+    /** On the MQTT client's callback thread: decode (CPU only) and hand off, never wait, never call the client. */
+    private void onMessage(String topicName, byte[] payload) {
+        Optional<Topic> parsed = TopicNames.parse(topicName);
+        if (parsed.isEmpty()) {
+            LOG.debug("devices: ignoring message on non-oneM2M topic {}", topicName);
+            return;
+        }
+        Topic topic = parsed.get();
+        Serialization format = topic.format().orElse(Serialization.JSON);
+        DecodeResult decoded = codecs.get(format).decode(payload);
+        // One lane per device: its requests and its answers stay in order (MessageDispatch).
+        String device = topic.kind() == Kind.RESP ? topic.receiver() : topic.originator();
+        if (!dispatch.offer(device, () -> handle(topic, format, decoded))) {
+            bus.metrics().limitRefusals.labelValues("mqtt_dispatch_queue").inc();
+            LOG.warn("devices: dispatch queue full, dropped message on {}", topicName);
+        }
+    }
+
+    private void handle(Topic topic, Serialization format, DecodeResult decoded) {
+        switch (topic.kind()) {
+            case REQ, REG_REQ -> onRequest(topic, format, decoded);
+            case RESP -> link.onResponse(topic, decoded);
+            default -> LOG.debug("devices: ignoring {}", topic);
+        }
+    }
+
+    private void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
+        if (decoded instanceof DecodeResult.Failed f) {
+            reply(topic, format, f.toResponse());
+            return;
+        }
+        Optional<RequestPrimitive> request = decoded.request();
+        if (request.isEmpty()) {
+            LOG.debug("devices: response on request topic {} ignored", topic);
+            return;
+        }
+        RequestPrimitive r = request.get();
+        counter.request(BridgeMetrics.IN, r);
+        if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
+            // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
+            reply(topic, format, ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
+                    "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
+            return;
+        }
+        CompletableFuture<ResponsePrimitive> fresh = new CompletableFuture<>();
+        String key = RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
+        CompletableFuture<ResponsePrimitive> earlier = r.rqi() == null ? null : received.putIfAbsent(key, fresh);
+        if (earlier != null) {
+            // A QoS 1 redelivery (DUP): answer it with the first exchange's response (mqtt-binding.md 6).
+            earlier.thenAccept(response -> reply(topic, format, response));
+            return;
+        }
+        // Simple devices count rqis from 1 again after a restart: a repeat is only a redelivery for a while.
+        fresh.whenComplete((x, e) -> forgetLater(key, fresh));
+        MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
+        link.seen(r.fr(), route);
+        bus.send(r, origin).whenComplete((response, e) -> fresh.complete(response)).thenAccept(response -> {
+            if (r.isRegistration()) {
+                link.registered(response, route);
+            }
+            reply(topic, format, response);
+        });
+    }
+
+    private void forgetLater(String key, CompletableFuture<ResponsePrimitive> exchange) {
+        try {
+            bus.timer().schedule(() -> received.forget(key, exchange), REDELIVERY_WINDOW.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the bridge stops: nothing to forget for
+        }
+    }
+
+    /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */
+    private void reply(Topic topic, Serialization format, ResponsePrimitive response) {
+        counter.response(BridgeMetrics.OUT, response);
+        Topic out = topic.responseTopic().withFormat(format);
+        transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("devices: response {} on {} not published: {}", response.rqi(), out, e.toString());
+            }
+        });
+    }
+
+    /** The device session as a connection (status API), while connected. */
+    Optional<ConnectionView> view() {
+        Instant since = connectedSince;
+        return isConnected() && since != null ? Optional.of(link.view(broker, since)) : Optional.empty();
+    }
+
+    /** The link requests for MQTT devices go through (for tests and the status API). */
+    MqttDeviceLink link() {
+        return link;
+    }
+}
