@@ -143,7 +143,8 @@ class StoreAndForwardTest {
         TestBus t = bus(settings(Duration.ZERO, 1000, 100_000, Duration.ofMillis(50)));
         registerOffline(t, "Cae1");
         assertEquals(1000, await(fromUpstream(t, notify("Cae1", "short").toBuilder().rqet("150").build())).rsc());
-        assertEquals(1, stored(t));
+        // the counter, not the gauge: on a loaded machine the sweep may already have purged it by now
+        assertEquals(1.0, t.metrics.storeStored.get(), "it was stored");
         Await.until(WAIT, () -> stored(t) == 0 && t.metrics.storeExpired.get() == 1.0);
         assertEquals(0.0, t.metrics.storedBytes.get());
     }
