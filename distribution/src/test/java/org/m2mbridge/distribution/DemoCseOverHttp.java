@@ -1,15 +1,12 @@
 package org.m2mbridge.distribution;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.demo.DemoCse;
 import org.m2mbridge.demo.DemoCseHttpServer;
-import org.m2mbridge.demo.HttpNotificationTransport;
 
 /**
  * The demo CSE as an HTTP-only upstream (TS-0009) for end-to-end tests: its HTTP server on a loopback ephemeral
@@ -23,13 +20,7 @@ final class DemoCseOverHttp implements AutoCloseable {
 
     DemoCseOverHttp(Codecs codecs) {
         http = DemoCseHttpServer.start(cse, codecs, "127.0.0.1", 0);
-        HttpNotificationTransport notifications = new HttpNotificationTransport(codecs.get(Serialization.JSON),
-                Duration.ofSeconds(5));
-        cse.registerTransport("http", (poa, notify) -> notifications.send(poa, notify).whenComplete((r, e) -> {
-            if (r != null) {
-                notifyAnswers.add(r);
-            }
-        }));
+        EndToEndTest.recordNotifyAnswers(cse, codecs, notifyAnswers);
     }
 
     DemoCseOverHttp() {
