@@ -10,7 +10,7 @@
 # Environment: WARMUP (default 3s) and MEASURE (default 5s) per cell; PREWARM (10s: JIT warm-up of each server); CONNS ("1 16 256"); WINDOWS ("1 16");
 #   IDLE ("10000 19000"); FANOUT (1000); MQTT_BROKER (default: a Mosquitto this script starts on port 18830 with
 #   set_tcp_nodelay true when `mosquitto` is installed, else tcp://127.0.0.1:1883; empty = skip (d));
-#   SKIP ("" or any of: matrix fanout idle). Results: bench/target/results/<time>/ (JSON per cell, tables.md).
+#   SKIP ("" or any of: matrix fanout idle); HTTP_UPSTREAM_EXTRA (more upstreams[].http keys for (c), e.g. "ioThreads: 2"). Results: bench/target/results/<time>/ (JSON per cell, tables.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
@@ -93,7 +93,7 @@ wait_for "$out/echo.port" . 30; wait_for "$out/stub.port" . 30
 echo_url=ws://127.0.0.1:$(cat "$out/echo.port")/
 stub_url=http://127.0.0.1:$(cat "$out/stub.port")
 
-bridge_config "{ name: up, binding: http, url: \"$stub_url\", cseId: /id-in, serialization: json, http: { maxConnections: 256 } }" >"$out/bridge-http.yaml"
+bridge_config "{ name: up, binding: http, url: \"$stub_url\", cseId: /id-in, serialization: json, http: { maxConnections: 256${HTTP_UPSTREAM_EXTRA:+, $HTTP_UPSTREAM_EXTRA} } }" >"$out/bridge-http.yaml"
 mkdir -p "$out/home-http/logs" "$out/home-mqtt/logs"
 M2MBRIDGE_HOME=$out/home-http start bridge-http "-Xmx2g -Xss256k -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=$root/config/logback.xml" \
     -cp "$BRIDGE_CP" org.m2mbridge.distribution.Main --config "$out/bridge-http.yaml"
