@@ -2,6 +2,7 @@ package org.m2mbridge.mqtt;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,13 +10,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
-import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -56,6 +57,18 @@ public final class PahoMqttTransport implements MqttTransport {
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger attempts = new AtomicInteger();
+    /**
+     * Publishes waiting for a free slot in Paho's in-flight window, in order; bounded ({@link #overflowLimit}), so a
+     * burst beyond the window waits a moment instead of failing, and a flood beyond that still fails at once.
+     */
+    private final ArrayDeque<Waiting> overflow = new ArrayDeque<>();
+    private final int overflowLimit;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** {@code overflow.size()}, readable without its lock. */
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    private record Waiting(String topic, byte[] payload, CompletableFuture<Void> done) {
+    }
 
     public PahoMqttTransport(Options options, ScheduledExecutorService timer, MessageHandler handler,
                              ConnectionListener listener) throws Exception {
@@ -67,6 +80,7 @@ public final class PahoMqttTransport implements MqttTransport {
                 : new MqttDefaultFilePersistence(options.dataDir().toString());
         this.client = new MqttAsyncClient(pahoUri(options.brokerUri()), options.clientId(), persistence);
         this.connectOptions = connectOptions(options);
+        this.overflowLimit = Math.max(1000, 4 * options.maxInflight());
         client.setCallback(new Callback());
     }
 
@@ -221,26 +235,108 @@ public final class PahoMqttTransport implements MqttTransport {
     @Override
     public CompletableFuture<Void> publish(String topic, byte[] payload) {
         CompletableFuture<Void> f = new CompletableFuture<>();
+        synchronized (overflow) {
+            if (!overflow.isEmpty()) { // behind the waiting ones, to keep the order of publishes
+                return queue(new Waiting(topic, payload, f));
+            }
+        }
         try {
             client.publish(topic, payload, QOS, false, null, completing(f));
-        } catch (MqttException | RuntimeException e) {
-            // Not connected (32104) or in-flight window full (32202): fail now, never queue without bound.
+        } catch (MqttException e) {
+            if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
+                f.completeExceptionally(e); // not connected (32104) and the like: fail now
+                return f;
+            }
+            // The window is full (Paho counts QoS 1 publishes until their PUBACK, maxInflight): wait for a slot.
+            synchronized (overflow) {
+                return queue(new Waiting(topic, payload, f));
+            }
+        } catch (RuntimeException e) {
             f.completeExceptionally(e);
         }
         return f;
     }
 
+    /** Under the overflow lock: queues {@code w} or, beyond the bound, fails it. */
+    private CompletableFuture<Void> queue(Waiting w) {
+        if (overflow.size() >= overflowLimit) {
+            w.done().completeExceptionally(new MqttException(MqttException.REASON_CODE_MAX_INFLIGHT));
+        } else {
+            overflow.addLast(w);
+            waiting.incrementAndGet();
+            scheduleDrain(); // a slot may have come free meanwhile
+        }
+        return w.done();
+    }
+
+    /** Never from Paho's callback thread (stack-notes 1.3): the drain runs on the timer. */
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                timer.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                drainScheduled.set(false); // shutting down
+            }
+        }
+    }
+
+    /** Publishes waiting ones while the window takes them; stops at a full window (the next PUBACK resumes it). */
+    private void drain() {
+        drainScheduled.set(false);
+        while (true) {
+            Waiting w;
+            synchronized (overflow) {
+                w = overflow.peekFirst();
+                if (w == null) {
+                    return;
+                }
+                try {
+                    client.publish(w.topic(), w.payload(), QOS, false, null, completing(w.done()));
+                } catch (MqttException e) {
+                    if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
+                        return; // still full
+                    }
+                    w.done().completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    w.done().completeExceptionally(e);
+                }
+                overflow.pollFirst();
+                waiting.decrementAndGet();
+            }
+        }
+    }
+
+    /** The connection is gone: what waited for a slot fails now rather than being sent late. */
+    private void failWaiting(Throwable cause) {
+        synchronized (overflow) {
+            for (Waiting w; (w = overflow.pollFirst()) != null; ) {
+                waiting.decrementAndGet();
+                w.done().completeExceptionally(new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED,
+                        cause));
+            }
+        }
+    }
+
+    /** A slot in the in-flight window came free: let the waiting publishes go (off the callback thread). */
+    private void resumeWaiting() {
+        if (waiting.get() > 0) { // no lock on Paho's callback thread
+            scheduleDrain();
+        }
+    }
+
     /** A Paho action listener that completes {@code f}: the one bridge from Paho tokens to futures. */
-    private static IMqttActionListener completing(CompletableFuture<Void> f) {
+    private IMqttActionListener completing(CompletableFuture<Void> f) {
         return new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 f.complete(null);
+                resumeWaiting();
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
                 f.completeExceptionally(e);
+                resumeWaiting();
             }
         };
     }
@@ -286,6 +382,7 @@ public final class PahoMqttTransport implements MqttTransport {
         @Override
         public void connectionLost(Throwable cause) {
             LOG.warn("MQTT connection to {} lost: {}", options.brokerUri(), cause == null ? "?" : cause.toString());
+            failWaiting(cause);
             listener.disconnected(cause);
             scheduleConnect(cause);
         }
