@@ -22,6 +22,14 @@ import org.m2mbridge.core.metrics.BridgeMetrics;
  * session as an exchange attachment.
  */
 final class HandshakeGate implements HttpHandler {
+    /**
+     * The upgrade request itself. Undertow keeps it referenced from the connection for the whole life of the
+     * WebSocket (AbstractServerConnection.current), headers included: ~1 KiB per idle connection that
+     * {@link WsBinding} releases once the session is set up (docs/benchmarks.md, idle connections).
+     */
+    static final io.undertow.util.AttachmentKey<HttpServerExchange> UPGRADE_EXCHANGE =
+            io.undertow.util.AttachmentKey.create(HttpServerExchange.class);
+
     static final HttpString SEC_WEBSOCKET_PROTOCOL = new HttpString("Sec-WebSocket-Protocol");
     static final HttpString SEC_WEBSOCKET_VERSION = new HttpString("Sec-WebSocket-Version");
     static final HttpString SEC_WEBSOCKET_KEY = new HttpString("Sec-WebSocket-Key");
@@ -101,6 +109,7 @@ final class HandshakeGate implements HttpHandler {
             next.proceed();
         });
         exchange.putAttachment(IdentityMap.GRANT, identities.grantFor(exchange));
+        exchange.putAttachment(UPGRADE_EXCHANGE, exchange); // for WsBinding.onConnect to slim it down afterwards
         // Undertow reads only the first header instance: leave exactly the chosen name, as the client spelled it.
         exchange.getRequestHeaders().put(SEC_WEBSOCKET_PROTOCOL, choice.get().offered());
         upgrade.handleRequest(exchange);

@@ -179,9 +179,21 @@ public final class WsBinding implements Binding {
         }
         session.startKeepalive(ws.pingInterval());
         environment.gate().hint(exchange.getRequestHeader("X-M2M-Origin"), session);
+        releaseUpgradeRequest(exchange);
         channel.resumeReceives();
         LOG.debug("{} connected from {} ({}), subprotocol {}", session.id(), source, grant.holder(),
                 channel.getSubProtocol());
+    }
+
+    /** Nothing of the upgrade request is needed once the session exists; Undertow would keep it all (see the key). */
+    private static void releaseUpgradeRequest(WebSocketHttpExchange exchange) {
+        io.undertow.server.HttpServerExchange upgrade = exchange.getAttachment(HandshakeGate.UPGRADE_EXCHANGE);
+        if (upgrade != null) {
+            upgrade.removeAttachment(HandshakeGate.UPGRADE_EXCHANGE);
+            upgrade.removeAttachment(IdentityMap.GRANT);
+            upgrade.getRequestHeaders().clear();
+            upgrade.getResponseHeaders().clear();
+        }
     }
 
     @Override
