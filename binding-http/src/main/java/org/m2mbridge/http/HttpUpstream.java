@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.codec.Codecs;
@@ -28,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpUpstream extends ConfiguredUpstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpUpstream.class);
+    /** While the upstream is down, a TCP connect this often tells when it is back (for /health/ready). */
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private final Codecs codecs;
     private final PrimitiveCodec codec;
@@ -37,7 +38,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     private final String baseUrl;
     private final Clock clock;
     private final HttpRequestSender sender;
-    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final ReachabilityProbe reachability;
 
     /**
      * @param notificationBase the bridge's public inbound URL plus the notification path (no trailing slash), or
@@ -57,10 +58,13 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         String url = config.url();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.sender = new HttpRequestSender(s, timer, codecs.limits().maxBytes());
+        this.reachability = new ReachabilityProbe(config.name(), URI.create(baseUrl), timer, PROBE_INTERVAL,
+                s.connectTimeout());
     }
 
     public void start() {
         sender.start();
+        reachability.start();
     }
 
 
@@ -86,7 +90,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
 
     @Override
     public boolean isReachable() {
-        return reachable.get();
+        return reachability.isReachable();
     }
 
     @Override
@@ -103,7 +107,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     }
 
     private ResponsePrimitive answered(RequestPrimitive request, HttpResponseMessage answer) {
-        reachable.set(true);
+        reachability.answered();
         ResponsePrimitive response;
         try {
             response = HttpResponseMapping.fromHttp(answer, request, codecs, codec.serialization());
@@ -139,7 +143,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     }
 
     private ResponsePrimitive unreachable(RequestPrimitive request, String kind, String text) {
-        reachable.set(false);
+        reachability.failed();
         metrics.upstreamErrors.labelValues(config.name(), kind).inc();
         LOG.debug("upstream {}: {}", config.name(), text);
         return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, text);
@@ -163,6 +167,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
 
     /** Lets exchanges in flight finish for up to {@code grace}, then closes every connection. */
     public void close(Duration grace) {
+        reachability.close();
         sender.close(grace);
     }
 }

@@ -1,0 +1,55 @@
+package org.m2mbridge.http;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code /health/ready} for an HTTP upstream: known at start, and back when the CSE is, without device traffic. */
+@Timeout(60)
+class UpstreamReachabilityTest {
+
+    private static boolean eventually(Duration timeout, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Test
+    void anUpstreamThatIsNotThereIsUnreachableFromTheStartAndReachableOnceItListensWithoutAnyRequest()
+            throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + port)) {
+            assertTrue(eventually(Duration.ofSeconds(10), () -> !h.upstream.isReachable()),
+                    "the probe at start finds nothing listening");
+            try (ServerSocket cse = new ServerSocket()) {
+                cse.setReuseAddress(true);
+                cse.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                assertTrue(eventually(Duration.ofSeconds(15), () -> h.upstream.isReachable()),
+                        "the probe while down sees it listening again");
+            }
+        }
+    }
+
+    @Test
+    void aListeningUpstreamStaysReachable() throws Exception {
+        try (ServerSocket cse = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + cse.getLocalPort())) {
+            assertTrue(h.upstream.isReachable());
+            assertTrue(!eventually(Duration.ofMillis(500), () -> !h.upstream.isReachable()), "no false alarm");
+        }
+    }
+}
