@@ -98,7 +98,9 @@ class EndToEndTest {
 
             // The demo CSE notified the bridge's HTTP address (the rewritten poa) and got 200 / X-M2M-RSC 2000:
             // HttpNotificationTransport turns the HTTP answer back into a response primitive from X-M2M-RSC.
-            assertTrue(notifyAnswers.stream().anyMatch(a -> a.rsc() == 2000), notifyAnswers.toString());
+            // recorded by the CSE's HTTP client asynchronously, possibly after the AE has moved on: wait for it
+            assertTrue(awaitUntil(Duration.ofSeconds(10), () -> notifyAnswers.stream().anyMatch(a -> a.rsc() == 2000)),
+                    notifyAnswers.toString());
         }
     }
 
