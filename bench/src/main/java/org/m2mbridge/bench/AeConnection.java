@@ -208,10 +208,20 @@ final class AeConnection {
                 onFailure.accept(throwable);
             }
         };
-        if (options.format().isText()) {
-            WebSockets.sendText(ByteBuffer.wrap(bytes), ch, callback);
+        // From the channel's I/O thread only, as the bridge's WsSession does (see its DataFrameSender): with
+        // permessage-deflate, Undertow can put two messages sent from two threads on the wire in the other order
+        // than it compressed them.
+        Runnable send = () -> {
+            if (options.format().isText()) {
+                WebSockets.sendText(ByteBuffer.wrap(bytes), ch, callback);
+            } else {
+                WebSockets.sendBinary(ByteBuffer.wrap(bytes), ch, callback);
+            }
+        };
+        if (Thread.currentThread() == ch.getIoThread()) {
+            send.run();
         } else {
-            WebSockets.sendBinary(ByteBuffer.wrap(bytes), ch, callback);
+            ch.getIoThread().execute(send);
         }
     }
 

@@ -283,11 +283,7 @@ final class WsSession implements Link, Correlator.Listener {
                 LOG.debug("{}: send failed: {}", id, throwable.toString());
             }
         };
-        if (codec.serialization().isText()) {
-            WebSockets.sendText(ByteBuffer.wrap(bytes), channel, done); // TS-0020 table 7.2.2.9-1: opcode 0x1
-        } else {
-            WebSockets.sendBinary(ByteBuffer.wrap(bytes), channel, done); // opcode 0x2
-        }
+        DataFrameSender.send(channel, bytes, codec.serialization().isText(), done);
     }
 
     // ---- liveness and closing -------------------------------------------------------------------------------
