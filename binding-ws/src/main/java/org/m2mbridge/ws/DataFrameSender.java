@@ -22,21 +22,33 @@ final class DataFrameSender {
     }
 
     static void send(WebSocketChannel channel, byte[] bytes, boolean text, WebSocketCallback<Void> done) {
-        Runnable send = () -> {
+        boolean queued = onIoThread(channel, () -> {
             if (text) {
                 WebSockets.sendText(ByteBuffer.wrap(bytes), channel, done); // TS-0020 table 7.2.2.9-1: opcode 0x1
             } else {
                 WebSockets.sendBinary(ByteBuffer.wrap(bytes), channel, done); // opcode 0x2
             }
-        };
+        });
+        if (!queued) {
+            done.onError(channel, null, new RejectedExecutionException("worker shutting down"));
+        }
+    }
+
+    /**
+     * Runs {@code action} on the channel's I/O thread, now if already there, else after what is queued there. A
+     * close frame goes through here too, so it cannot overtake a response queued just before it. False when the
+     * worker no longer takes tasks.
+     */
+    static boolean onIoThread(WebSocketChannel channel, Runnable action) {
         if (Thread.currentThread() == channel.getIoThread()) {
-            send.run();
-            return;
+            action.run();
+            return true;
         }
         try {
-            channel.getIoThread().execute(send);
-        } catch (RejectedExecutionException e) { // the worker is shutting down
-            done.onError(channel, null, e);
+            channel.getIoThread().execute(action);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 }

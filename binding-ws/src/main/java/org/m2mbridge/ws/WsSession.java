@@ -336,7 +336,10 @@ final class WsSession implements Link, Correlator.Listener {
             return;
         }
         LOG.debug("{}: closing {} {}", id, code, reason);
-        WebSockets.sendClose(code, reason, channel, null);
+        // behind any response already queued on the I/O thread (DataFrameSender): answered, then closed
+        if (!DataFrameSender.onIoThread(channel, () -> WebSockets.sendClose(code, reason, channel, null))) {
+            IoUtils.safeClose(channel);
+        }
         env.timer().schedule(() -> {
             if (channel.isOpen()) {
                 IoUtils.safeClose(channel);
