@@ -13,18 +13,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class UpstreamReachabilityTest {
 
-    private static boolean eventually(Duration timeout, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < until) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
-    }
-
     @Test
     void anUpstreamThatIsNotThereIsUnreachableFromTheStartAndReachableOnceItListensWithoutAnyRequest()
             throws Exception {
@@ -33,12 +21,12 @@ class UpstreamReachabilityTest {
             port = s.getLocalPort();
         }
         try (UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + port)) {
-            assertTrue(eventually(Duration.ofSeconds(10), () -> !h.upstream.isReachable()),
+            assertTrue(UpstreamHarness.awaitUntil(Duration.ofSeconds(10), () -> !h.upstream.isReachable()),
                     "the probe at start finds nothing listening");
             try (ServerSocket cse = new ServerSocket()) {
                 cse.setReuseAddress(true);
                 cse.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                assertTrue(eventually(Duration.ofSeconds(15), () -> h.upstream.isReachable()),
+                assertTrue(UpstreamHarness.awaitUntil(Duration.ofSeconds(15), () -> h.upstream.isReachable()),
                         "the probe while down sees it listening again");
             }
         }
@@ -49,7 +37,8 @@ class UpstreamReachabilityTest {
         try (ServerSocket cse = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + cse.getLocalPort())) {
             assertTrue(h.upstream.isReachable());
-            assertTrue(!eventually(Duration.ofMillis(500), () -> !h.upstream.isReachable()), "no false alarm");
+            assertTrue(!UpstreamHarness.awaitUntil(Duration.ofMillis(500), () -> !h.upstream.isReachable()),
+                    "no false alarm");
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.m2mbridge.core.bus;
 
 import java.util.Locale;
+import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.slf4j.Logger;
@@ -35,9 +36,7 @@ public final class AccessLog {
         if (request != null) {
             write(request, origin, response, 0.0);
         } else if (LOG.isInfoEnabled()) {
-            log(origin, response.rqi(), null, "conn=" + origin.connection() + " side="
-                    + (origin.side() == Origin.Side.DOWNSTREAM ? "down" : "up") + " fr=- rqi=" + token(response.rqi())
-                    + " op=- to=- rsc=" + response.rsc() + " ms=0.0");
+            log(origin, response.rqi(), null, line(origin, null, response.rqi(), null, null, null, response, 0.0));
         }
     }
 
@@ -62,15 +61,20 @@ public final class AccessLog {
 
     /** The line without timestamp (the appender's pattern adds it). */
     public static String line(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
+        return line(origin, request.fr(), request.rqi(), request.op(), request.to(), request.ty(), response, millis);
+    }
+
+    private static String line(Origin origin, String fr, String rqi, Operation op, String to, Integer ty,
+                               ResponsePrimitive response, double millis) {
         StringBuilder b = new StringBuilder(160)
                 .append("conn=").append(origin.connection())
                 .append(" side=").append(origin.side() == Origin.Side.DOWNSTREAM ? "down" : "up")
-                .append(" fr=").append(token(request.fr()))
-                .append(" rqi=").append(token(request.rqi()))
-                .append(" op=").append(request.op() == null ? "-" : request.op().name().toLowerCase(Locale.ROOT))
-                .append(" to=").append(token(request.to()));
-        if (request.ty() != null) {
-            b.append(" ty=").append(request.ty());
+                .append(" fr=").append(token(fr))
+                .append(" rqi=").append(token(rqi))
+                .append(" op=").append(op == null ? "-" : op.name().toLowerCase(Locale.ROOT))
+                .append(" to=").append(token(to));
+        if (ty != null) {
+            b.append(" ty=").append(ty);
         }
         b.append(" rsc=").append(response == null ? "-" : String.valueOf(response.rsc()));
         // one decimal without String.format, which costs more than the rest of the line (docs/benchmarks.md)
