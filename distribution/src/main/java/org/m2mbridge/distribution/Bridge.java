@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RouteTable;
@@ -127,6 +128,7 @@ public final class Bridge implements AutoCloseable {
         }
         StatusReport report = new StatusReport(bus, started, storage.deliveries());
         metrics.registerConnectedEntities(report::connections);
+        metrics.registerAccessLogDropped(AccessLog::dropped);
         if (config.listeners().admin() != null) {
             admin = AdminServer.start(config.listeners().admin(), config.admin(), registry, report);
             listeners.put("admin", admin.boundUri());
@@ -205,6 +207,7 @@ public final class Bridge implements AutoCloseable {
         bus.close(); // stops the store sweep and drains pending store writes
         storage.close();
         timer.shutdownNow();
+        AccessLog.flush(); // the lines of the last exchanges, before logging stops with the process
         LOG.info("bridge stopped");
     }
 

@@ -57,6 +57,8 @@ class OperabilityTest {
     static Bridge bridge;
     static URI admin;
     static WsTestClient device;
+    /** The access line's own timestamp: UTC, milliseconds (AccessLog writes it, not the appender). */
+    static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
     static final List<ILoggingEvent> access = new CopyOnWriteArrayList<>();
     static final AppenderBase<ILoggingEvent> accessCapture = new AppenderBase<>() {
         @Override
@@ -192,7 +194,7 @@ class OperabilityTest {
                 .filter(e -> e.getFormattedMessage().contains(" rqi=" + rqi + " ")).toList();
         assertEquals(1, lines.size(), "exactly one line per exchange");
         String line = lines.get(0).getFormattedMessage();
-        assertTrue(line.matches("conn=ws-\\d+ side=down fr=" + AE + " rqi=" + Pattern.quote(rqi)
+        assertTrue(line.matches(TIME + " conn=ws-\\d+ side=down fr=" + AE + " rqi=" + Pattern.quote(rqi)
                 + " op=retrieve to=cse-in/ops-ae rsc=2000 ms=\\d+\\.\\d"), line);
         assertEquals(rqi, lines.get(0).getMDCPropertyMap().get("rqi"));
         assertEquals(AE, lines.get(0).getMDCPropertyMap().get("fr"));
@@ -211,7 +213,7 @@ class OperabilityTest {
                     .contains(" rqi=" + rqi + " ")));
             String line = access.stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
-            assertTrue(line.matches("conn=ws-\\d+ side=down fr=Cstranger rqi=" + Pattern.quote(rqi)
+            assertTrue(line.matches(TIME + " conn=ws-\\d+ side=down fr=Cstranger rqi=" + Pattern.quote(rqi)
                     + " op=retrieve to=cse-in/ops-ae rsc=4103 ms=0\\.0"), line);
         }
     }

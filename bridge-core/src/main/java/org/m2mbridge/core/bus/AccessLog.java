@@ -1,6 +1,16 @@
 package org.m2mbridge.core.bus;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -13,12 +23,33 @@ import org.slf4j.MDC;
  * and file in config/logback.xml). Written when {@link PrimitiveBus#send} completes, so every binding gets it.
  * Identifiers and status only, never content: {@code pc} may be personal data.
  *
- * <pre>conn=ws-3 side=down fr=Cae1 rqi=r-17 op=create to=cse-in ty=2 rsc=2001 ms=12.4</pre>
+ * <pre>2026-11-25T15:30:15.123Z conn=ws-3 side=down fr=Cae1 rqi=r-17 op=create to=cse-in ty=2 rsc=2001 ms=12.4</pre>
  * The same {@code conn}, {@code rqi} and {@code fr} are in the MDC while the line is logged, for JSON encoders.
+ * <p>
+ * Why its own queue rather than logback's AsyncAppender: that appender wakes its worker for every line, and those
+ * wake-ups (a futex on the I/O thread, a context switch on a 2-core box) cost the bridge about a third of its CPU
+ * per forwarded primitive (docs/benchmarks.md). Here the I/O thread only drops a small record into a bounded queue
+ * and never signals; one writer thread wakes every {@value #DRAIN_MILLIS} ms, formats the lines and hands them to
+ * the logger. The line's time is taken when the exchange completes, not when it is written. When the queue is full
+ * lines are dropped and counted ({@link #dropped()}), never waited for.
  */
 public final class AccessLog {
     public static final String LOGGER = "m2mbridge.access";
+    static final int CAPACITY = 16_384;
+    static final long DRAIN_MILLIS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final BlockingQueue<Entry> QUEUE = new ArrayBlockingQueue<>(CAPACITY);
+    private static final AtomicLong DROPPED = new AtomicLong();
+    private static final Object DRAINING = new Object();
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static long cachedSecond = Long.MIN_VALUE; // guarded by DRAINING
+    private static String cachedPrefix = ""; // guarded by DRAINING
+
+    /** One exchange, as captured on the thread that completed it; formatted later by the writer. */
+    private record Entry(long epochMillis, Origin.Side side, String connection, String fr, String rqi, Operation op,
+                         String to, Integer ty, int rsc, double millis) {
+    }
 
     private AccessLog() {
     }
@@ -36,22 +67,64 @@ public final class AccessLog {
         if (request != null) {
             write(request, origin, response, 0.0);
         } else if (LOG.isInfoEnabled()) {
-            log(origin, response.rqi(), null, line(origin, null, response.rqi(), null, null, null, response, 0.0));
+            enqueue(new Entry(System.currentTimeMillis(), origin.side(), origin.connection(), null, response.rqi(),
+                    null, null, null, response.rsc(), 0.0));
         }
     }
 
     private static void write(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
         if (LOG.isInfoEnabled()) {
-            log(origin, request.rqi(), request.fr(), line(request, origin, response, millis));
+            enqueue(new Entry(System.currentTimeMillis(), origin.side(), origin.connection(), request.fr(),
+                    request.rqi(), request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(),
+                    millis));
         }
     }
 
-    private static void log(Origin origin, String rqi, String fr, String line) {
-        MDC.put("conn", origin.connection());
-        MDC.put("rqi", String.valueOf(rqi));
-        MDC.put("fr", String.valueOf(fr));
+    private static void enqueue(Entry entry) {
+        if (!QUEUE.offer(entry)) {
+            DROPPED.incrementAndGet();
+        }
+        Writer.ensureStarted();
+    }
+
+    /** Access lines dropped because the queue was full (the writer could not keep up), since the JVM started. */
+    public static long dropped() {
+        return DROPPED.get();
+    }
+
+    /** Writes every line queued so far, on the calling thread; a stopping bridge calls it last. */
+    public static void flush() {
+        for (int i = 0; i < 2 * CAPACITY / Writer.BATCH && drainOnce() > 0; i++) {
+            // bounded: lines that keep arriving while the bridge stops are the writer's
+        }
+    }
+
+    private static int drainOnce() {
+        synchronized (DRAINING) {
+            List<Entry> batch = Writer.batch;
+            batch.clear();
+            QUEUE.drainTo(batch, Writer.BATCH);
+            for (Entry e : batch) {
+                log(e);
+            }
+            int n = batch.size();
+            batch.clear();
+            return n;
+        }
+    }
+
+    private static void log(Entry e) {
+        MDC.put("conn", e.connection());
+        MDC.put("rqi", String.valueOf(e.rqi()));
+        MDC.put("fr", String.valueOf(e.fr()));
         try {
-            LOG.info(line);
+            StringBuilder b = new StringBuilder(192);
+            timestamp(b, e.epochMillis()).append(' ');
+            LOG.info(appendLine(b, e.side(), e.connection(), e.fr(), e.rqi(), e.op(), e.to(), e.ty(), e.rsc(),
+                    e.millis()).toString());
+        } catch (RuntimeException failure) {
+            // a broken appender must not end the writer: the next lines may log fine
+            LoggerFactory.getLogger(AccessLog.class).warn("access line not written: {}", failure.toString());
         } finally {
             MDC.remove("conn");
             MDC.remove("rqi");
@@ -59,16 +132,17 @@ public final class AccessLog {
         }
     }
 
-    /** The line without timestamp (the appender's pattern adds it). */
+    /** The line without timestamp, as logged after it. */
     public static String line(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
-        return line(origin, request.fr(), request.rqi(), request.op(), request.to(), request.ty(), response, millis);
+        return appendLine(new StringBuilder(160), origin.side(), origin.connection(), request.fr(), request.rqi(),
+                request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(), millis).toString();
     }
 
-    private static String line(Origin origin, String fr, String rqi, Operation op, String to, Integer ty,
-                               ResponsePrimitive response, double millis) {
-        StringBuilder b = new StringBuilder(160)
-                .append("conn=").append(origin.connection())
-                .append(" side=").append(origin.side() == Origin.Side.DOWNSTREAM ? "down" : "up")
+    private static StringBuilder appendLine(StringBuilder b, Origin.Side side, String connection, String fr,
+                                            String rqi, Operation op, String to, Integer ty, int rsc,
+                                            double millis) {
+        b.append("conn=").append(connection)
+                .append(" side=").append(side == Origin.Side.DOWNSTREAM ? "down" : "up")
                 .append(" fr=").append(token(fr))
                 .append(" rqi=").append(token(rqi))
                 .append(" op=").append(op == null ? "-" : op.name().toLowerCase(Locale.ROOT))
@@ -76,10 +150,15 @@ public final class AccessLog {
         if (ty != null) {
             b.append(" ty=").append(ty);
         }
-        b.append(" rsc=").append(response == null ? "-" : String.valueOf(response.rsc()));
+        b.append(" rsc=");
+        if (rsc < 0) {
+            b.append('-');
+        } else {
+            b.append(rsc);
+        }
         // one decimal without String.format, which costs more than the rest of the line (docs/benchmarks.md)
         long tenths = Math.round(Math.max(0, millis) * 10);
-        return b.append(" ms=").append(tenths / 10).append('.').append(tenths % 10).toString();
+        return b.append(" ms=").append(tenths / 10).append('.').append(tenths % 10);
     }
 
     /** Keeps one field one token: a space or newline in a device-chosen value cannot forge another field or line. */
@@ -106,5 +185,53 @@ public final class AccessLog {
             }
         }
         return true;
+    }
+
+    /**
+     * ISO 8601 UTC with milliseconds, e.g. 2026-11-25T15:30:15.123Z. The per-second prefix is cached; the drain
+     * lock guards the cache (re-entrant for the writer, which already holds it).
+     */
+    static StringBuilder timestamp(StringBuilder b, long epochMillis) {
+        synchronized (DRAINING) {
+            long second = Math.floorDiv(epochMillis, 1000);
+            if (second != cachedSecond) {
+                cachedPrefix = SECOND.format(Instant.ofEpochSecond(second));
+                cachedSecond = second;
+            }
+            int millis = (int) Math.floorMod(epochMillis, 1000);
+            b.append(cachedPrefix);
+            if (millis < 100) {
+                b.append('0');
+            }
+            if (millis < 10) {
+                b.append('0');
+            }
+            return b.append(millis).append('Z');
+        }
+    }
+
+    /** The writer thread, started on the first line (a bridge with the access log OFF never has one). */
+    private static final class Writer {
+        static final int BATCH = 1024;
+        static final List<Entry> batch = new ArrayList<>(BATCH); // guarded by DRAINING
+
+        static {
+            Thread t = new Thread(Writer::run, "m2m-access-log");
+            t.setDaemon(true); // Bridge.close() flushes; a daemon never holds the JVM up
+            t.start();
+        }
+
+        static void ensureStarted() {
+            // class initialisation above starts the thread exactly once
+        }
+
+        private static void run() {
+            while (true) {
+                if (drainOnce() < BATCH) {
+                    // no signal from the producers: the writer looks again after a while (the point of this class)
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS));
+                }
+            }
+        }
     }
 }

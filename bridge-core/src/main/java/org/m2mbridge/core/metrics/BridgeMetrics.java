@@ -1,6 +1,7 @@
 package org.m2mbridge.core.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.m2mbridge.core.status.ConnectionView;
 
@@ -147,6 +149,17 @@ public final class BridgeMetrics {
                     }
                     counts.forEach((labels, n) -> cb.call(n, labels.get(0), labels.get(1)));
                 })
+                .register(registry);
+    }
+
+    /**
+     * Registers {@code m2mbridge_access_log_dropped_total}: access lines dropped because the access log's queue was
+     * full, read from {@code dropped} at scrape time (the access log is one per process). Call once per registry.
+     */
+    public void registerAccessLogDropped(LongSupplier dropped) {
+        CounterWithCallback.builder().name(PREFIX + "access_log_dropped_total")
+                .help("Access log lines dropped because the writer could not keep up (the exchanges were not affected)")
+                .callback(cb -> cb.call(dropped.getAsLong()))
                 .register(registry);
     }
 

@@ -25,4 +25,12 @@ class AccessLogTest {
         assertEquals("conn=http-in side=up fr=Cae1_rsc=2000_conn=x rqi=- op=retrieve to=cse-in rsc=- ms=0.0",
                 AccessLog.line(request, Origin.upstream("http", "http-in"), null, 0));
     }
+
+    @Test
+    void timestampIsUtcWithMillisecondsAndTheCachedSecondDoesNotLeak() {
+        assertEquals("1970-01-01T00:00:00.007Z", AccessLog.timestamp(new StringBuilder(), 7).toString());
+        assertEquals("2026-11-25T15:30:15.123Z", AccessLog.timestamp(new StringBuilder(), 1_795_620_615_123L).toString());
+        assertEquals("2026-11-25T15:30:15.099Z", AccessLog.timestamp(new StringBuilder(), 1_795_620_615_099L).toString());
+        assertEquals("2026-11-25T15:30:16.000Z", AccessLog.timestamp(new StringBuilder(), 1_795_620_616_000L).toString());
+    }
 }
