@@ -63,6 +63,19 @@ class JsonCodecTest {
     }
 
     @Test
+    void duplicateKeysAreRefusedAtEveryLevelWithTheRqi() {
+        // RFC 8259 4 leaves duplicates to the receiver; forwarding one of two different "to"s would be a guess
+        DecodeResult.Failed top = failed("{\"op\":2,\"to\":\"a\",\"to\":\"b\",\"rqi\":\"d1\"}");
+        assertEquals(ResponseStatusCode.BAD_REQUEST, top.status());
+        assertEquals(Optional.of("d1"), top.rqi());
+        assertTrue(top.reason().contains("uplicate"), top.reason());
+        DecodeResult.Failed nested = failed("{\"op\":1,\"to\":\"a\",\"rqi\":\"d2\",\"ty\":4,"
+                + "\"pc\":{\"m2m:cin\":{\"con\":\"1\",\"con\":\"2\"}}}");
+        assertEquals(Optional.of("d2"), nested.rqi());
+        assertInstanceOf(ContentResult.Failed.class, codec.decodeContent("{\"a\":1,\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void numbersAsNumbersAndRviAsString() {
         RequestPrimitive r = request("{\"op\":\"2\",\"to\":\"x\",\"rqi\":\"1\",\"rvi\":3,\"rcn\":\"4\",\"drt\":1.0}");
         String out = new String(codec.encode(r), StandardCharsets.UTF_8);
