@@ -7,17 +7,17 @@
 # Prints docs/benchmarks.md-ready tables and the ratios (c)/(a), (c)/(b), (d)/(a).
 #
 # Prerequisite: ./mvnw -B -o install -pl bench -DskipTests   (bench/target/lib and bench/target/bridge-lib)
-# Environment: WARMUP (default 3s) and MEASURE (default 5s) per cell; PREWARM (10s: JIT warm-up of each server); CONNS ("1 16 256"); WINDOWS ("1 16");
+# Environment: WARMUP (default 3s) and MEASURE (default 5s) per cell; PREWARM (30s: JIT warm-up of each server); CONNS ("1 16 256"); WINDOWS ("1 16");
 #   IDLE ("10000 19000"); FANOUT (1000); MQTT_BROKER (default: a Mosquitto this script starts on port 18830 with
 #   set_tcp_nodelay true when `mosquitto` is installed, else tcp://127.0.0.1:1883; empty = skip (d));
-#   SKIP ("" or any of: matrix fanout idle); HTTP_UPSTREAM_EXTRA (more upstreams[].http keys for (c), e.g. "ioThreads: 2"). Results: bench/target/results/<time>/ (JSON per cell, tables.md).
+#   SKIP ("" or any of: matrix fanout idle); HTTP_UPSTREAM_EXTRA (upstreams[].http keys for (c), e.g. "maxConnections: 256"; default: none, the shipped defaults). Results: bench/target/results/<time>/ (JSON per cell, tables.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/.." && pwd -P)
 WARMUP=${WARMUP:-3s}
 MEASURE=${MEASURE:-5s}
-PREWARM=${PREWARM:-10s}
+PREWARM=${PREWARM:-30s}
 CONNS=${CONNS:-"1 16 256"}
 WINDOWS=${WINDOWS:-"1 16"}
 IDLE=${IDLE:-"10000 19000"}
@@ -93,7 +93,7 @@ wait_for "$out/echo.port" . 30; wait_for "$out/stub.port" . 30
 echo_url=ws://127.0.0.1:$(cat "$out/echo.port")/
 stub_url=http://127.0.0.1:$(cat "$out/stub.port")
 
-bridge_config "{ name: up, binding: http, url: \"$stub_url\", cseId: /id-in, serialization: json, http: { maxConnections: 256${HTTP_UPSTREAM_EXTRA:+, $HTTP_UPSTREAM_EXTRA} } }" >"$out/bridge-http.yaml"
+bridge_config "{ name: up, binding: http, url: \"$stub_url\", cseId: /id-in, serialization: json${HTTP_UPSTREAM_EXTRA:+, http: { $HTTP_UPSTREAM_EXTRA \}} }" >"$out/bridge-http.yaml"
 mkdir -p "$out/home-http/logs" "$out/home-mqtt/logs"
 M2MBRIDGE_HOME=$out/home-http start bridge-http "-Xmx2g -Xss256k -XX:+ExitOnOutOfMemoryError -Dlogback.configurationFile=$root/config/logback.xml" \
     -cp "$BRIDGE_CP" org.m2mbridge.distribution.Main --config "$out/bridge-http.yaml"

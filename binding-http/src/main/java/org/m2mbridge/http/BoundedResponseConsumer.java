@@ -3,7 +3,6 @@ package org.m2mbridge.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -37,9 +36,10 @@ final class BoundedResponseConsumer extends AbstractBinResponseConsumer<HttpResp
     @Override
     protected void start(HttpResponse response, ContentType contentType) {
         status = response.getCode();
-        headers = new LinkedHashMap<>();
+        headers = HttpRequestMessage.newHeaders();
         for (Header h : response.getHeaders()) {
-            headers.putIfAbsent(h.getName(), h.getValue()); // Mobius repeats some headers; the first one counts
+            // Mobius repeats some headers; the first one counts, whatever the casing of the repetition
+            headers.putIfAbsent(h.getName(), h.getValue());
         }
         body = new ByteArrayOutputStream();
     }

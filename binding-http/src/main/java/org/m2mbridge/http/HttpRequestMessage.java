@@ -14,11 +14,22 @@ record HttpRequestMessage(String method, String target, Map<String, String> head
         body = body == null ? new byte[0] : body;
     }
 
-    /** Header names compare case-insensitively (TS-0009 5: a receiver accepts any casing). */
+    /**
+     * Header names compare case-insensitively (TS-0009 5: a receiver accepts any casing). A map that already
+     * compares so (built by {@link #newHeaders()}) is taken as it is: no second copy per exchange.
+     */
     static Map<String, String> caseInsensitive(Map<String, String> headers) {
-        TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (headers instanceof TreeMap<String, String> t && t.comparator() == String.CASE_INSENSITIVE_ORDER) {
+            return t;
+        }
+        TreeMap<String, String> h = newHeaders();
         h.putAll(headers);
         return h;
+    }
+
+    /** An empty header map whose names compare case-insensitively. */
+    static TreeMap<String, String> newHeaders() {
+        return new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     }
 
     String header(String name) {

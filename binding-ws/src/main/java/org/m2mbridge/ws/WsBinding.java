@@ -101,7 +101,7 @@ public final class WsBinding implements Binding {
 
             int handshakeMs = (int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis());
             Undertow.Builder builder = Undertow.builder()
-                    .setIoThreads(2)
+                    .setIoThreads(ws.ioThreads())
                     .setWorkerThreads(2)
                     // slowloris: a connection that has not sent a whole upgrade request in time is closed
                     // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)

@@ -26,11 +26,14 @@ import java.util.List;
  *                               ORIGINATOR_HAS_NO_PRIVILEGE (default, what ACME answers and what the registration
  *                               gate already uses) or {@code 4106} ORIGINATOR_NOT_AUTHENTICATED (TS-0004 7.3.2.1
  *                               for a request inside a security association; ws-binding.md 8 step 8)
+ * @param ioThreads              XNIO I/O threads of the WebSocket listeners: every socket is read and written on
+ *                               one of them (default: the number of cores, at least 2, Undertow's own default)
  */
 public record WsSettings(List<String> serializations, Boolean deflate, Duration pingInterval, Duration idleTimeout,
                          String path, Boolean advertiseOnlyBridgePoa, Integer maxQueuedBytes,
-                         List<Identity> identities, Integer identityRefusalRsc) {
-    public static final WsSettings DEFAULTS = new WsSettings(null, null, null, null, null, null, null, null, null);
+                         List<Identity> identities, Integer identityRefusalRsc, Integer ioThreads) {
+    public static final WsSettings DEFAULTS = new WsSettings(null, null, null, null, null, null, null, null, null,
+            null);
 
     /**
      * One certificate-to-originator grant.
@@ -56,6 +59,7 @@ public record WsSettings(List<String> serializations, Boolean deflate, Duration 
         maxQueuedBytes = maxQueuedBytes == null ? 8 * 1024 * 1024 : maxQueuedBytes;
         identities = identities == null ? List.of() : List.copyOf(identities);
         identityRefusalRsc = identityRefusalRsc == null ? 4103 : identityRefusalRsc;
+        ioThreads = ioThreads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : ioThreads;
     }
 
     void validate() {
@@ -67,6 +71,7 @@ public record WsSettings(List<String> serializations, Boolean deflate, Duration 
         ConfigException.require(!pingInterval.isNegative() && !pingInterval.isZero(), "ws.pingInterval", "must be positive");
         ConfigException.require(!idleTimeout.isNegative(), "ws.idleTimeout", "must not be negative (0 = none)");
         ConfigException.require(maxQueuedBytes > 0, "ws.maxQueuedBytes", "must be positive");
+        ConfigException.require(ioThreads > 0, "ws.ioThreads", "must be positive");
         ConfigException.require(identityRefusalRsc == 4103 || identityRefusalRsc == 4106, "ws.identityRefusalRsc",
                 "must be 4103 or 4106, got " + identityRefusalRsc);
         for (int i = 0; i < identities.size(); i++) {
