@@ -25,7 +25,10 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
-import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -132,19 +135,30 @@ final class HttpRequestSender implements AutoCloseable {
      * {@code leftMs} (positive) with the answer or the failure; never exceptionally.
      */
     CompletableFuture<Outcome> send(URI uri, HttpRequestMessage message, long leftMs) {
-        AsyncRequestBuilder rb = AsyncRequestBuilder.create(message.method()).setUri(uri);
+        String query = uri.getRawQuery();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return send(HttpHost.create(uri), query == null ? path : path + "?" + query, message, leftMs);
+    }
+
+    /**
+     * As {@link #send(URI, HttpRequestMessage, long)}, to {@code host} with the request-target {@code target}
+     * (path and query, already percent-encoded): an upstream's fixed host is parsed once, not a URI per request.
+     */
+    CompletableFuture<Outcome> send(HttpHost host, String target, HttpRequestMessage message, long leftMs) {
+        BasicHttpRequest request = new BasicHttpRequest(message.method(), host, target);
         String contentType = null;
         for (Map.Entry<String, String> h : message.headers().entrySet()) {
             if (h.getKey().equalsIgnoreCase(M2mHeaders.CONTENT_TYPE)) {
                 contentType = h.getValue();
             }
-            rb.addHeader(h.getKey(), h.getValue());
+            request.addHeader(h.getKey(), h.getValue());
         }
+        AsyncEntityProducer entity = null;
         if (message.body().length > 0) {
             // The Content-Type header is set verbatim above (ACME's ";ty=2" form); the entity carries none.
-            rb.setEntity(AsyncEntityProducers.create(message.body(), null));
+            entity = AsyncEntityProducers.create(message.body(), null);
         } else if (contentType != null) {
-            rb.setEntity(AsyncEntityProducers.create(new byte[0], null));
+            entity = AsyncEntityProducers.create(new byte[0], null);
         }
         HttpClientContext context = HttpClientContext.create();
         context.setRequestConfig(RequestConfig.custom()
@@ -152,7 +166,8 @@ final class HttpRequestSender implements AutoCloseable {
                 .setResponseTimeout(Timeout.ofMilliseconds(leftMs))
                 .build());
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        Future<HttpResponseMessage> exchange = client.execute(rb.build(), new BoundedResponseConsumer(maxBytes), null,
+        Future<HttpResponseMessage> exchange = client.execute(new BasicRequestProducer(request, entity),
+                new BoundedResponseConsumer(maxBytes), null,
                 context, new FutureCallback<>() {
                     @Override
                     public void completed(HttpResponseMessage answer) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import org.apache.hc.core5.http.HttpHost;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -36,6 +37,9 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     private final Supplier<String> notificationBase;
     private final HttpRequestMapping.MediaTypes mediaTypes;
     private final String baseUrl;
+    /** The upstream's scheme, host and port, and the path its URL has before the request-target (often empty). */
+    private final HttpHost host;
+    private final String basePath;
     private final Clock clock;
     private final HttpRequestSender sender;
     private final ReachabilityProbe reachability;
@@ -58,7 +62,10 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         String url = config.url();
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.sender = new HttpRequestSender(s, timer, codecs.limits().maxBytes());
-        this.reachability = new ReachabilityProbe(config.name(), URI.create(baseUrl), timer, PROBE_INTERVAL,
+        URI base = URI.create(baseUrl);
+        this.host = HttpHost.create(base);
+        this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        this.reachability = new ReachabilityProbe(config.name(), base, timer, PROBE_INTERVAL,
                 s.connectTimeout());
     }
 
@@ -101,7 +108,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         }
         HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, mediaTypes);
         metrics.primitives.labelValues("http", BridgeMetrics.OUT, "request", op(request), "").inc();
-        return sender.send(URI.create(baseUrl + msg.target()), msg, leftMs).thenApply(outcome ->
+        return sender.send(host, basePath + msg.target(), msg, leftMs).thenApply(outcome ->
                 outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
                         : transportFailure(request, (HttpRequestSender.Outcome.Failed) outcome));
     }

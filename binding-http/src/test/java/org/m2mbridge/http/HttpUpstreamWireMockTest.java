@@ -97,6 +97,15 @@ class HttpUpstreamWireMockTest {
     }
 
     @Test
+    void anUpstreamUrlWithAPathPrefixesEveryRequestTargetAndKeepsTheQuery() throws Exception {
+        h.close();
+        h = new UpstreamHarness("http://127.0.0.1:" + wm.port() + "/onem2m/");
+        h.send(req(Operation.RETRIEVE, "cse-in/a b").rcn(4).build());
+        assertEquals("/onem2m/cse-in/a%20b?rcn=4", only().getUrl());
+        assertEquals("127.0.0.1:" + wm.port(), only().getHeader("Host"));
+    }
+
+    @Test
     void vndMediaTypesWhenConfiguredAsMobiusUses() throws Exception {
         h.close();
         h = new UpstreamHarness("http://127.0.0.1:" + wm.port(), "json",
