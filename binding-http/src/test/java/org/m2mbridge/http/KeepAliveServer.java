@@ -30,8 +30,10 @@ final class KeepAliveServer implements AutoCloseable {
         return t;
     });
     private final int keepAliveMs;
-    /** Connections waiting for their next request (idle from the server's point of view). */
-    private final java.util.Set<Socket> idle = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Every open connection, from accept on. */
+    private final java.util.Set<Socket> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Connections between reading a request head and handing its answer to the socket. */
+    private final java.util.Set<Socket> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
@@ -54,6 +56,7 @@ final class KeepAliveServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                all.add(s); // idle from here on: a connection its serving thread has not picked up yet is idle too
                 opened.incrementAndGet();
                 open.incrementAndGet();
                 threads.execute(() -> serve(s));
@@ -71,9 +74,8 @@ final class KeepAliveServer implements AutoCloseable {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             while (true) {
-                idle.add(s);
                 String head = readHead(in);
-                idle.remove(s);
+                busy.add(s);
                 if (head == null) {
                     return; // idle longer than the keep-alive timeout, or the client closed
                 }
@@ -87,6 +89,7 @@ final class KeepAliveServer implements AutoCloseable {
                         + "X-M2M-RI: " + header(head, "x-m2m-ri", "") + "\r\nContent-Type: application/json\r\n"
                         + (announce ? "Keep-Alive: timeout=" + keepAliveMs / 1000 + "\r\n" : "")
                         + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+                busy.remove(s); // idle again once the answer is the kernel's: the client may already have it
                 out.write(answer.getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 s.setSoTimeout(keepAliveMs);
@@ -94,14 +97,22 @@ final class KeepAliveServer implements AutoCloseable {
         } catch (IOException e) {
             // connection ended
         } finally {
-            idle.remove(s);
+            busy.remove(s);
+            all.remove(s);
             open.decrementAndGet();
         }
     }
 
-    /** Closes every connection that is between requests, as the keep-alive timeout would. */
+    /**
+     * Closes every connection that is not in the middle of a request, as the keep-alive timeout would. Counted
+     * from accept, not from when a serving thread starts reading: a connection the client opened at the end of
+     * a burst and never used is idle as well (missing it left one open for the whole first-request timeout).
+     */
     void closeIdleConnections() {
-        for (Socket s : idle) {
+        for (Socket s : all) {
+            if (busy.contains(s)) {
+                continue;
+            }
             try {
                 s.close();
             } catch (IOException e) {
