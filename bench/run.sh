@@ -6,7 +6,8 @@
 # 1,000 connected AEs and (e) heap and RSS per idle registered connection at 10,000 and 19,000 connections.
 # Prints docs/benchmarks.md-ready tables and the ratios (c)/(a), (c)/(b), (d)/(a).
 #
-# Prerequisite: ./mvnw -B -o install -pl bench -DskipTests   (bench/target/lib and bench/target/bridge-lib)
+# Prerequisite: ./mvnw -B package -pl distribution -am -DskipTests   (distribution/target/m2m-bridge: the unpacked
+#   tarball, whose lib/ holds the bridge and the load tool)
 # Environment: WARMUP (default 3s) and MEASURE (default 5s) per cell; PREWARM (30s: JIT warm-up of each server); CONNS ("1 16 256"); WINDOWS ("1 16");
 #   IDLE ("10000 19000"); FANOUT (1000); MQTT_BROKER (default: a Mosquitto this script starts on port 18830 with
 #   set_tcp_nodelay true when `mosquitto` is installed, else tcp://127.0.0.1:1883; empty = skip (d));
@@ -30,9 +31,12 @@ MQTT_BROKER=${MQTT_BROKER-tcp://127.0.0.1:1883}
 SKIP=${SKIP:-}
 out=$here/target/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
-LOAD_CP="$here/target/bench-0.1.0-SNAPSHOT.jar:$here/target/lib/*"
-BRIDGE_CP="$here/target/bench-0.1.0-SNAPSHOT.jar:$here/target/bridge-lib/*"
-[ -d "$here/target/bridge-lib" ] || { echo "build first: ./mvnw -B -o install -pl bench -DskipTests" >&2; exit 1; }
+# One class path for everything: the unpacked tarball's lib/ (the bridge, the load tool and the bench peers), so
+# the bridge measured is the one operators run.
+LOAD_CP="$root/distribution/target/m2m-bridge/lib/*"
+BRIDGE_CP=$LOAD_CP
+ls "$root"/distribution/target/m2m-bridge/lib/bench-*.jar >/dev/null 2>&1 \
+    || { echo "build first: ./mvnw -B package -pl distribution -am -DskipTests" >&2; exit 1; }
 started=$(date +%s)
 pids=()
 

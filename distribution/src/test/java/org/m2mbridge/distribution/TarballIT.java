@@ -78,6 +78,27 @@ class TarballIT {
         }
     }
 
+    /** Issue 9: bin/m2m-load comes with the tarball of a plain build, and runs from it (its JMH does not). */
+    @Test
+    void theLoadToolShipsInThePlainBuildsTarball() throws Exception {
+        Path script = home.resolve("bin/m2m-load");
+        assertTrue(Files.getPosixFilePermissions(script).contains(PosixFilePermission.OTHERS_EXECUTE), "0755");
+        try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("bench-") && n.endsWith(".jar")), "bench jar: " + names);
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("HdrHistogram-")), "HdrHistogram: " + names);
+            assertFalse(names.stream().anyMatch(n -> n.startsWith("jmh-")), "no JMH in a release: " + names);
+        }
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--help").directory(unpacked.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "m2m-load --help finished");
+        assertEquals(0, p.exitValue(), err.get(5, TimeUnit.SECONDS));
+        assertTrue(out.get(5, TimeUnit.SECONDS).contains("--connections"), out.get());
+    }
+
     @Test
     void runsAnnouncesAnswersHealthAndExitsZeroOnSigterm() throws Exception {
         Path config = Files.writeString(unpacked.resolve("ephemeral.yaml"), """
