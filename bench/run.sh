@@ -35,6 +35,8 @@ mkdir -p "$out"
 # the bridge measured is the one operators run.
 LOAD_CP="$root/distribution/target/m2m-bridge/lib/*"
 BRIDGE_CP=$LOAD_CP
+# lib/ has logback (for the bridge): every other JVM here logs warnings only (unconfigured logback logs DEBUG)
+QUIET="-Dlogback.configurationFile=$root/config/m2m-load-logback.xml"
 ls "$root"/distribution/target/m2m-bridge/lib/bench-*.jar >/dev/null 2>&1 \
     || { echo "build first: ./mvnw -B package -pl distribution -am -DskipTests" >&2; exit 1; }
 started=$(date +%s)
@@ -61,14 +63,15 @@ wait_for() {
 start() {
     local name=$1 opts=$2; shift 2
     # shellcheck disable=SC2086
-    java $opts -XX:+UseG1GC -Dorg.jboss.logging.provider=slf4j "$@" >"$out/$name.log" 2>&1 &
+    # $QUIET first: a bridge's own -Dlogback.configurationFile in $opts comes later and wins
+    java $QUIET $opts -XX:+UseG1GC -Dorg.jboss.logging.provider=slf4j "$@" >"$out/$name.log" 2>&1 &
     last_pid=$!
     pids+=("$last_pid")
 }
 
 load() { # load FILE ARGS...: one load tool run writing FILE
     local file=$1; shift
-    java -Xmx1g -XX:+UseG1GC -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool --warmup "$WARMUP" --duration "$MEASURE" \
+    java $QUIET -Xmx1g -XX:+UseG1GC -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool --warmup "$WARMUP" --duration "$MEASURE" \
         --out "$out/$file" "$@" >/dev/null 2>"$out/${file%.json}.progress" || echo "  (run $file failed, see ${file%.json}.progress)" >&2
 }
 
@@ -128,7 +131,7 @@ if [[ " $SKIP " != *" matrix "* ]]; then
     say "warming up the echo server and the bridges ($PREWARM each)"
     for url in "$echo_url" "$bridge_ws" $mqtt_ws; do
         flag=""; [ "$url" = "$echo_url" ] && flag=--echo
-        java -Xmx1g -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool $flag --url "$url" --connections 16 --window 16 \
+        java $QUIET -Xmx1g -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool $flag --url "$url" --connections 16 --window 16 \
             --warmup "$PREWARM" --duration 1s >/dev/null 2>>"$out/prewarm.progress" || true
     done
 fi
@@ -138,7 +141,7 @@ if [[ " $SKIP " != *" matrix "* ]]; then
     for c in $CONNS; do for w in $WINDOWS; do
         say "C=$c W=$w"
         load "a-c$c-w$w.json" --echo --url "$echo_url" --connections "$c" --window "$w" --pid "$echo_pid" --label a
-        java -Xmx512m -cp "$LOAD_CP" org.m2mbridge.bench.HttpDirect --url "$stub_url" --connections "$c" --window "$w" \
+        java $QUIET -Xmx512m -cp "$LOAD_CP" org.m2mbridge.bench.HttpDirect --url "$stub_url" --connections "$c" --window "$w" \
             --warmup "$WARMUP" --duration "$MEASURE" --pid "$stub_pid" --label b --out "$out/b-c$c-w$w.json" \
             >/dev/null 2>"$out/b-c$c-w$w.progress" || echo "  (run b failed)" >&2
         load "c-c$c-w$w.json" --url "$bridge_ws" --connections "$c" --window "$w" --pid "$bridge_pid" --label c
@@ -151,7 +154,7 @@ fi
 # ---- (f) notification fan-out -----------------------------------------------------------------------------------
 if [[ " $SKIP " != *" fanout "* ]]; then
     say "fan-out to $FANOUT AEs"
-    java -Xmx1g -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool --url "$bridge_ws" --connections "$FANOUT" --idle \
+    java $QUIET -Xmx1g -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool --url "$bridge_ws" --connections "$FANOUT" --idle \
         --warmup 0s --duration 120s --ready-file "$out/fanout.ready" --out "$out/fanout-load.json" \
         >/dev/null 2>"$out/fanout.progress" &
     fan_pid=$!; pids+=("$fan_pid")
@@ -172,7 +175,7 @@ if [[ " $SKIP " != *" idle "* ]]; then
     for n in $IDLE; do
         say "idle: $n registered connections"
         h0=$(heap_kib "$bridge_pid"); r0=$(rss_kib "$bridge_pid")
-        java -Xmx2g -Xss256k -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool --url "$bridge_ws" --connections "$n" --idle \
+        java $QUIET -Xmx2g -Xss256k -cp "$LOAD_CP" org.m2mbridge.bench.LoadTool --url "$bridge_ws" --connections "$n" --idle \
             --warmup 0s --duration 300s --ready-file "$out/idle-$n.ready" --out "$out/idle-$n-load.json" \
             >/dev/null 2>"$out/idle-$n.progress" &
         idle_pid=$!; pids+=("$idle_pid")
@@ -191,5 +194,5 @@ if [[ " $SKIP " != *" idle "* ]]; then
 fi
 
 say "done; tables:"
-java -cp "$LOAD_CP" org.m2mbridge.bench.ResultsTable "$out" | tee "$out/tables.md"
+java $QUIET -cp "$LOAD_CP" org.m2mbridge.bench.ResultsTable "$out" | tee "$out/tables.md"
 say "total $(( $(date +%s) - started ))s"

@@ -86,7 +86,12 @@ final class AeConnection {
             b.setClientExtensions(Set.of(new PerMessageDeflateHandshake(true)));
         }
         var future = b.connect();
-        if (future.await(timeout.toMillis(), TimeUnit.MILLISECONDS) != org.xnio.IoFuture.Status.DONE) {
+        org.xnio.IoFuture.Status status = future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (status == org.xnio.IoFuture.Status.FAILED) {
+            throw new IOException("connect to " + options.url() + " failed: " + future.getException(),
+                    future.getException());
+        }
+        if (status != org.xnio.IoFuture.Status.DONE) {
             future.cancel();
             throw new IOException("connect to " + options.url() + " did not complete within " + timeout);
         }
@@ -158,9 +163,9 @@ final class AeConnection {
         return f;
     }
 
-    /** Fills the window. */
+    /** Fills the window; nothing on a connection whose set-up failed (it has no templates, maybe no socket). */
     void startLoad() {
-        if (options.idle()) {
+        if (options.idle() || templates == null) {
             return;
         }
         for (int i = 0; i < options.window(); i++) {

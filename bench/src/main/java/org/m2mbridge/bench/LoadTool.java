@@ -108,15 +108,20 @@ public final class LoadTool {
             if (o.readyFile() != null) {
                 Files.writeString(o.readyFile(), (o.connections() - setupFailures) + "\n");
             }
+            boolean nothingToRun = setupFailures == o.connections(); // report the failure at once, no idle wait
             long t0 = System.nanoTime();
             ticker.scheduleAtFixedRate(() -> measurement.progress(progress,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
                     connections.stream().mapToLong(AeConnection::inFlight).sum()), 1, 1, TimeUnit.SECONDS);
             connections.forEach(AeConnection::startLoad);
-            TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
+            if (!nothingToRun) {
+                TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
+            }
             run.startMeasuring();
             measurement.startMeasuring();
-            if (o.idle()) {
+            if (nothingToRun) {
+                progress.println("no connection could be set up; nothing to measure");
+            } else if (o.idle()) {
                 holdIdle(o);
             } else if (o.count() > 0) {
                 if (!run.awaitCount(Math.max(o.duration().toMillis(), 60_000))) {

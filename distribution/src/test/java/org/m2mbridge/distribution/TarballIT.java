@@ -83,6 +83,8 @@ class TarballIT {
     void theLoadToolShipsInThePlainBuildsTarball() throws Exception {
         Path script = home.resolve("bin/m2m-load");
         assertTrue(Files.getPosixFilePermissions(script).contains(PosixFilePermission.OTHERS_EXECUTE), "0755");
+        // its logging: unconfigured, the logback in lib/ would log Undertow's and HttpClient's DEBUG to the console
+        assertTrue(Files.readString(home.resolve("config/m2m-load-logback.xml")).contains("<root level=\"WARN\">"));
         try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
             List<String> names = jars.map(p -> p.getFileName().toString()).toList();
             assertTrue(names.stream().anyMatch(n -> n.startsWith("bench-") && n.endsWith(".jar")), "bench jar: " + names);
