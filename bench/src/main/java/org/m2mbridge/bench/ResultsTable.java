@@ -20,6 +20,8 @@ public final class ResultsTable {
     private static final Pattern CELL = Pattern.compile("([abcd])-c(\\d+)-w(\\d+)\\.json");
     private final Path dir;
     private final PrintStream out;
+    /** The (C, W) cells found in the results, in run order. */
+    private final java.util.List<int[]> matrix = new java.util.ArrayList<>();
 
     private ResultsTable(Path dir, PrintStream out) {
         this.dir = dir;
@@ -86,6 +88,7 @@ public final class ResultsTable {
         }
         Set<int[]> cells = new LinkedHashSet<>();
         cs.forEach(c -> ws.forEach(w -> cells.add(new int[] {c, w})));
+        matrix.addAll(cells);
 
         out.println("### Throughput (messages/s) and ratios\n");
         out.println("| C | W | (a) echo | (b) HttpClient->stub | (c) bridge WS->HTTP | (d) bridge WS->MQTT | (c)/(a) | (c)/(b) | (d)/(a) |");
@@ -145,10 +148,14 @@ public final class ResultsTable {
         out.println("\n### Targets (issue 9) in this run\n");
         target("(c) >= 0.4 x (a) msg/s at C=16,W=16", ratioAtLeast(cell('c', 16, 16), cell('a', 16, 16), 0.4));
         target("(c) >= 0.4 x (a) msg/s at C=256,W=1", ratioAtLeast(cell('c', 256, 1), cell('a', 256, 1), 0.4));
-        JsonNode c16 = cell('c', 16, 16);
-        target("bridge CPU <= 35 µs per forwarded primitive at C=16,W=16 (" + cpu(c16) + ")",
-                c16 == null || !c16.has("peerCpuMicrosPerMessage") ? null
-                        : c16.path("peerCpuMicrosPerMessage").asDouble() <= 35);
+        // the issue asks for it at every C*W >= 16, not only at C=16,W=16
+        for (int[] k : matrix) {
+            JsonNode c = cell('c', k[0], k[1]);
+            if (k[0] * k[1] >= 16 && c != null) {
+                target("bridge CPU <= 35 µs per forwarded primitive at C=" + k[0] + ",W=" + k[1] + " (" + cpu(c) + ")",
+                        c.has("peerCpuMicrosPerMessage") ? c.path("peerCpuMicrosPerMessage").asDouble() <= 35 : null);
+            }
+        }
         JsonNode b1 = cell('b', 1, 1), c1 = cell('c', 1, 1);
         if (b1 != null && c1 != null) {
             long bp50 = b1.path("latencyMicros").path("p50").asLong();
