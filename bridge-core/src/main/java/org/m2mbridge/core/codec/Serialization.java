@@ -13,6 +13,7 @@ public enum Serialization {
     JSON("json", true, "application/json"),
     XML("xml", true, "application/xml"),
     CBOR("cbor", false, "application/cbor");
+    private static final Serialization[] ALL = values(); // values() copies the array on every call
 
     private final String token;
     private final boolean text;
@@ -60,7 +61,7 @@ public enum Serialization {
             return Optional.empty();
         }
         String n = name.trim();
-        for (Serialization s : values()) {
+        for (Serialization s : ALL) {
             for (String candidate : s.webSocketSubprotocols()) {
                 if (candidate.equalsIgnoreCase(n)) {
                     return Optional.of(s);
@@ -76,7 +77,7 @@ public enum Serialization {
             return Optional.empty();
         }
         String t = token.trim().toLowerCase(Locale.ROOT);
-        for (Serialization s : values()) {
+        for (Serialization s : ALL) {
             if (s.token.equals(t)) {
                 return Optional.of(s);
             }
@@ -93,7 +94,7 @@ public enum Serialization {
             return Optional.empty();
         }
         String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        for (Serialization s : values()) {
+        for (Serialization s : ALL) {
             if (base.equals(s.genericMediaType) || (base.startsWith("application/vnd.onem2m-") && base.endsWith("+" + s.token))
                     || (s == XML && base.equals("text/xml"))) {
                 return Optional.of(s);

@@ -105,7 +105,7 @@ public record RequestPrimitive(
         private Boolean sqi;
         private String rvi;
         private String vsi;
-        private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+        private Map<String, JsonNode> extra; // made on the first unknown parameter: most primitives have none
 
         private Builder() {
         }
@@ -141,7 +141,9 @@ public record RequestPrimitive(
             sqi = r.sqi;
             rvi = r.rvi;
             vsi = r.vsi;
-            extra.putAll(r.extra);
+            if (!r.extra.isEmpty()) {
+                extra = new LinkedHashMap<>(r.extra);
+            }
         }
 
         public Builder op(Operation v) { op = v; return this; }
@@ -174,7 +176,13 @@ public record RequestPrimitive(
         public Builder sqi(Boolean v) { sqi = v; return this; }
         public Builder rvi(String v) { rvi = v; return this; }
         public Builder vsi(String v) { vsi = v; return this; }
-        public Builder extra(String name, JsonNode value) { extra.put(name, value); return this; }
+        public Builder extra(String name, JsonNode value) {
+            if (extra == null) {
+                extra = new LinkedHashMap<>();
+            }
+            extra.put(name, value);
+            return this;
+        }
 
         public RequestPrimitive build() {
             return new RequestPrimitive(op, to, fr, rqi, ty, pc, rids, ot, rqet, rset, oet, rt, rp, rcn, ec, da, gid,

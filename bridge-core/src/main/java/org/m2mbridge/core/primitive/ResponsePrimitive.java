@@ -78,7 +78,7 @@ public record ResponsePrimitive(
         private Boolean asri;
         private String rvi;
         private String vsi;
-        private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+        private Map<String, JsonNode> extra; // made on the first unknown parameter: most primitives have none
 
         private Builder(int rsc, String rqi) {
             this.rsc = rsc;
@@ -101,7 +101,9 @@ public record ResponsePrimitive(
             asri = r.asri;
             rvi = r.rvi;
             vsi = r.vsi;
-            extra.putAll(r.extra);
+            if (!r.extra.isEmpty()) {
+                extra = new LinkedHashMap<>(r.extra);
+            }
         }
 
         public Builder rsc(int v) { rsc = v; return this; }
@@ -119,7 +121,13 @@ public record ResponsePrimitive(
         public Builder asri(Boolean v) { asri = v; return this; }
         public Builder rvi(String v) { rvi = v; return this; }
         public Builder vsi(String v) { vsi = v; return this; }
-        public Builder extra(String name, JsonNode value) { extra.put(name, value); return this; }
+        public Builder extra(String name, JsonNode value) {
+            if (extra == null) {
+                extra = new LinkedHashMap<>();
+            }
+            extra.put(name, value);
+            return this;
+        }
 
         public ResponsePrimitive build() {
             return new ResponsePrimitive(rsc, rqi, pc, to, fr, ot, rset, ec, cnst, cnot, ati, tqf, asri, rvi, vsi,
