@@ -62,8 +62,8 @@ wait_for() {
 # start NAME JAVA-OPTS CLASS ARGS...: a JVM in the background; its pid in $last_pid, output in $out/NAME.log
 start() {
     local name=$1 opts=$2; shift 2
-    # shellcheck disable=SC2086
     # $QUIET first: a bridge's own -Dlogback.configurationFile in $opts comes later and wins
+    # shellcheck disable=SC2086
     java $QUIET $opts -XX:+UseG1GC -Dorg.jboss.logging.provider=slf4j "$@" >"$out/$name.log" 2>&1 &
     last_pid=$!
     pids+=("$last_pid")
