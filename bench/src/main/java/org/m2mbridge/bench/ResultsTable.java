@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -20,7 +19,7 @@ public final class ResultsTable {
     private static final Pattern CELL = Pattern.compile("([abcd])-c(\\d+)-w(\\d+)\\.json");
     private final Path dir;
     private final PrintStream out;
-    /** The (C, W) cells found in the results, in run order. */
+    /** The (C, W) cells found in the results, C then W ascending. */
     private final java.util.List<int[]> matrix = new java.util.ArrayList<>();
 
     private ResultsTable(Path dir, PrintStream out) {
@@ -86,14 +85,12 @@ public final class ResultsTable {
                 }
             });
         }
-        Set<int[]> cells = new LinkedHashSet<>();
-        cs.forEach(c -> ws.forEach(w -> cells.add(new int[] {c, w})));
-        matrix.addAll(cells);
+        cs.forEach(c -> ws.forEach(w -> matrix.add(new int[] {c, w})));
 
         out.println("### Throughput (messages/s) and ratios\n");
         out.println("| C | W | (a) echo | (b) HttpClient->stub | (c) bridge WS->HTTP | (d) bridge WS->MQTT | (c)/(a) | (c)/(b) | (d)/(a) |");
         out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (int[] k : cells) {
+        for (int[] k : matrix) {
             JsonNode a = cell('a', k[0], k[1]), b = cell('b', k[0], k[1]), c = cell('c', k[0], k[1]), d = cell('d', k[0], k[1]);
             out.printf("| %d | %d | %s | %s | %s | %s | %s | %s | %s |%n", k[0], k[1], num(a, "throughput"),
                     num(b, "throughput"), num(c, "throughput"), num(d, "throughput"), ratio(c, a), ratio(c, b), ratio(d, a));
@@ -101,7 +98,7 @@ public final class ResultsTable {
         out.println("\n### Latency p50 / p99 / p99.9 (µs) and CPU per message\n");
         out.println("| C | W | (a) | (b) | (c) | (d) | echo CPU µs/msg | bridge (c) CPU µs/msg | bridge (d) CPU µs/msg | errors (c) / (d) |");
         out.println("|---:|---:|---|---|---|---|---:|---:|---:|---|");
-        for (int[] k : cells) {
+        for (int[] k : matrix) {
             JsonNode a = cell('a', k[0], k[1]), b = cell('b', k[0], k[1]), c = cell('c', k[0], k[1]), d = cell('d', k[0], k[1]);
             out.printf("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s / %s |%n", k[0], k[1], lat(a), lat(b), lat(c),
                     lat(d), cpu(a), cpu(c), cpu(d), errors(c), errors(d));

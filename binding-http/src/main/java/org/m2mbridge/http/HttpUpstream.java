@@ -36,7 +36,6 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     private final BridgeMetrics metrics;
     private final Supplier<String> notificationBase;
     private final HttpRequestMapping.MediaTypes mediaTypes;
-    private final String baseUrl;
     /** The upstream's scheme, host and port, and the path its URL has before the request-target (often empty). */
     private final HttpHost host;
     private final String basePath;
@@ -60,9 +59,8 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         this.mediaTypes = s.mediaTypes().equals("vnd") ? HttpRequestMapping.MediaTypes.VND
                 : HttpRequestMapping.MediaTypes.GENERIC;
         String url = config.url();
-        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.sender = new HttpRequestSender(s, timer, codecs.limits().maxBytes());
-        URI base = URI.create(baseUrl);
+        URI base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         this.host = HttpHost.create(base);
         this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
         this.reachability = new ReachabilityProbe(config.name(), base, timer, PROBE_INTERVAL,
