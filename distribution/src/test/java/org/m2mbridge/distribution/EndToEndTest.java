@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,12 +106,9 @@ class EndToEndTest {
     @Test
     void registrationAndStoredNotificationSurviveARestartAndReachTheDeviceWhenItReconnects(@TempDir Path data)
             throws Exception {
-        int httpPort;
-        try (ServerSocket s = new ServerSocket(0)) { // the upstream keeps our address: restart on the same port
-            httpPort = s.getLocalPort();
-        }
-        String yaml = config(httpPort, "store: { durable: true, dataDir: \"" + data + "\", holdFor: 200ms }");
-        try (Bridge first = start(yaml); WsTestClient device = new WsTestClient(first.listeners().get("ws"), "Crestart")) {
+        String store = "store: { durable: true, dataDir: \"" + data + "\", holdFor: 200ms }";
+        int httpPort; // the upstream keeps our address: the restart binds the port the first bridge had
+        try (Bridge first = start(config(0, store)); WsTestClient device = new WsTestClient(first.listeners().get("ws"), "Crestart")) {
             ObjectNode ae = WsTestClient.primitive(1, "cse-in").put("ty", 2);
             ae.putObject("pc").putObject("m2m:ae").put("rn", "restart").put("api", "Nrestart").put("rr", true);
             assertEquals(2001, device.request(ae).path("rsc").asInt());
@@ -124,9 +120,10 @@ class EndToEndTest {
             s.putArray("nu").add("Crestart");
             s.putObject("enc").putArray("net").add(3);
             assertEquals(2001, device.request(sub).path("rsc").asInt());
+            httpPort = first.listeners().get("http").getPort();
         }
 
-        try (Bridge second = start(yaml)) {
+        try (Bridge second = start(config(httpPort, store))) {
             // The device is away; the CSE creates a content instance and notifies the bridge.
             RequestPrimitive cin = RequestPrimitive.builder().op(Operation.CREATE).to("cse-in/restart/data")
                     .fr(DemoCse.ADMIN_ORIGINATOR).rqi("admin-1").rvi("3").ty(4)

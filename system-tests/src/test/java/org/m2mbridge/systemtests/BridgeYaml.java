@@ -6,14 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The bridge configuration the chaos tests run: WS and admin on ephemeral ports, the HTTP listener on a fixed port
- * (the upstream keeps the poa it was given, so a restarted bridge must be reachable at the same address), one HTTP
- * upstream (the demo CSE), a durable store in {@code dataDir}, and whatever {@code extra} YAML a test adds.
+ * The bridge configuration the chaos tests run: every listener on an ephemeral port (0) for the first start; a
+ * restarted bridge keeps the HTTP port its predecessor bound ({@link #onHttpPortOf}), because the upstream keeps
+ * the poa it was given. One HTTP upstream (the demo CSE), a durable store in {@code dataDir}, and whatever
+ * {@code extra} YAML a test adds.
  */
 record BridgeYaml(int httpPort, int upstreamPort, Path dataDir, String store, String extra, int slowPort) {
 
-    BridgeYaml(int httpPort, int upstreamPort, Path dataDir) {
-        this(httpPort, upstreamPort, dataDir, "", "timeouts: { shutdownGrace: 1s }", 0);
+    BridgeYaml(int upstreamPort, Path dataDir) {
+        this(0, upstreamPort, dataDir, "", "timeouts: { shutdownGrace: 1s }", 0);
+    }
+
+    /**
+     * The same configuration on the HTTP port {@code running} bound (read from its {@code listening} line), for a
+     * restart: the port was the bridge's own until it stopped, so this is no free-port probe.
+     */
+    BridgeYaml onHttpPortOf(BridgeProcess running) {
+        return new BridgeYaml(running.listener("http").getPort(), upstreamPort, dataDir, store, extra, slowPort);
     }
 
     /** Extra {@code store:} members, e.g. {@code "holdFor: 0s, sweepInterval: 200ms"}. */

@@ -48,7 +48,7 @@ class MassReconnectIT {
 
     @Test
     void fiveHundredDevicesReconnectingAtOnceAfterARestartAreAllReIdentifiedAndGetWhatWasStored() throws Exception {
-        BridgeYaml yaml = new BridgeYaml(FreePorts.pick(), upstream.port(), dir.resolve("data")).withStore("holdFor: 0s");
+        BridgeYaml yaml = new BridgeYaml(upstream.port(), dir.resolve("data")).withStore("holdFor: 0s");
         BridgeProcess first = BridgeProcess.start(yaml.writeTo(dir.resolve("bridge.yaml")));
         bridges.add(first);
         for (int from = 0; from < DEVICES; from += BATCH) { // register in batches: the point is the reconnect
@@ -71,7 +71,7 @@ class MassReconnectIT {
         first.kill(); // every socket reset at once
         devices.forEach(WsDevice::abort);
         devices.clear();
-        BridgeProcess second = BridgeProcess.start(yaml.writeTo(dir.resolve("bridge.yaml")));
+        BridgeProcess second = BridgeProcess.start(yaml.onHttpPortOf(first).writeTo(dir.resolve("bridge.yaml")));
         bridges.add(second);
         assertEquals(DEVICES, second.metric("m2mbridge_registered_entities"), "registrations survived kill -9");
 

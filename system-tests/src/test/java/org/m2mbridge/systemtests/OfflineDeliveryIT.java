@@ -46,7 +46,7 @@ class OfflineDeliveryIT {
     }
 
     private BridgeYaml yaml(String store) {
-        return new BridgeYaml(FreePorts.pick(), upstream.port(), dir.resolve("data")).withStore(store);
+        return new BridgeYaml(upstream.port(), dir.resolve("data")).withStore(store);
     }
 
     /** Registers AE {@code rn} through {@code bridge} and closes its socket; returns its notification URL. */
@@ -80,7 +80,7 @@ class OfflineDeliveryIT {
         assertEquals(COUNT, bridge.metric("m2mbridge_store_primitives"));
         if (killBetween) {
             bridge.kill();
-            bridge = start(yaml); // same dataDir and HTTP port: the CSE's poa still reaches it
+            bridge = start(yaml.onHttpPortOf(bridge)); // same dataDir and HTTP port: the CSE's poa still reaches it
             assertEquals(COUNT, bridge.metric("m2mbridge_store_primitives"), "all stored entries survived kill -9");
         }
 
@@ -125,7 +125,7 @@ class OfflineDeliveryIT {
             answerInOrder(device, settled, answeredBeforeKill);
             bridge.kill();
         }
-        BridgeProcess restarted = start(yaml);
+        BridgeProcess restarted = start(yaml.onHttpPortOf(bridge));
         try (WsDevice device = WsDevice.connect(wsClient, restarted.listener("ws"), "Cmidflush")) {
             device.send(WsDevice.primitive(2, "cse-in/midflush"));
             JsonNode pushed = device.nextPushed(Duration.ofSeconds(10));
@@ -184,7 +184,7 @@ class OfflineDeliveryIT {
         // Restart only once the short-lived ones are past their expiry, so they expire while nobody runs.
         Await.until(Duration.ofSeconds(5), () -> System.nanoTime() - sent > TimeUnit.MILLISECONDS.toNanos(1500),
                 () -> "time passes");
-        BridgeProcess restarted = start(yaml);
+        BridgeProcess restarted = start(yaml.onHttpPortOf(bridge));
 
         assertOnlyOddOnesDelivered(restarted, "Cttl", "cse-in/ttl", 10);
         assertEquals(10, restarted.metric("m2mbridge_store_expired_total"));

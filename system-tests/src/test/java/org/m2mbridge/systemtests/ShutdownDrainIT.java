@@ -41,7 +41,7 @@ class ShutdownDrainIT {
 
     private WsDevice startWithDevice(Duration upstreamDelay, String grace, String ae) throws Exception {
         slow = new SlowUpstream(upstreamDelay);
-        bridge = BridgeProcess.start(new BridgeYaml(FreePorts.pick(), upstream.port(), dir.resolve("data"))
+        bridge = BridgeProcess.start(new BridgeYaml(upstream.port(), dir.resolve("data"))
                 .withSlowUpstream(slow.port()).withExtra("timeouts: { shutdownGrace: " + grace + " }")
                 .writeTo(dir.resolve("bridge.yaml")));
         WsDevice device = WsDevice.connect(wsClient, bridge.listener("ws"), "C" + ae);

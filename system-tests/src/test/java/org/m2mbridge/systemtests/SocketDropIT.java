@@ -34,7 +34,7 @@ class SocketDropIT {
     @BeforeEach
     void start() throws Exception {
         slow = new SlowUpstream(Duration.ofSeconds(20));
-        bridge = BridgeProcess.start(new BridgeYaml(FreePorts.pick(), upstream.port(), dir.resolve("data"))
+        bridge = BridgeProcess.start(new BridgeYaml(upstream.port(), dir.resolve("data"))
                 .withStore("holdFor: 0s").withSlowUpstream(slow.port()).writeTo(dir.resolve("bridge.yaml")));
     }
 

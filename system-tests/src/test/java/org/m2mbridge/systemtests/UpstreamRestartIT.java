@@ -49,7 +49,7 @@ class UpstreamRestartIT {
 
     @Test
     void everyRequestGetsExactlyOneResponseWhileTheUpstreamGoesAwayAndComesBack() throws Exception {
-        bridge = BridgeProcess.start(new BridgeYaml(FreePorts.pick(), upstream.port(), dir.resolve("data"))
+        bridge = BridgeProcess.start(new BridgeYaml(upstream.port(), dir.resolve("data"))
                 .withExtra("timeouts: { request: 3s, shutdownGrace: 1s }").writeTo(dir.resolve("bridge.yaml")));
         List<WsDevice> devices = new ArrayList<>();
         for (int d = 0; d < DEVICES; d++) {
