@@ -11,7 +11,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.RefusingPort;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.Registration;
@@ -215,10 +215,12 @@ class DeviceHttpTest {
 
     @Test
     void aDeviceThatCannotBeReachedIs5103AndOneThatDoesNotAnswerInTimeIs4008() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            closed = s.getLocalPort();
+        try (RefusingPort refusing = new RefusingPort()) {
+            deliversToUnreachableAndSlowDevices(refusing.port());
         }
+    }
+
+    private void deliversToUnreachableAndSlowDevices(int closed) throws Exception {
         String slow = "http://127.0.0.1:" + device.getAddress().getPort() + "/slow";
         bus.bus.registry().put(new Registration("Cdown", Registration.Kind.AE, "in-cse", "t1", "down", "Cdown",
                 List.of("http://127.0.0.1:" + closed + "/n"), Instant.now()));

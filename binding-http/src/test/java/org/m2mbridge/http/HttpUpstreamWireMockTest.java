@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.RefusingPort;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.primitive.FilterCriteria;
 import org.m2mbridge.core.primitive.Operation;
@@ -248,11 +248,8 @@ class HttpUpstreamWireMockTest {
 
     @Test
     void connectionRefusedIs5103Promptly() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        try (UpstreamHarness closed = new UpstreamHarness("http://127.0.0.1:" + port)) {
+        try (RefusingPort refusing = new RefusingPort();
+             UpstreamHarness closed = new UpstreamHarness("http://127.0.0.1:" + refusing.port())) {
             long t0 = System.nanoTime();
             ResponsePrimitive r = closed.send(req(Operation.RETRIEVE, "cse-in").build(), Duration.ofSeconds(20));
             assertEquals(5103, r.rsc());

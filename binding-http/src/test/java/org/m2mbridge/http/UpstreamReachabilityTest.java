@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.RefusingPort;
 
 /** {@code /health/ready} for an HTTP upstream: known at start, and back when the CSE is, without device traffic. */
 @Timeout(60)
@@ -16,13 +17,12 @@ class UpstreamReachabilityTest {
     @Test
     void anUpstreamThatIsNotThereIsUnreachableFromTheStartAndReachableOnceItListensWithoutAnyRequest()
             throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        RefusingPort refusing = new RefusingPort();
+        int port = refusing.port();
         try (UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + port)) {
             assertTrue(UpstreamHarness.awaitUntil(Duration.ofSeconds(10), () -> !h.upstream.isReachable()),
                     "the probe at start finds nothing listening");
+            refusing.close(); // the port was ours all along: now a listener takes it over
             try (ServerSocket cse = new ServerSocket()) {
                 cse.setReuseAddress(true);
                 cse.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.RefusingPort;
 
 /** The scripted WS AE against a test WebSocket front over a DemoCse (the real bridge is exercised elsewhere). */
 @Timeout(60)
@@ -75,11 +74,10 @@ class DemoAeTest {
 
     @Test
     void reportsAnUnreachableUrl() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        DemoAeResult r;
+        try (RefusingPort refusing = new RefusingPort()) {
+            r = new DemoAe(DemoAe.Options.defaults(), lines::add).run(URI.create("ws://127.0.0.1:" + refusing.port()));
         }
-        DemoAeResult r = new DemoAe(DemoAe.Options.defaults(), lines::add).run(URI.create("ws://127.0.0.1:" + port));
         assertFalse(r.success());
         assertTrue(r.steps().isEmpty());
         assertTrue(lines.get(0).startsWith("demo-ae: cannot connect"), lines.get(0));
