@@ -53,7 +53,7 @@ final class AeConnection {
     private final String originator;
     private final String aeName;
     /** rqi -> send time (System.nanoTime) of load requests in flight. */
-    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
     /** rqi -> waiting set-up exchange (registration, container, subscription, deregistration). */
     private final Map<String, CompletableFuture<ResponsePrimitive>> exchanges = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
@@ -187,13 +187,18 @@ final class AeConnection {
         return java.util.Set.copyOf(inFlight.keySet());
     }
 
+    /** A request on its way: when it left, and whether it is one of the measured ones. */
+    private record Sent(long nanos, LoadRun.Issue issue) {
+    }
+
     private void sendNext() {
-        if (!run.mayIssue()) {
+        LoadRun.Issue issue = run.issue();
+        if (issue == LoadRun.Issue.NONE) {
             return;
         }
         String rqi = RequestTemplates.rqi(index, sequence.incrementAndGet());
         byte[] bytes = templates.next(ThreadLocalRandom.current().nextInt(100), options, rqi);
-        inFlight.put(rqi, System.nanoTime());
+        inFlight.put(rqi, new Sent(System.nanoTime(), issue));
         write(bytes, failure -> {
             if (inFlight.remove(rqi) != null) {
                 measurement.answered(Measurement.TRANSPORT_ERROR, 0);
@@ -267,10 +272,10 @@ final class AeConnection {
     }
 
     private void answered(String rqi, int rsc) {
-        Long sent = rqi == null ? null : inFlight.remove(rqi);
+        Sent sent = rqi == null ? null : inFlight.remove(rqi);
         if (sent != null) {
-            measurement.answered(rsc, System.nanoTime() - sent);
-            run.answered();
+            measurement.answered(rsc, System.nanoTime() - sent.nanos());
+            run.answered(sent.issue());
             sendNext();
             return;
         }

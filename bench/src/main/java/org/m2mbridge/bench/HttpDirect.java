@@ -40,7 +40,8 @@ public final class HttpDirect {
             client.start();
             Runnable[] loop = new Runnable[1];
             loop[0] = () -> {
-                if (!run.mayIssue()) {
+                LoadRun.Issue issue = run.issue();
+                if (issue == LoadRun.Issue.NONE) {
                     return;
                 }
                 SimpleHttpRequest req = SimpleRequestBuilder.post(target).addHeader("X-M2M-Origin", "Cbench")
@@ -54,7 +55,7 @@ public final class HttpDirect {
                         inFlight.decrementAndGet();
                         var rsc = r.getFirstHeader("X-M2M-RSC");
                         m.answered(rsc == null ? -1 : Integer.parseInt(rsc.getValue()), System.nanoTime() - sent);
-                        run.answered();
+                        run.answered(issue);
                         loop[0].run();
                     }
 
@@ -79,8 +80,8 @@ public final class HttpDirect {
             ticker.scheduleAtFixedRate(() -> m.progress(System.err,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), inFlight.get()), 1, 1, TimeUnit.SECONDS);
             TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
-            run.startMeasuring();
             m.startMeasuring();
+            run.startMeasuring();
             TimeUnit.MILLISECONDS.sleep(o.duration().toMillis());
             m.stopMeasuring();
             run.stopIssuing();

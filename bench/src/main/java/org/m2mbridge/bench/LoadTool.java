@@ -117,8 +117,8 @@ public final class LoadTool {
             if (!nothingToRun) {
                 TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
             }
+            measurement.startMeasuring(); // first: every measured request is answered inside the window
             run.startMeasuring();
-            measurement.startMeasuring();
             if (nothingToRun) {
                 progress.println("no connection could be set up; nothing to measure");
             } else if (o.idle()) {
