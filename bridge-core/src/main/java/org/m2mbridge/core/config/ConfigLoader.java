@@ -116,9 +116,13 @@ public final class ConfigLoader {
         return location == null || location.getLineNr() <= 0 ? "" : " (line " + location.getLineNr() + ")";
     }
 
+    /** What the error for a duration that is not one says the accepted forms are. */
+    static final String DURATION_FORMS = "write a number with a unit: 500ms, 30s, 5m, 1h, 2d, or ISO-8601 such as PT30S";
+
     /**
-     * Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, an
-     * ISO-8601 duration ({@code PT30S}), or a bare number of milliseconds.
+     * Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, or an
+     * ISO-8601 duration ({@code PT30S}). A bare number other than 0 is refused: nginx reads {@code 30} as seconds, Java
+     * libraries as milliseconds, and a silent guess either way turns a 30 s timeout into a 30 ms one.
      */
     static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
         private static final long serialVersionUID = 1L;
@@ -133,19 +137,29 @@ public final class ConfigLoader {
             if (text == null) {
                 return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
             }
+            String digits = text.strip();
+            if (digits.matches("[0-9]+") && !digits.matches("0+")) { // zero needs no unit
+
+                throw JsonMappingException.from(p, "'" + digits + "' has no unit (30 could mean seconds or "
+                        + "milliseconds): " + DURATION_FORMS);
+            }
             Duration d = parseDuration(text);
             if (d == null) {
-                throw JsonMappingException.from(p, "not a duration: '" + text + "' (use e.g. 500ms, 30s, 5m, 1h)");
+                throw JsonMappingException.from(p, "not a duration: '" + text + "': " + DURATION_FORMS);
             }
             return d;
         }
     }
 
+    /** A duration with its unit (zero may go without), or null; another bare number has none and is null here. */
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("p")) {
                 return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            if (t.matches("0+")) {
+                return Duration.ZERO;
             }
             int i = 0;
             while (i < t.length() && Character.isDigit(t.charAt(i))) {
@@ -156,7 +170,7 @@ public final class ConfigLoader {
             }
             long n = Long.parseLong(t.substring(0, i));
             return switch (t.substring(i).trim()) {
-                case "", "ms" -> Duration.ofMillis(n);
+                case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m", "min" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);

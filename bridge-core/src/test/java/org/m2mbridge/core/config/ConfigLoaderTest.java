@@ -49,6 +49,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDurationWithoutUnitIsRefusedNamingTheKeyAndTheAcceptedForms() {
+        for (String bare : new String[] {"30", "\"30\"", "' 250 '"}) {
+            String m = error(MINIMAL + "timeouts: { request: " + bare + " }\n");
+            assertTrue(m.contains("timeouts.request") && m.contains("no unit") && m.contains("30s")
+                    && m.contains("500ms"), bare + " -> " + m);
+        }
+        assertEquals(Duration.ofSeconds(30), ConfigLoader.parse(MINIMAL + "timeouts: { request: 30s }\n")
+                .timeouts().request());
+    }
+
+    @Test
     void aBadPortIsNamed() {
         String m = error(MINIMAL.replace("port: 8280", "port: 70000"));
         assertTrue(m.contains("listeners.http.port") && m.contains("0..65535"), m);
@@ -102,7 +113,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(5), ConfigLoader.parseDuration("5m"));
         assertEquals(Duration.ofHours(1), ConfigLoader.parseDuration("1h"));
         assertEquals(Duration.ofSeconds(30), ConfigLoader.parseDuration("PT30S"));
-        assertEquals(Duration.ofMillis(250), ConfigLoader.parseDuration("250"));
+        assertEquals(null, ConfigLoader.parseDuration("250"), "a bare number has no unit");
         assertEquals(null, ConfigLoader.parseDuration("fast"));
     }
 }
