@@ -2,7 +2,6 @@ package org.m2mbridge.mqtt;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -34,10 +33,11 @@ final class EntityRequests {
     private final Origin origin;
     /** Receiver topic segment -> entity ID. */
     private final Map<String, String> entityReceivers = new ConcurrentHashMap<>();
-    private final RecentExchanges received = new RecentExchanges(4096);
+    private final RecentExchanges received;
 
     EntityRequests(String upstream, String cseId, MqttTransport transport, PrimitiveBus bus, Codecs codecs,
                    PrimitiveCounter counter) {
+        this.received = new RecentExchanges(4096, bus.timer());
         this.upstream = upstream;
         this.cseId = cseId;
         this.transport = transport;
@@ -86,16 +86,12 @@ final class EntityRequests {
             // the entity, so route by that.
             r = r.toBuilder().to(entity).build();
         }
-        CompletableFuture<ResponsePrimitive> fresh = new CompletableFuture<>();
-        CompletableFuture<ResponsePrimitive> earlier = r.rqi() == null ? null : received.putIfAbsent(
-                RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to()), fresh);
-        if (earlier != null) {
-            LOG.debug("upstream {}: repeated request {} answered from the first exchange", upstream, r.rqi());
-            earlier.thenAccept(response -> reply(topic, format, response));
-            return;
-        }
-        bus.send(r, origin).whenComplete((response, e) -> fresh.complete(response))
-                .thenAccept(response -> reply(topic, format, response));
+        RequestPrimitive routed = r;
+        String key = r.rqi() == null ? null : RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
+        received.once(key, () -> bus.send(routed, origin), () -> {
+            LOG.debug("upstream {}: repeated request {} answered from the first exchange", upstream, routed.rqi());
+            bus.metrics().mqttRedeliveries.labelValues(upstream).inc();
+        }).thenAccept(response -> reply(topic, format, response));
     }
 
     /** The response to a request received on {@code topic}, mirrored topic and same serialization (TS-0010 6.5.3). */

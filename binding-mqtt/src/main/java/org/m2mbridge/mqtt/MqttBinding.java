@@ -84,7 +84,7 @@ public final class MqttBinding implements Binding {
                 ? context.config().upstreams().stream().map(UpstreamConfig::cseId).toList()
                 : devices.receivers()).stream().map(TopicNames::segment).distinct().toList();
         PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
-                "deviceMqtt");
+                MqttDeviceSession.SESSION);
         deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
                 context.codecs(), dispatch,
                 (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
@@ -99,14 +99,16 @@ public final class MqttBinding implements Binding {
     static PahoMqttTransport.Options options(String broker, String defaultClientId, MqttUpstreamSettings m,
                                              MqttSettings settings, String dataDir) {
         // Clean session: TS-0010 6.3 asks for false so that the broker queues QoS 1 messages (notifications for
-        // devices, answers to requests in flight) while the bridge is briefly disconnected. The bridge still
-        // re-subscribes on every connect, so a broker that lost the session (restart without persistence, expiry)
-        // heals too; true is available for brokers that cap persistent sessions.
+        // devices, answers to requests in flight) while the bridge is disconnected. That session is found again by
+        // the client id, so the default id is derived from the configuration only (the same after every restart
+        // of the bridge), never made up per process. The bridge still re-subscribes on every connect, so a broker
+        // that lost the session (restart without persistence, expiry) heals too; true is available for brokers
+        // that cap persistent sessions.
         return new PahoMqttTransport.Options(broker,
                 m.clientId() != null ? m.clientId() : defaultClientId, m.username(), m.password(),
                 m.maxInflight(), m.keepAlive(), m.cleanSession(), m.connectTimeout(), m.maxReconnectDelay(),
                 m.trustStore(), m.trustStorePassword(), m.keyStore(), m.keyStorePassword(),
-                settings.dataDir() == null ? null : Path.of(settings.dataDir(), "mqtt", dataDir));
+                settings.dataDir() == null ? null : Path.of(settings.dataDir(), "mqtt", dataDir), m.reconnectDelay());
     }
 
     /** Paho logs through java.util.logging (stack-notes 1.3); send it to SLF4J once per JVM. */

@@ -6,9 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.Codecs;
@@ -35,8 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttDeviceSession {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceSession.class);
-    /** How long a repeated (originator, rqi, op, to) counts as a QoS 1 redelivery of a request answered already. */
-    private static final Duration REDELIVERY_WINDOW = Duration.ofSeconds(60);
+    /** Label value of this session in the metrics. */
+    static final String SESSION = "deviceMqtt";
 
     private final PrimitiveBus bus;
     private final Codecs codecs;
@@ -46,9 +43,9 @@ final class MqttDeviceSession {
     private final MqttTransport transport;
     private final MqttDeviceLink link;
     private final Origin origin;
-    private final RecentExchanges received = new RecentExchanges(4096);
-    private volatile boolean subscribed;
-    private volatile Instant connectedSince;
+    private final RecentExchanges received;
+    private final SessionHealth health;
+    private final boolean cleanSession;
     private final String broker;
 
     /**
@@ -65,26 +62,21 @@ final class MqttDeviceSession {
         this.codecs = codecs;
         this.dispatch = dispatch;
         this.receivers = new LinkedHashSet<>(receivers);
-        this.counter = new PrimitiveCounter(bus.metrics(), "deviceMqtt");
-        this.transport = transports.create(this::onMessage, new MqttTransport.ConnectionListener() {
-            @Override
-            public void connected(boolean reconnect) {
-                connectedSince = Instant.now();
-                subscribed = true; // called once the subscriptions were renewed
-            }
-
-            @Override
-            public void disconnected(Throwable cause) {
-                subscribed = false;
-                if (settings.cleanSession()) {
-                    // A clean session loses what devices answer while we are away: fail now, not at the deadline.
-                    link.failAll("MQTT connection to the devices' broker was lost");
-                }
-            }
-        });
+        this.counter = new PrimitiveCounter(bus.metrics(), SESSION);
+        this.received = new RecentExchanges(4096, bus.timer());
+        this.cleanSession = settings.cleanSession();
+        this.health = new SessionHealth(SESSION, bus.metrics(), this::connectionLost);
+        this.transport = transports.create(this::onMessage, health);
         this.link = new MqttDeviceLink(transport, bus, codecs, counter, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
         this.origin = Origin.downstream(link);
+    }
+
+    private void connectionLost(Throwable cause) {
+        if (cleanSession) {
+            // A clean session loses what devices answer while we are away: fail now, not at the deadline.
+            link.failAll("MQTT connection to the devices' broker was lost");
+        }
     }
 
     /** Subscribes the device topics (renewed by the transport on every connect) and starts connecting. */
@@ -99,7 +91,7 @@ final class MqttDeviceSession {
 
     /** Connected and subscribed: devices can reach the bridge (readiness). */
     boolean isConnected() {
-        return subscribed && transport.isConnected();
+        return health.isSubscribed() && transport.isConnected();
     }
 
     void stop(Duration grace) {
@@ -154,33 +146,20 @@ final class MqttDeviceSession {
                     "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
             return;
         }
-        CompletableFuture<ResponsePrimitive> fresh = new CompletableFuture<>();
-        String key = RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
-        CompletableFuture<ResponsePrimitive> earlier = r.rqi() == null ? null : received.putIfAbsent(key, fresh);
-        if (earlier != null) {
-            // A QoS 1 redelivery (DUP): answer it with the first exchange's response (mqtt-binding.md 6).
-            earlier.thenAccept(response -> reply(topic, format, response));
-            return;
-        }
-        // Simple devices count rqis from 1 again after a restart: a repeat is only a redelivery for a while.
-        fresh.whenComplete((x, e) -> forgetLater(key, fresh));
+        String key = r.rqi() == null ? null : RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
         MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
-        link.seen(r.fr(), route);
-        bus.send(r, origin).whenComplete((response, e) -> fresh.complete(response)).thenAccept(response -> {
-            if (r.isRegistration()) {
-                link.registered(response, route);
-            }
-            reply(topic, format, response);
-        });
-    }
-
-    private void forgetLater(String key, CompletableFuture<ResponsePrimitive> exchange) {
-        try {
-            bus.timer().schedule(() -> received.forget(key, exchange), REDELIVERY_WINDOW.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            // the bridge stops: nothing to forget for
-        }
+        received.once(key, () -> {
+            link.seen(r.fr(), route);
+            return bus.send(r, origin).thenApply(response -> {
+                if (r.isRegistration()) {
+                    link.registered(response, route);
+                }
+                return response;
+            });
+        }, () -> {
+            // A QoS 1 redelivery (DUP): answered with the first exchange's response (docs/reliability.md, MQTT).
+            bus.metrics().mqttRedeliveries.labelValues(SESSION).inc();
+        }).thenAccept(response -> reply(topic, format, response));
     }
 
     /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */
@@ -196,7 +175,7 @@ final class MqttDeviceSession {
 
     /** The device session as a connection (status API), while connected. */
     Optional<ConnectionView> view() {
-        Instant since = connectedSince;
+        Instant since = health.connectedSince();
         return isConnected() && since != null ? Optional.of(link.view(broker, since)) : Optional.empty();
     }
 

@@ -17,8 +17,12 @@ public interface MqttTransport extends AutoCloseable {
 
     /** Connection state changes, on the client's threads: must not block. */
     interface ConnectionListener {
-        /** Connected; {@code reconnect} is false for the first connection of this transport. */
-        default void connected(boolean reconnect) {
+        /**
+         * Connected and subscriptions renewed; {@code reconnect} is false for the first connection of this transport,
+         * {@code sessionPresent} is the broker's CONNACK flag (it kept the session: subscriptions and the QoS 1
+         * messages queued while the client was away).
+         */
+        default void connected(boolean reconnect, boolean sessionPresent) {
         }
 
         /** The connection was lost (or an attempt failed); the transport keeps retrying until closed. */

@@ -60,6 +60,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final EntityRequests entityRequests;
     /** Originator topic segment -> wire rqis outstanding for it, to place an error response that lacks its rqi. */
     private final Map<String, Set<String>> outstandingByOriginator = new ConcurrentHashMap<>();
+    private final SessionHealth health;
     private final MqttTransport transport;
 
     public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, MessageDispatch dispatch,
@@ -87,17 +88,15 @@ public final class MqttUpstream extends ConfiguredUpstream {
                 metrics.lateResponses.labelValues(BINDING).inc();
             }
         });
-        this.transport = transports.create(this::onMessage, new MqttTransport.ConnectionListener() {
-            @Override
-            public void disconnected(Throwable cause) {
-                counter.error("connect");
-                if (config.mqtt().cleanSession()) {
-                    // A clean session loses whatever the CSE answers while we are away: fail now, not at deadline.
-                    correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                            "MQTT connection to the broker of upstream " + config.name() + " was lost");
-                }
+        this.health = new SessionHealth(config.name(), metrics, cause -> {
+            counter.error("connect");
+            if (config.mqtt().cleanSession()) {
+                // A clean session loses whatever the CSE answers while we are away: fail now, not at deadline.
+                correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE,
+                        "MQTT connection to the broker of upstream " + config.name() + " was lost");
             }
         });
+        this.transport = transports.create(this::onMessage, health);
         this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, counter);
     }
 
@@ -132,9 +131,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
 
 
 
+    /** Connected and subscribed again: until then the CSE's requests for entities wait at the broker. */
     @Override
     public boolean isReachable() {
-        return transport.isConnected();
+        return health.isSubscribed() && transport.isConnected();
     }
 
     @Override

@@ -28,23 +28,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MqttTransport} on Eclipse Paho mqttv3 1.2.5 ({@link MqttAsyncClient}), with its traps handled
- * (stack-notes 1.3): the in-flight window is raised from Paho's 10, persistence is in memory or in the data dir
- * (never the working directory), subscriptions are renewed on every connect (a reconnect does not restore them),
- * reconnection with back-off is done here (see {@link #scheduleConnect}), and nothing here blocks Paho's single
- * callback thread.
+ * {@link MqttTransport} on Eclipse Paho mqttv3 1.2.5 ({@link MqttAsyncClient}), with its traps handled: the
+ * in-flight window is raised from Paho's 10, persistence is in memory or in the data dir (never the working
+ * directory), subscriptions are renewed on every connect (a reconnect does not restore them), reconnection with a
+ * short jittered back-off is done here (see {@link #scheduleConnect}), and nothing here blocks Paho's single
+ * callback thread. What survives what is in docs/reliability.md ("MQTT: broker restarts and outages").
  */
 public final class PahoMqttTransport implements MqttTransport {
     private static final Logger LOG = LoggerFactory.getLogger(PahoMqttTransport.class);
     private static final int QOS = 1; // TS-0010 5.1: QoS 1 only
-    private static final long FIRST_RETRY_MS = 250;
     private static final long DISCONNECT_WAIT_MS = 250;
 
     /** Connection parameters, resolved from the configuration by the binding. */
     public record Options(String brokerUri, String clientId, String username, String password, int maxInflight,
                           Duration keepAlive, boolean cleanSession, Duration connectTimeout, Duration maxReconnectDelay,
                           String trustStore, String trustStorePassword, String keyStore, String keyStorePassword,
-                          Path dataDir) {
+                          Path dataDir, Duration reconnectDelay) {
     }
 
     private final Options options;
@@ -57,6 +56,7 @@ public final class PahoMqttTransport implements MqttTransport {
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final ReconnectBackoff backoff;
     /**
      * Publishes waiting for a free slot in Paho's in-flight window, in order; bounded ({@link #overflowLimit}), so a
      * burst beyond the window waits a moment instead of failing, and a flood beyond that still fails at once.
@@ -81,6 +81,7 @@ public final class PahoMqttTransport implements MqttTransport {
         this.client = new MqttAsyncClient(pahoUri(options.brokerUri()), options.clientId(), persistence);
         this.connectOptions = connectOptions(options);
         this.overflowLimit = Math.max(1000, 4 * options.maxInflight());
+        this.backoff = new ReconnectBackoff(options.reconnectDelay(), options.maxReconnectDelay());
         client.setCallback(new Callback());
     }
 
@@ -136,7 +137,7 @@ public final class PahoMqttTransport implements MqttTransport {
             client.connect(connectOptions, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    // connectComplete() does the work.
+                    connected(token.getSessionPresent());
                 }
 
                 @Override
@@ -154,26 +155,53 @@ public final class PahoMqttTransport implements MqttTransport {
     }
 
     /**
-     * Connects again after a back-off (250 ms doubling up to {@code maxReconnectDelay}), for the first connection
-     * and after a lost one alike. Paho's own automatic reconnect is not used: in 1.2.5 it only covers a lost
-     * connection (not the first), shares one back-off delay between all clients of the JVM, and its non-daemon
-     * "MQTT Reconnect" timer thread survived {@code close()} while the broker was away (verified in a test run).
+     * Connects again after {@link ReconnectBackoff}'s delay (250 ms doubling up to 2 s by default, jittered), for
+     * the first connection and after a lost one alike. Paho's own automatic reconnect is not used: in 1.2.5 it
+     * only covers a lost connection (not the first), waits 1 s doubling up to 128 s (so the bridge may stay away
+     * for minutes after the broker is back), shares one static delay between all clients of the JVM, has no
+     * jitter, and its non-daemon "MQTT Reconnect" timer thread survived {@code close()} while the broker was away
+     * (verified in a test run). This loop runs on the shared timer and never blocks.
      */
     private void scheduleConnect(Throwable e) {
         if (closed.get()) {
             return;
         }
         int n = attempts.incrementAndGet();
-        long delay = Math.min(options.maxReconnectDelay().toMillis(), FIRST_RETRY_MS << Math.min(n - 1, 10));
+        long delay = backoff.delayMillis(n);
         if (n == 1 || n % 20 == 0) {
             LOG.warn("MQTT broker {} not reachable ({}), retrying every {} ms at most", options.brokerUri(),
-                    e.getMessage(), options.maxReconnectDelay().toMillis());
+                    e.getMessage(), backoff.maxMillis());
         }
         try {
             timer.schedule(this::attemptConnect, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             LOG.debug("MQTT reconnect to {} not scheduled: timer stopped", options.brokerUri());
         }
+    }
+
+    /**
+     * Connected (on Paho's callback thread): renew every subscription, then tell the listener. A reconnect does not
+     * restore subscriptions in Paho, and a broker that lost the session (clean session, restart without
+     * persistence, expiry) has forgotten them; re-subscribing an existing filter is harmless (MQTT 3.1.1 3.8.4).
+     */
+    private void connected(boolean sessionPresent) {
+        boolean again = firstConnect.isDone();
+        attempts.set(0);
+        if (!sessionPresent && again && !options.cleanSession()) {
+            LOG.warn("MQTT broker {} kept no session for {}: what was published for the bridge while it was away "
+                    + "is lost; the broker must persist sessions (README, \"MQTT broker settings\")",
+                    options.brokerUri(), options.clientId());
+        } else {
+            LOG.info("MQTT {} to {} as {} (session present: {})", again ? "reconnected" : "connected",
+                    options.brokerUri(), options.clientId(), sessionPresent);
+        }
+        send(filters.toArray(String[]::new)).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("MQTT resubscription at {} failed: {}", options.brokerUri(), e.toString());
+            }
+            listener.connected(again, sessionPresent);
+            firstConnect.complete(null);
+        });
     }
 
     @Override
@@ -365,18 +393,7 @@ public final class PahoMqttTransport implements MqttTransport {
     private final class Callback implements MqttCallbackExtended {
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
-            boolean again = reconnect || firstConnect.isDone();
-            attempts.set(0);
-            LOG.info("MQTT {} to {} as {}", again ? "reconnected" : "connected", serverURI, options.clientId());
-            // Renew every subscription: a reconnect does not restore them, and with a clean (or expired) session
-            // the broker has forgotten them. Re-subscribing an existing filter is harmless (MQTT 3.1.1 3.8.4).
-            send(filters.toArray(String[]::new)).whenComplete((v, e) -> {
-                if (e != null) {
-                    LOG.warn("MQTT resubscription at {} failed: {}", serverURI, e.toString());
-                }
-                listener.connected(again);
-                firstConnect.complete(null);
-            });
+            // The connect's own listener does the work: only its token has the CONNACK's session-present flag.
         }
 
         @Override

@@ -39,14 +39,16 @@ class MqttConfigTest {
         assertEquals("bare", m.topicForm());
         assertEquals("plain", m.poaStyle());
         assertEquals(Duration.ofSeconds(10), m.connectTimeout());
-        assertEquals(Duration.ofSeconds(10), m.maxReconnectDelay());
+        assertEquals(Duration.ofSeconds(2), m.maxReconnectDelay());
+        assertEquals(Duration.ofMillis(250), m.reconnectDelay());
         assertNull(m.trustStore());
         assertNull(m.poaBroker());
         assertEquals("cred-", m.credentialPrefix());
         assertEquals(4, c.mqtt().dispatchThreads());
         assertEquals(10000, c.mqtt().dispatchQueue());
         PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), c.mqtt());
-        assertEquals("C::bridge-acme", o.clientId());
+        assertEquals("C::bridge-acme", o.clientId(), "the same after every restart: it names the broker's session");
+        assertFalse(o.cleanSession(), "a persistent session by default");
         assertNull(o.dataDir());
     }
 
@@ -77,6 +79,7 @@ class MqttConfigTest {
                       trustStorePassword: changeit
                       connectTimeout: 5s
                       maxReconnectDelay: 30s
+                      reconnectDelay: 1s
                       poaBroker: mqtts://broker.public.example:8883
                       credentialPrefix: bridge-
                 """);
@@ -91,6 +94,8 @@ class MqttConfigTest {
         assertEquals(2, c.mqtt().dispatchThreads());
         assertEquals("mqtts://broker.public.example:8883", m.poaBroker());
         assertEquals("bridge-", m.credentialPrefix());
+        assertEquals(Duration.ofSeconds(1), o.reconnectDelay());
+        assertEquals(Duration.ofSeconds(30), o.maxReconnectDelay());
     }
 
     @Test
@@ -101,6 +106,10 @@ class MqttConfigTest {
         assertTrue(e.getMessage().contains("mqtt.poaStyle"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> load("mqtt: {poaBroker: \"tcp://h:1883/x\"}"));
         assertTrue(e.getMessage().contains("mqtt.poaBroker"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load("mqtt: {reconnectDelay: 5s}"));
+        assertTrue(e.getMessage().contains("mqtt.reconnectDelay"), e.getMessage()); // above maxReconnectDelay (2s)
+        assertEquals(Duration.ofMillis(100), load("mqtt: {maxReconnectDelay: 100ms}").upstreams().get(0).mqtt()
+                .reconnectDelay(), "the first delay follows a smaller cap");
         e = assertThrows(ConfigException.class, () -> load("mqtt: {qos: 2}"));
         assertTrue(e.getMessage().contains("qos"), e.getMessage());
     }

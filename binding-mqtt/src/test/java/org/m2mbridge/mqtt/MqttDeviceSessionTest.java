@@ -236,6 +236,43 @@ class MqttDeviceSessionTest {
         }
     }
 
+    /**
+     * The devices' broker restarts (file persistence kept): the bridge's persistent session survives it, so what
+     * devices publish before the bridge is subscribed again waits at the broker and is answered; the bridge is
+     * ready again only once re-subscribed, and the metrics show the outage and the kept session.
+     */
+    @Test
+    void requestsPublishedBeforeTheBridgeIsBackAfterABrokerRestartAreAnswered() throws Exception {
+        try (EmbeddedBroker own = new EmbeddedBroker()) {
+            startBridge(own.url(), Duration.ofSeconds(5), StoreSettings.IN_MEMORY);
+            Await.until(WAIT, binding::isReady, "device session connected and subscribed");
+            own.stop();
+            Await.until(WAIT, () -> !binding.isReady(), "the lost connection noticed");
+            own.start();
+            boolean away;
+            try (MqttTestDevice device = new MqttTestDevice(own.url(), "A::restart-" + System.nanoTime(),
+                    "/oneM2M/resp/Cback2/id-in/+")) {
+                away = !binding.isReady();
+                for (int i = 0; i < 20; i++) {
+                    device.publish("/oneM2M/req/Cback2/id-in/json", "{\"op\":2,\"to\":\"cse-in\",\"fr\":"
+                            + "\"Cback2\",\"rqi\":\"after-" + i + "\",\"rvi\":\"3\"}");
+                }
+                Await.until(Duration.ofSeconds(20), () -> device.received.size() >= 20, "20 answers");
+                for (int i = 0; i < 20; i++) {
+                    String rqi = "after-" + i;
+                    assertEquals(1, device.received.stream().filter(m -> response(m, Serialization.JSON).rqi()
+                            .equals(rqi)).count(), "one answer to " + rqi);
+                }
+            }
+            Await.until(WAIT, binding::isReady, "ready again");
+            assertEquals(1.0, testBus.metrics.mqttConnects.labelValues(MqttDeviceSession.SESSION, "true").get(),
+                    "the broker kept the session over its restart");
+            assertEquals(1L, testBus.metrics.mqttReconnectSeconds.labelValues(MqttDeviceSession.SESSION)
+                    .getCount(), "one outage measured");
+            System.out.println("device session: first request published while the bridge was away: " + away);
+        }
+    }
+
     @Test
     void brokerDownAnswers5103AtOnce() throws Exception {
         startBridge("tcp://127.0.0.1:" + EmbeddedBroker.freePort(), Duration.ofSeconds(5),

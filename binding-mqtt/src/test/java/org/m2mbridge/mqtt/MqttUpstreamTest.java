@@ -161,6 +161,24 @@ class MqttUpstreamTest {
     }
 
     @Test
+    void reachableOnlyOnceSubscribedAgainAndEachOutageIsMeasured() throws Exception {
+        MqttUpstream upstream = upstream("json");
+        assertFalse(upstream.isReachable(), "not before the first connection and its subscriptions");
+        transport.listener.connected(false, false);
+        assertTrue(upstream.isReachable());
+        transport.listener.disconnected(new java.io.IOException("broker gone"));
+        assertFalse(upstream.isReachable(), "what the CSE publishes now waits at the broker (or is lost)");
+        transport.listener.disconnected(new java.io.IOException("refused")); // a failed attempt
+        transport.listener.connected(true, true);
+        assertTrue(upstream.isReachable());
+        assertEquals(1.0, metrics.mqttConnects.labelValues("acme", "false").get());
+        assertEquals(1.0, metrics.mqttConnects.labelValues("acme", "true").get(), "the broker kept the session");
+        assertEquals(1L, metrics.mqttReconnectSeconds.labelValues("acme").getCount(),
+                "one outage, however many attempts it took");
+        assertEquals(2.0, metrics.upstreamErrors.labelValues("acme", "connect").get());
+    }
+
+    @Test
     void aRedeliveredRequestReachesTheDeviceOnceAndIsAnsweredTwice() throws Exception {
         upstream("json");
         TestLink device = new TestLink("ws-dev");
@@ -174,6 +192,7 @@ class MqttUpstreamTest {
         Await.until(Duration.ofSeconds(5), () -> transport.published("/oneM2M/resp/id-in/Cae/json").size() == 2,
                 "two answers");
         assertEquals(1, device.received.size());
+        assertEquals(1.0, metrics.mqttRedeliveries.labelValues("acme").get(), "the repeat is counted");
         for (byte[] b : transport.published("/oneM2M/resp/id-in/Cae/json")) {
             ResponsePrimitive r = codecs.get(Serialization.JSON).decode(b).response().orElseThrow();
             assertEquals(2000, r.rsc());

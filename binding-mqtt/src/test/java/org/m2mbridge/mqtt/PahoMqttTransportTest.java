@@ -33,7 +33,7 @@ class PahoMqttTransportTest {
                                         MqttTransport.MessageHandler handler) throws Exception {
         PahoMqttTransport t = new PahoMqttTransport(new PahoMqttTransport.Options(broker, clientId, null, null,
                 maxInflight, Duration.ofSeconds(60), true, Duration.ofSeconds(5), Duration.ofSeconds(1), null, null,
-                null, null, null), timer, handler, new MqttTransport.ConnectionListener() { });
+                null, null, null, Duration.ofMillis(250)), timer, handler, new MqttTransport.ConnectionListener() { });
         closing.add(t);
         t.start().get(10, TimeUnit.SECONDS);
         return t;

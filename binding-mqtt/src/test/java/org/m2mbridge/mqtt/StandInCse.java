@@ -24,8 +24,9 @@ import org.m2mbridge.core.testing.ScriptedUpstream;
  * A minimal MQTT-speaking CSE for tests, shaped after ACME (fixtures acme/mqtt-*): subscribes
  * {@code /oneM2M/req/+/<csi>/#} and {@code /oneM2M/reg_req/+/<csi>/#}, answers on the mirrored response topic in
  * the request's serialization, and can publish a NOTIFY to an AE. Uses Paho directly, not the bridge's transport.
+ * Public for the end-to-end tests of distribution.
  */
-final class StandInCse implements AutoCloseable {
+public final class StandInCse implements AutoCloseable {
     record Received(String topic, byte[] payload, Primitive primitive) {
     }
 
@@ -40,7 +41,7 @@ final class StandInCse implements AutoCloseable {
     volatile boolean answerTwice;
     volatile boolean silent;
 
-    StandInCse(String brokerUrl, String csi) throws Exception {
+    public StandInCse(String brokerUrl, String csi) throws Exception {
         this.csi = csi;
         client = new MqttAsyncClient(brokerUrl, "C::standin-" + System.nanoTime(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
@@ -90,7 +91,7 @@ final class StandInCse implements AutoCloseable {
     }
 
     /** Publishes a request (a NOTIFY) to the entity whose topic form is {@code receiver}, as JSON. */
-    void send(String receiver, RequestPrimitive request) {
+    public void send(String receiver, RequestPrimitive request) {
         publish(TopicNames.request(TopicNames.segment(csi), receiver, Serialization.JSON).name(),
                 codecs.get(Serialization.JSON).encode(request));
     }

@@ -6,12 +6,15 @@ import java.time.Duration;
  * MQTT client tuning for one upstream (binding mqtt, {@code upstreams[].mqtt}). Owned by the MQTT binding.
  *
  * @param clientId     MQTT client identifier (default {@code C::bridge-<name>}; TS-0010 6.3 wants it unique per
- *                     broker and prefixed {@code C::} for a CSE-like client)
+ *                     broker and prefixed {@code C::} for a CSE-like client). It names the persistent session at the
+ *                     broker, so it must stay the same across restarts of the bridge (the default does) and differ
+ *                     between two bridges on one broker
  * @param username     broker user name, optional (sent together with {@code password})
  * @param password     broker password, optional
  * @param maxInflight  QoS 1 publishes in flight (default 1000; Paho's default of 10 is far too small for a bridge)
  * @param keepAlive    MQTT keep-alive interval (default 60s, as ACME)
- * @param cleanSession MQTT clean-session flag (default false, TS-0010 6.3); the bridge re-subscribes on every
+ * @param cleanSession MQTT clean-session flag (default false, TS-0010 6.3: a persistent session, so the broker
+ *                     queues what is published for the bridge while it is away); the bridge re-subscribes on every
  *                     connect either way
  * @param topicForm    how an AE-ID relative to this upstream's CSE is written in the originator segment of request
  *                     topics: {@code bare} (default; the AE-ID stem {@code Cae1}, as ACME-oneM2M-CSE and its
@@ -25,7 +28,10 @@ import java.time.Duration;
  *                     file with the bridge's private key and certificate chain; default: none offered
  * @param keyStorePassword password of {@code keyStore} and of its key entry, optional
  * @param connectTimeout how long one connection attempt may take (default 10s)
- * @param maxReconnectDelay upper bound of the reconnect back-off (default 10s)
+ * @param maxReconnectDelay upper bound of the reconnect back-off (default 2s): also the longest the bridge stays away
+ *                     after the broker is back
+ * @param reconnectDelay first reconnect delay (default 250ms, or {@code maxReconnectDelay} if smaller), doubled after every failed attempt up to
+ *                     {@code maxReconnectDelay}; every delay is jittered to between half and all of it
  * @param poaBroker    the broker URI the upstream CSE itself uses ({@code mqtt://broker.internal:1883}), announced as
  *                     point of access; default: {@code broker} with {@code tcp}/{@code ssl} written as
  *                     {@code mqtt}/{@code mqtts} (TS-0010 6.6)
@@ -37,9 +43,9 @@ public record MqttUpstreamSettings(String clientId, String username, String pass
                                    Duration keepAlive, Boolean cleanSession, String topicForm, String poaStyle,
                                    String trustStore, String trustStorePassword, Duration connectTimeout,
                                    Duration maxReconnectDelay, String poaBroker, String credentialPrefix,
-                                   String keyStore, String keyStorePassword) {
+                                   String keyStore, String keyStorePassword, Duration reconnectDelay) {
     public static final MqttUpstreamSettings DEFAULTS = new MqttUpstreamSettings(null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null);
 
     public MqttUpstreamSettings {
         maxInflight = maxInflight == null ? 1000 : maxInflight;
@@ -48,7 +54,9 @@ public record MqttUpstreamSettings(String clientId, String username, String pass
         topicForm = topicForm == null ? "bare" : topicForm;
         poaStyle = poaStyle == null ? "plain" : poaStyle;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
-        maxReconnectDelay = maxReconnectDelay == null ? Duration.ofSeconds(10) : maxReconnectDelay;
+        maxReconnectDelay = maxReconnectDelay == null ? Duration.ofSeconds(2) : maxReconnectDelay;
+        reconnectDelay = reconnectDelay != null ? reconnectDelay
+                : maxReconnectDelay.compareTo(Duration.ofMillis(250)) < 0 ? maxReconnectDelay : Duration.ofMillis(250);
         credentialPrefix = credentialPrefix == null ? "cred-" : credentialPrefix;
         ConfigException.require(maxInflight > 0, "mqtt.maxInflight", "must be positive");
         ConfigException.require(topicForm.equals("bare") || topicForm.equals("full"), "mqtt.topicForm",
@@ -62,5 +70,8 @@ public record MqttUpstreamSettings(String clientId, String username, String pass
         ConfigException.require(!credentialPrefix.matches(".*[/+#].*"), "mqtt.credentialPrefix",
                 "must not contain /, + or #");
         ConfigException.require(maxReconnectDelay.toMillis() >= 100, "mqtt.maxReconnectDelay", "must be at least 100ms");
+        ConfigException.require(reconnectDelay.toMillis() >= 10 && reconnectDelay.compareTo(maxReconnectDelay) <= 0,
+                "mqtt.reconnectDelay", "must be at least 10ms and at most mqtt.maxReconnectDelay ("
+                        + maxReconnectDelay.toMillis() + "ms); got " + reconnectDelay.toMillis() + "ms");
     }
 }

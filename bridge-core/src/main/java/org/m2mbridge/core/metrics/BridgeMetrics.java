@@ -69,6 +69,13 @@ public final class BridgeMetrics {
     /** Stored requests dropped for another reason: reason (deregistered|replaced|unanswered). */
     public final Counter storeDropped;
 
+    /** Connections of the bridge's MQTT client sessions: session (upstream name|deviceMqtt), session_present. */
+    public final Counter mqttConnects;
+    /** From losing an MQTT connection to being connected and subscribed again, seconds: session. */
+    public final Histogram mqttReconnectSeconds;
+    /** Requests received again over MQTT and answered from the first exchange (QoS 1 redelivery): session. */
+    public final Counter mqttRedeliveries;
+
     /** Always 1; the label says which release runs: version. */
     public final Gauge buildInfo;
 
@@ -125,6 +132,17 @@ public final class BridgeMetrics {
                 .help("Stored requests dropped: entity deregistered, replaced by a newer one, or delivered but "
                         + "never answered")
                 .labelNames("reason").register(registry);
+        mqttConnects = Counter.builder().name(PREFIX + "mqtt_connects_total")
+                .help("Connections of the bridge's MQTT client sessions, by whether the broker had kept the session")
+                .labelNames("session", "session_present").register(registry);
+        mqttReconnectSeconds = Histogram.builder().name(PREFIX + "mqtt_reconnect_seconds")
+                .help("Time from losing an MQTT connection to being connected and subscribed again")
+                .classicUpperBounds(0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800)
+                .labelNames("session").register(registry);
+        mqttRedeliveries = Counter.builder().name(PREFIX + "mqtt_redeliveries_total")
+                .help("Requests received again over MQTT (QoS 1 redelivery, a peer's retry with the same rqi) and "
+                        + "answered from the first exchange instead of being delivered twice")
+                .labelNames("session").register(registry);
         buildInfo = Gauge.builder().name(PREFIX + "build_info")
                 .help("Build of the running bridge (value always 1)").labelNames("version").register(registry);
     }
