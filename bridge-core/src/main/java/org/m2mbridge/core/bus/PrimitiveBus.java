@@ -255,7 +255,11 @@ public final class PrimitiveBus {
         Optional<Registration> found = findRegistered(to);
         if (found.isPresent() && found.get().isExpired(deadlines.now())) {
             Registration expired = found.get();
-            timer.execute(() -> deregistered(expired, RegistrationEnd.EXPIRED)); // registry writes off the caller
+            try {
+                timer.execute(() -> deregistered(expired, RegistrationEnd.EXPIRED)); // registry writes off the caller
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("shutting down: the expired registration of {} ends at the next start", expired.entityId());
+            }
             return Optional.empty();
         }
         return found;
