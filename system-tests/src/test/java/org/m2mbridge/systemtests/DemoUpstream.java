@@ -58,6 +58,15 @@ final class DemoUpstream implements AutoCloseable {
         return URI.create(poa.asText());
     }
 
+    /** Deletes the AE named {@code rn} at the CSE, as an operator or a CSE restarted on a memory database would. */
+    void forget(String rn) throws Exception {
+        ResponsePrimitive r = cse.handle(RequestPrimitive.builder().op(Operation.DELETE).to("cse-in/" + rn)
+                .fr(DemoCse.ADMIN_ORIGINATOR).rqi("forget-" + rn).rvi("3").build()).get(10, TimeUnit.SECONDS);
+        if (r.rsc() != 2002) {
+            throw new AssertionError("could not delete " + rn + ": " + r);
+        }
+    }
+
     @Override
     public void close() {
         stopHttp();

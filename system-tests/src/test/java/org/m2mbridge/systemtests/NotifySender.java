@@ -44,6 +44,23 @@ final class NotifySender {
                 .orElseThrow(() -> new UncheckedIOException(new IOException("no X-M2M-RSC, HTTP " + r.statusCode()))));
     }
 
+    /** A blocking RETRIEVE of the entity behind {@code url} (GET, TS-0009), as an IN-CSE checks its MN; the rsc. */
+    int retrieve(URI url, String rqi) {
+        HttpRequest get = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(15)).header("Accept",
+                "application/json").header("X-M2M-Origin", "/id-in").header("X-M2M-RI", rqi)
+                .header("X-M2M-RVI", "3").GET().build();
+        try {
+            HttpResponse<Void> r = client.send(get, HttpResponse.BodyHandlers.discarding());
+            return r.headers().firstValue("X-M2M-RSC").map(Integer::parseInt)
+                    .orElseThrow(() -> new AssertionError("no X-M2M-RSC, HTTP " + r.statusCode()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** The {@code con} a pushed NOTIFY carries. */
     static String conOf(com.fasterxml.jackson.databind.JsonNode pushed) {
         return pushed.at("/pc/m2m:sgn/nev/rep/m2m:cin/con").asText();

@@ -55,13 +55,7 @@ public final class Deadlines {
                 return Optional.of(reference.plusMillis(Long.parseLong(v)));
             }
             if (v.length() >= 15 && v.charAt(8) == 'T') {
-                String base = v.substring(0, 15);
-                Instant t = LocalDateTime.parse(base, BASIC).toInstant(ZoneOffset.UTC);
-                if (v.length() > 16 && (v.charAt(15) == ',' || v.charAt(15) == '.')) {
-                    String frac = (v.substring(16).replaceAll("[^0-9].*$", "") + "000000000").substring(0, 9);
-                    t = t.plusNanos(Long.parseLong(frac));
-                }
-                return Optional.of(t);
+                return parseTimestamp(v);
             }
             if (v.startsWith("P") || v.startsWith("-P")) {
                 return Optional.of(reference.plus(Duration.parse(v)));
@@ -70,6 +64,27 @@ public final class Deadlines {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * Parses an m2m:timestamp, {@code YYYYMMDDThhmmss[,ffffff]} in UTC (fraction after ',' or '.'), as a resource's
+     * expiration time {@code et} is written. Empty for null or anything else.
+     */
+    public static Optional<Instant> parseTimestamp(String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.length() < 15 || v.charAt(8) != 'T') {
+            return Optional.empty();
+        }
+        try {
+            Instant t = LocalDateTime.parse(v.substring(0, 15), BASIC).toInstant(ZoneOffset.UTC);
+            if (v.length() > 16 && (v.charAt(15) == ',' || v.charAt(15) == '.')) {
+                String frac = (v.substring(16).replaceAll("[^0-9].*$", "") + "000000000").substring(0, 9);
+                t = t.plusNanos(Long.parseLong(frac));
+            }
+            return Optional.of(t);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Formats an instant as an m2m:timestamp ({@code YYYYMMDDThhmmss,ffffff}, UTC), the form ACME emits. */

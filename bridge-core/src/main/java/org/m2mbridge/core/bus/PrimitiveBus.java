@@ -63,6 +63,9 @@ public final class PrimitiveBus {
     private final BridgeMetrics metrics;
     /** Null when store-and-forward is disabled: offline entities get 5103. */
     private final StoreAndForward storeAndForward;
+    /** Serialises registry changes, so an ending registration never removes the one that replaced it. */
+    private final Object registrations = new Object();
+    private final ScheduledFuture<?> expirySweep;
 
     /** A bus with store-and-forward in memory and default store settings (tests, embedding). */
     public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
@@ -87,6 +90,9 @@ public final class PrimitiveBus {
         metrics.registeredEntities.set(registry.size());
         this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
         responseFilters.add(new OwnPoaRestore(registry));
+        long every = settings.sweepInterval().toMillis();
+        this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
+                TimeUnit.MILLISECONDS);
     }
 
     /** An in-memory delivery store bounded as {@code settings} say. */
@@ -95,8 +101,9 @@ public final class PrimitiveBus {
                 StoreBounds.of(settings));
     }
 
-    /** Stops the bus's own timers (the store sweep). Call before closing the store. */
+    /** Stops the bus's own timers (the store and registration sweeps). Call before closing the store. */
     public void close() {
+        expirySweep.cancel(false);
         if (storeAndForward != null) {
             storeAndForward.close();
         }
@@ -156,7 +163,7 @@ public final class PrimitiveBus {
             }
         }
         if (storeAndForward != null) {
-            storeAndForward.bound(entityId);
+            storeAndForward.bound(entityId, link);
         }
     }
 
@@ -228,7 +235,7 @@ public final class PrimitiveBus {
                     "'" + request.to() + "' is not an entity registered through this bridge");
         }
         if (storeAndForward != null) {
-            return storeAndForward.send(target.get().entityId(), request, deadline);
+            return storeAndForward.send(target.get(), request, deadline);
         }
         Link link = bound.get(target.get().entityId());
         if (link == null) {
@@ -241,9 +248,24 @@ public final class PrimitiveBus {
     /**
      * The registered entity a {@code to} addresses: the entity ID itself, or an SP-relative/absolute form whose
      * CSE-ID is a registered CSE or whose first path segment after the CSE-ID is a registered AE-ID
-     * (primitives.md 7: {@code /cse2/C3532ea3}, {@code //example.net/cse2/C3532ea3}).
+     * (primitives.md 7: {@code /cse2/C3532ea3}, {@code //example.net/cse2/C3532ea3}). A registration whose
+     * expiration time has passed is not found (and is ended now rather than at the next sweep).
      */
     public Optional<Registration> findEntity(String to) {
+        Optional<Registration> found = findRegistered(to);
+        if (found.isPresent() && found.get().isExpired(deadlines.now())) {
+            Registration expired = found.get();
+            try {
+                timer.execute(() -> deregistered(expired, RegistrationEnd.EXPIRED)); // registry writes off the caller
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("shutting down: the expired registration of {} ends at the next start", expired.entityId());
+            }
+            return Optional.empty();
+        }
+        return found;
+    }
+
+    private Optional<Registration> findRegistered(String to) {
         if (to == null || to.isEmpty()) {
             return Optional.empty();
         }
@@ -338,19 +360,46 @@ public final class PrimitiveBus {
     // ---- registration bookkeeping (called by RegistrationExchange) -----------------------------------------
 
     void registered(Registration registration, Origin origin) {
-        registry.put(registration);
+        boolean again;
+        synchronized (registrations) {
+            again = registry.byEntityId(registration.entityId()).isPresent();
+            if (again && storeAndForward != null) {
+                // before the bind below starts a flush: nothing stored for the earlier registration goes out
+                storeAndForward.newIncarnation(registration.entityId(), registration.incarnation());
+            }
+            registry.put(registration);
+        }
         metrics.registeredEntities.set(registry.size());
         upstream(registration.upstream()).ifPresent(u -> u.entityRegistered(registration));
         if (origin.link() != null) {
             bind(registration.entityId(), origin.link());
         }
-        LOG.info("registered {} {} via upstream {} (connection {})", registration.kind(), registration.entityId(),
-                registration.upstream(), origin.connection());
+        LOG.info("registered {} {} via upstream {} (connection {}{}{})", registration.kind(), registration.entityId(),
+                registration.upstream(), origin.connection(), again ? ", registered again: new incarnation" : "",
+                registration.expiresAt() == null ? "" : ", expires " + registration.expiresAt());
     }
 
-    void deregistered(Registration registration) {
-        registry.remove(registration.entityId());
+    /** A change to a registration that does not end it (its poa or expiration time was updated). */
+    void updated(Registration registration) {
+        synchronized (registrations) {
+            if (registry.byEntityId(registration.entityId()).filter(r -> r.incarnation() == registration.incarnation())
+                    .isPresent()) {
+                registry.put(registration);
+            }
+        }
+    }
+
+    /** Ends {@code registration}, unless the entity has registered again since (another incarnation). */
+    void deregistered(Registration registration, RegistrationEnd why) {
+        synchronized (registrations) {
+            if (registry.byEntityId(registration.entityId()).filter(r -> r.incarnation() == registration.incarnation())
+                    .isEmpty()) {
+                return; // already ended, or replaced by a newer registration that this does not concern
+            }
+            registry.remove(registration.entityId());
+        }
         metrics.registeredEntities.set(registry.size());
+        metrics.deregistrations.labelValues(why.label()).inc();
         Link link = bound.remove(registration.entityId());
         metrics.boundEntities.set(bound.size());
         if (link != null) {
@@ -358,9 +407,32 @@ public final class PrimitiveBus {
         }
         upstream(registration.upstream()).ifPresent(u -> u.entityDeregistered(registration));
         if (storeAndForward != null) {
-            storeAndForward.deregistered(registration.entityId());
+            storeAndForward.deregistered(registration.entityId(), why);
         }
-        LOG.info("deregistered {} {}", registration.kind(), registration.entityId());
+        LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label());
+    }
+
+    /** Periodic, on the timer: ends the registrations whose expiration time passed (the CSE deleted them). */
+    private void expireRegistrations() {
+        Instant now = deadlines.now();
+        for (Registration r : registry.all()) {
+            if (r.isExpired(now)) {
+                try {
+                    deregistered(r, RegistrationEnd.EXPIRED);
+                } catch (RuntimeException e) { // a closed store at shutdown: the next start tries again
+                    LOG.warn("could not end the expired registration of {}: {}", r.entityId(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** A fresh incarnation number for a new registration: random, never 0 (the value of older records). */
+    static long newIncarnation() {
+        long n;
+        do {
+            n = TOKENS.nextLong();
+        } while (n == 0);
+        return n;
     }
 
     static String newToken() {

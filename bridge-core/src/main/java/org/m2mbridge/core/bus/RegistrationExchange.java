@@ -1,10 +1,10 @@
 package org.m2mbridge.core.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request going upstream that changes the registry: the CREATE of {@code <AE>}/{@code <remoteCSE>}
- * (registration, TS-0020 7.4), an UPDATE of that resource's {@code poa}, or its DELETE (deregistration). Holds
- * what the request looked like so the response can be completed: registry updated, {@code poa} shown back as
- * the entity sent it.
+ * (registration, TS-0020 7.4; each 2001 is a new incarnation), and a RETRIEVE, UPDATE or DELETE of that resource
+ * by its entity (an UPDATE's {@code poa} is rewritten; the answer's expiration time {@code et} is kept; 2002, or
+ * the registrar's 4004 for the resource, ends the registration). Holds what the request looked like so the
+ * response can be completed: registry updated, {@code poa} shown back as the entity sent it.
  */
 final class RegistrationExchange {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationExchange.class);
 
-    private enum Kind { CREATE, UPDATE_POA, DELETE }
+    private enum Kind { CREATE, RETRIEVE, UPDATE, DELETE }
 
     private final Kind kind;
     private final RequestPrimitive original;
@@ -60,14 +61,18 @@ final class RegistrationExchange {
             return null;
         }
         Registration reg = own.get();
-        if (request.op() == Operation.UPDATE && PointOfAccessRewrite.hasPoa(request.pc())) {
-            return new RegistrationExchange(Kind.UPDATE_POA, request,
-                    withBridgePoa(request, upstream, reg.token(), reg.entityId()), origin, upstream, reg.token(), reg);
+        if (!upstream.name().equals(reg.upstream())) {
+            return null; // another CSE's answer says nothing about the registration resource
         }
-        if (request.op() == Operation.DELETE) {
-            return new RegistrationExchange(Kind.DELETE, request, request, origin, upstream, reg.token(), reg);
-        }
-        return null;
+        return switch (request.op()) {
+            case UPDATE -> new RegistrationExchange(Kind.UPDATE, request, PointOfAccessRewrite.hasPoa(request.pc())
+                    ? withBridgePoa(request, upstream, reg.token(), reg.entityId()) : request, origin, upstream,
+                    reg.token(), reg);
+            case RETRIEVE -> new RegistrationExchange(Kind.RETRIEVE, request, request, origin, upstream, reg.token(),
+                    reg);
+            case DELETE -> new RegistrationExchange(Kind.DELETE, request, request, origin, upstream, reg.token(), reg);
+            default -> null;
+        };
     }
 
     private static RequestPrimitive withBridgePoa(RequestPrimitive request, Upstream upstream, String token,
@@ -88,41 +93,57 @@ final class RegistrationExchange {
 
     /** Applies the outcome to the registry and returns the response the entity should see. */
     ResponsePrimitive complete(ResponsePrimitive response, PrimitiveBus bus) {
-        switch (kind) {
-            case CREATE -> {
-                if (response.rsc() == ResponseStatusCode.CREATED.code()) {
-                    String id = entityId(response);
-                    if (id == null) {
-                        LOG.warn("registration {} answered 2001 without an AE-ID/CSE-ID; not bound", original.rqi());
-                    } else {
-                        Optional<com.fasterxml.jackson.databind.node.ObjectNode> res =
-                                PointOfAccessRewrite.resource(response.pc());
-                        bus.registered(new Registration(id,
-                                isCse(original) ? Registration.Kind.CSE : Registration.Kind.AE,
-                                upstream.name(), token,
-                                res.map(r -> r.path("rn").asText(null)).orElse(nameOf(original)),
-                                res.map(r -> r.path("ri").asText(null)).orElse(null),
-                                originalPoa, Instant.now()), origin);
-                    }
-                }
-                return restore(response);
+        int rsc = response.rsc();
+        if (kind == Kind.CREATE) {
+            if (rsc == ResponseStatusCode.CREATED.code()) {
+                created(response, bus);
             }
-            case UPDATE_POA -> {
-                if (response.rsc() == ResponseStatusCode.UPDATED.code()) {
-                    bus.registry().put(new Registration(existing.entityId(), existing.kind(), existing.upstream(),
-                            existing.token(), existing.resourceName(), existing.resourceId(), originalPoa,
-                            existing.registeredAt()));
-                }
-                return restore(response);
-            }
-            case DELETE -> {
-                if (response.rsc() == ResponseStatusCode.DELETED.code()) {
-                    bus.deregistered(existing);
-                }
-                return response;
-            }
-            default -> throw new IllegalStateException(kind.name());
+            return restore(response);
         }
+        boolean deleted = kind == Kind.DELETE && rsc == ResponseStatusCode.DELETED.code();
+        if (deleted || rsc == ResponseStatusCode.NOT_FOUND.code()) {
+            // 4004: the registrar no longer has the resource (deleted there, or lost with a memory database)
+            bus.deregistered(existing, deleted ? RegistrationEnd.DELETED : RegistrationEnd.NOT_FOUND);
+            return response;
+        }
+        boolean ok = switch (kind) {
+            case UPDATE -> rsc == ResponseStatusCode.UPDATED.code();
+            case RETRIEVE -> rsc == ResponseStatusCode.OK.code();
+            default -> false;
+        };
+        if (ok) {
+            Registration now = existing;
+            if (rewritten != original) { // a poa update: the entity's own poa is what it sees from now on
+                now = now.withOriginalPoa(originalPoa);
+            }
+            Instant et = expirationOf(response);
+            if (et != null) { // an UPDATE of et, or simply the current value (TS-0004 resource expiration)
+                now = now.withExpiresAt(et);
+            }
+            if (!now.equals(existing)) {
+                bus.updated(now);
+            }
+        }
+        return kind == Kind.UPDATE ? restore(response) : response;
+    }
+
+    private void created(ResponsePrimitive response, PrimitiveBus bus) {
+        String id = entityId(response);
+        if (id == null) {
+            LOG.warn("registration {} answered 2001 without an AE-ID/CSE-ID; not bound", original.rqi());
+            return;
+        }
+        Optional<ObjectNode> res = PointOfAccessRewrite.resource(response.pc());
+        bus.registered(new Registration(id, isCse(original) ? Registration.Kind.CSE : Registration.Kind.AE,
+                upstream.name(), token, res.map(r -> r.path("rn").asText(null)).orElse(nameOf(original)),
+                res.map(r -> r.path("ri").asText(null)).orElse(null), originalPoa, Instant.now(),
+                PrimitiveBus.newIncarnation(), expirationOf(response)), origin);
+    }
+
+    /** The resource's expiration time ({@code et}, m2m:timestamp) in the registrar's answer, or null. */
+    private static Instant expirationOf(ResponsePrimitive response) {
+        return PointOfAccessRewrite.resource(response.pc()).map(r -> r.path("et").asText(null))
+                .flatMap(Deadlines::parseTimestamp).orElse(null);
     }
 
     private ResponsePrimitive restore(ResponsePrimitive response) {
@@ -134,7 +155,7 @@ final class RegistrationExchange {
 
     /** AE-ID from {@code aei}, CSE-ID from {@code csi}; else the originator if it was a full ID, else {@code to}. */
     private String entityId(ResponsePrimitive response) {
-        Optional<com.fasterxml.jackson.databind.node.ObjectNode> res = PointOfAccessRewrite.resource(response.pc());
+        Optional<ObjectNode> res = PointOfAccessRewrite.resource(response.pc());
         String fromContent = res.map(r -> r.hasNonNull("aei") ? r.get("aei").asText()
                 : r.hasNonNull("csi") ? r.get("csi").asText() : null).orElse(null);
         if (fromContent != null && !fromContent.isEmpty()) {

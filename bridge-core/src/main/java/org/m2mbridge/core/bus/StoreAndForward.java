@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +18,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
+import org.m2mbridge.core.primitive.ResponseType;
 import org.m2mbridge.core.store.DeliveryStore;
 import org.m2mbridge.core.store.StoredRequest;
 import org.slf4j.Logger;
@@ -36,11 +40,19 @@ import org.slf4j.LoggerFactory;
  *   <li>Stored until its {@code rqet} (else {@code store.defaultTtl}), never longer than {@code store.maxTtl};
  *       {@code ec} = 4 (latest) replaces a stored request of the same subscription or same (fr, to, op).</li>
  *   <li>The upstream is held up to {@code store.holdFor} for the real answer, then told 1000 ACCEPTED.</li>
+ *   <li>Only requests whose meaning survives a delay are stored: NOTIFY, and requests with a non-blocking
+ *       {@code rt} (TS-0004 6.3.4.2.4: 1, 2; and 5, no response). A blocking request of another kind waits
+ *       {@code store.holdFor} for the entity ({@link BindWait}), then 5103; {@code store.storeBlockingRequests}
+ *       stores those too.</li>
  *   <li>On bind the entity's queue is flushed in arrival order, one request at a time; while it has stored
  *       requests, new ones are appended behind them so order is kept. At-least-once: a request is removed only
  *       after the device answered it (or it expired). A request sent straight to a connected device whose
  *       connection closes before the answer ({@link LinkClosedException}) is stored the same way; a 5103 the
- *       device sends itself is an answer.</li>
+ *       device sends itself is an answer. A request whose connection closed before the answer
+ *       {@code store.maxDeliveryAttempts} times (the count is stored with it) is dropped, so a device that never
+ *       answers cannot block its queue forever.</li>
+ *   <li>A request is stored for one registration (incarnation) of its entity and is never delivered to another:
+ *       a new registration of the same entity ID drops what the previous one left, as deregistration does.</li>
  * </ul>
  * Every store access that may touch the disk runs on one "store-writer" thread with a bounded queue, never on a
  * binding's I/O thread or the shared timer; a full queue answers 5103 like a full store.
@@ -66,12 +78,14 @@ final class StoreAndForward {
     /** Upstream requests still held open, by stored entry id. */
     private final Map<Long, CompletableFuture<ResponsePrimitive>> held = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> sweeper;
+    private final BindWait waiting;
 
     StoreAndForward(PrimitiveBus bus, DeliveryStore store, StoreSettings settings) {
         this.bus = bus;
         this.store = store;
         this.settings = settings;
         this.metrics = bus.metrics();
+        this.waiting = new BindWait(bus, settings.holdFor(), settings.maxPerEntity(), settings.maxTotal());
         this.writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new ArrayBlockingQueue<>(WRITER_QUEUE), r -> {
             Thread t = Executors.defaultThreadFactory().newThread(r);
             t.setName("store-writer");
@@ -94,40 +108,70 @@ final class StoreAndForward {
         }
     }
 
-    /** Routes a request from upstream for {@code entityId}: directly when connected and nothing is queued. */
-    CompletableFuture<ResponsePrimitive> send(String entityId, RequestPrimitive request, Instant deadline) {
+    /** Routes a request from upstream for {@code target}: directly when connected and nothing is queued. */
+    CompletableFuture<ResponsePrimitive> send(Registration target, RequestPrimitive request, Instant deadline) {
+        String entityId = target.entityId();
         boolean immediate = Objects.equals(request.ec(), EC_IMMEDIATE);
+        boolean storable = settings.storeBlockingRequests() || survivesDelay(request);
         synchronized (lock) {
             Link link = bus.boundLink(entityId).orElse(null);
             // A flushed request leaves the store only once answered, so an empty queue means nothing is ahead.
             boolean queued = store.count(entityId) > 0 || offering.containsKey(entityId);
-            if (link != null && immediate) {
+            if (link != null && (immediate || !storable)) {
+                // never stored, so it need not keep its place behind stored ones; a closed connection is 5103
                 return bus.deliver(link, request, deadline);
             }
             if (link != null && !queued) {
                 // The connection may close before the device answers: then the request is stored like one that
                 // found the entity offline (it may or may not have arrived; at-least-once, cmdh-buffering.md).
+                // That was its first delivery attempt.
                 return bus.deliverOrClosed(link, request, deadline).handle((response, closed) -> closed == null
                         ? CompletableFuture.completedFuture(response)
-                        : offer(entityId, request, deadline)).thenCompose(f -> f);
+                        : offer(target, request, deadline, 1)).thenCompose(f -> f);
             }
             if (link == null && immediate) {
                 metrics.storeRefused.labelValues("immediate").inc();
                 return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
                         "entity '" + entityId + "' is not connected and the request's ec is immediate (2): not stored");
             }
-            return offer(entityId, request, deadline);
+            if (!storable) {
+                // checked and queued under the lock that bound() takes: a bind cannot slip in between
+                return waiting.await(entityId, request, deadline);
+            }
+            return offer(target, request, deadline, 0);
         }
     }
 
+    /**
+     * Whether a request still means something when delivered later (docs/reliability.md "What is stored"): a
+     * NOTIFY, or a request whose originator asked for a non-blocking answer or none (TS-0004 6.3.4.2.4 rt 1, 2, 5)
+     * and so does not wait for the result. A blocking RETRIEVE answered minutes later reaches nobody.
+     */
+    static boolean survivesDelay(RequestPrimitive request) {
+        if (request.op() == Operation.NOTIFY) {
+            return true;
+        }
+        ResponseType rt = request.rt() == null ? null : request.rt().type().orElse(null);
+        return rt == ResponseType.NON_BLOCKING_REQUEST_SYNCH || rt == ResponseType.NON_BLOCKING_REQUEST_ASYNCH
+                || rt == ResponseType.NO_RESPONSE;
+    }
+
     /** Hands the request to the writer to be stored; the result is the answer the upstream will get. */
-    private CompletableFuture<ResponsePrimitive> offer(String entityId, RequestPrimitive request, Instant deadline) {
+    private CompletableFuture<ResponsePrimitive> offer(Registration target, RequestPrimitive request,
+                                                       Instant deadline, int attempts) {
+        String entityId = target.entityId();
+        if (attempts >= settings.maxDeliveryAttempts()) { // store.maxDeliveryAttempts 1: one try only
+            metrics.storeDropped.labelValues("attempts").inc();
+            LOG.info("request {} for {} not stored: its connection closed before the answer and "
+                    + "store.maxDeliveryAttempts is {}", request.rqi(), entityId, settings.maxDeliveryAttempts());
+            return CompletableFuture.completedFuture(attemptsExhausted(request, entityId, attempts));
+        }
         CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
         synchronized (lock) {
             offering.merge(entityId, 1, Integer::sum);
             // handed over inside the lock: the writer's FIFO keeps the arrival order of concurrent senders
             Instant expiresAt = expiryOf(request);
-            if (!onWriter(() -> store(entityId, request, expiresAt, deadline, answer))) {
+            if (!onWriter(() -> store(target, request, expiresAt, deadline, attempts, answer))) {
                 offered(entityId);
                 metrics.storeRefused.labelValues("busy").inc();
                 return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "store_full",
@@ -138,14 +182,15 @@ final class StoreAndForward {
     }
 
     /** On the writer: stores the request (committed before anyone hears "stored"), then holds or refuses. */
-    private void store(String entityId, RequestPrimitive request, Instant expiresAt, Instant deadline,
-                       CompletableFuture<ResponsePrimitive> answer) {
+    private void store(Registration target, RequestPrimitive request, Instant expiresAt, Instant deadline,
+                       int attempts, CompletableFuture<ResponsePrimitive> answer) {
+        String entityId = target.entityId();
         DeliveryStore.Offered offered;
         try {
             if (Objects.equals(request.ec(), EC_LATEST)) {
                 replaceOlder(entityId, request);
             }
-            offered = store.offer(entityId, request, expiresAt);
+            offered = store.offer(entityId, target.incarnation(), request, expiresAt, attempts);
         } catch (RuntimeException e) {
             LOG.error("could not store request {} for {}", request.rqi(), entityId, e);
             answer.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
@@ -253,8 +298,11 @@ final class StoreAndForward {
 
     // ---- flushing ------------------------------------------------------------------------------------------
 
-    /** The entity was bound (registration or reconnect): deliver what is stored for it. */
-    void bound(String entityId) {
+    /** The entity was bound (registration or reconnect): deliver what waits for it. */
+    void bound(String entityId, Link link) {
+        synchronized (lock) { // pairs with send(): a request that saw no link is already waiting
+            waiting.bound(entityId, link);
+        }
         if (store.count(entityId) > 0) {
             pump(entityId);
         }
@@ -307,6 +355,14 @@ final class StoreAndForward {
             next(entityId);
             return;
         }
+        String stale = staleness(entityId, head);
+        if (stale != null) { // left over when the drop at (de)registration could not run, or a lowered setting
+            if (store.remove(head.id())) {
+                dropped(head, stale);
+            }
+            next(entityId);
+            return;
+        }
         // Each attempt waits as long as a direct delivery would (rqet, else timeouts.request, capped at
         // timeouts.maxRequest), never past the stored expiry: a device that never answers (TS-0020 T9: some AEs
         // take no requests) must not stall its queue for the whole store lifetime.
@@ -316,7 +372,7 @@ final class StoreAndForward {
             boolean queued = onWriter(() -> {
                 try {
                     if (closed != null) {
-                        connectionLost(entityId, link);
+                        connectionLost(entityId, link, head);
                     } else {
                         answered(entityId, head, deadline, response);
                     }
@@ -331,8 +387,34 @@ final class StoreAndForward {
         });
     }
 
-    /** The connection went away before the device answered: the request stays stored for the next one. */
-    private void connectionLost(String entityId, Link link) {
+    /**
+     * Why {@code head} must not be delivered to the entity as registered now, or null: stored for another
+     * incarnation, for a registration that is gone, or already tried {@code store.maxDeliveryAttempts} times.
+     */
+    private String staleness(String entityId, StoredRequest head) {
+        Optional<Registration> current = bus.registry().byEntityId(entityId);
+        if (current.isEmpty()) {
+            return "deregistered";
+        }
+        if (current.get().incarnation() != head.incarnation()) {
+            return "incarnation";
+        }
+        return head.attempts() >= settings.maxDeliveryAttempts() ? "attempts" : null;
+    }
+
+    /**
+     * The connection went away before the device answered: one more attempt counted (durably), and the request
+     * stays stored for the next connection unless that was its last attempt.
+     */
+    private void connectionLost(String entityId, Link link, StoredRequest head) {
+        Optional<StoredRequest> counted = store.attempted(head.id());
+        if (counted.isPresent() && counted.get().attempts() >= settings.maxDeliveryAttempts()
+                && store.remove(head.id())) {
+            dropped(counted.get(), "attempts");
+        } else {
+            counted.ifPresent(c -> LOG.debug("{} closed before answering stored request {} (attempt {} of {})",
+                    entityId, c.request().rqi(), c.attempts(), settings.maxDeliveryAttempts()));
+        }
         stopFlush(entityId);
         if (bus.boundLink(entityId).filter(l -> l != link).isPresent()) {
             pump(entityId); // already taken over by a new connection
@@ -347,10 +429,12 @@ final class StoreAndForward {
                 && !now.isBefore(deadline.minusMillis(5));
         boolean removed = store.remove(head.id());
         gauges(); // metrics before answers throughout, so whoever sees an answer also sees them
-        if (noAnswer && head.isExpired(now)) {
-            if (removed) {
-                expired(head);
-            }
+        if (!removed) {
+            // dropped meanwhile (deregistration, a new incarnation, replaced): counted and answered there
+            LOG.debug("stored request {} of {} ended with {} after it was dropped", head.request().rqi(), entityId,
+                    response.rsc());
+        } else if (noAnswer && head.isExpired(now)) {
+            expired(head);
         } else if (noAnswer) {
             // Delivered but never answered: it had its chance (at-least-once); resending would stall the queue.
             LOG.info("{} did not answer stored request {} in time; dropped", entityId, head.request().rqi());
@@ -368,25 +452,65 @@ final class StoreAndForward {
 
     // ---- housekeeping --------------------------------------------------------------------------------------
 
-    /** Deregistration (DELETE answered 2002): what was stored for the entity can never be delivered. */
-    void deregistered(String entityId) {
-        if (!onWriter(() -> dropAll(entityId))) {
-            LOG.warn("store busy: requests stored for deregistered {} stay until they expire", entityId);
+    /** The registration ended ({@link RegistrationEnd}): what was stored for the entity can never be delivered. */
+    void deregistered(String entityId, RegistrationEnd why) {
+        waiting.ended(entityId, ResponseStatusCode.NOT_FOUND, why.describe(entityId));
+        if (!onWriter(() -> drop(entityId, s -> true, why.storeDropLabel()))) {
+            LOG.warn("store busy: requests stored for {} stay until the next flush attempt or their expiry", entityId);
         }
     }
 
-    private void dropAll(String entityId) {
-        List<StoredRequest> dropped = store.removeAll(entityId);
+    /** A new registration of the entity (CREATE answered 2001): what earlier ones left is never delivered. */
+    void newIncarnation(String entityId, long incarnation) {
+        // Queued before the bind that starts the flush: the writer's FIFO drops them before anything is sent.
+        if (!onWriter(() -> drop(entityId, s -> s.incarnation() != incarnation, "incarnation"))) {
+            LOG.warn("store busy: requests stored for an earlier registration of {} are dropped at its next flush",
+                    entityId);
+        }
+    }
+
+    private void drop(String entityId, Predicate<StoredRequest> which, String reason) {
+        List<StoredRequest> dropped = store.removeIf(entityId, which);
         if (dropped.isEmpty()) {
             return;
         }
-        LOG.info("dropped {} stored requests of deregistered {}", dropped.size(), entityId);
+        LOG.info("dropped {} stored requests of {} ({})", dropped.size(), entityId, reason);
         gauges(); // metrics first, so whoever sees an answer also sees them
-        metrics.storeDropped.labelValues("deregistered").inc(dropped.size());
+        metrics.storeDropped.labelValues(reason).inc(dropped.size());
         for (StoredRequest s : dropped) {
-            answerHeld(s.id(), ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
-                    "entity '" + entityId + "' was deregistered before the request could be delivered"));
+            answerHeld(s.id(), droppedAnswer(s, reason));
         }
+    }
+
+    /** One stored request dropped for {@code reason} (a store.* drop label): counted, logged, its holder answered. */
+    private void dropped(StoredRequest s, String reason) {
+        metrics.storeDropped.labelValues(reason).inc();
+        gauges();
+        LOG.info("dropped stored request {} for {} ({}{})", s.request().rqi(), s.entityId(), reason,
+                reason.equals("attempts") ? ": connection closed before the answer " + s.attempts() + " times" : "");
+        answerHeld(s.id(), droppedAnswer(s, reason));
+    }
+
+    /**
+     * What a still-held upstream request is told when its stored request is dropped: 5103 when the device's
+     * connections kept closing before an answer (as for a direct delivery whose connection closes), 4004 when the
+     * registration it was for is gone.
+     */
+    private ResponsePrimitive droppedAnswer(StoredRequest s, String reason) {
+        return switch (reason) {
+            case "attempts" -> attemptsExhausted(s.request(), s.entityId(), s.attempts());
+            case "incarnation" -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
+                    "entity '" + s.entityId() + "' registered again; requests for its earlier registration dropped");
+            case "registration_expired" -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
+                    RegistrationEnd.EXPIRED.describe(s.entityId()) + " before the request could be delivered");
+            default -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
+                    "entity '" + s.entityId() + "' was deregistered before the request could be delivered");
+        };
+    }
+
+    private ResponsePrimitive attemptsExhausted(RequestPrimitive request, String entityId, int attempts) {
+        return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "the connection of '"
+                + entityId + "' closed before it answered, " + attempts + " times (store.maxDeliveryAttempts): dropped");
     }
 
     /** Periodic, on the writer: purge expired entries; restart a flush that stopped for a connected entity. */

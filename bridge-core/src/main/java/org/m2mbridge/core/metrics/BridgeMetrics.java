@@ -48,6 +48,8 @@ public final class BridgeMetrics {
     public final Gauge registeredEntities;
     /** Entities currently bound to a live connection. */
     public final Gauge boundEntities;
+    /** Registrations that ended: reason (deleted|not_found|expired). */
+    public final Counter deregistrations;
     /** Refused WebSocket handshakes: reason. */
     public final Counter handshakeRefusals;
     /** Refusals because a configured limit was hit: limit. */
@@ -64,9 +66,15 @@ public final class BridgeMetrics {
     public final Counter storeDelivered;
     /** Stored requests dropped undelivered because they expired. */
     public final Counter storeExpired;
-    /** Requests for an offline entity that were not stored: reason (full_entity|full_global|immediate|busy). */
+    /**
+     * Requests for an offline entity that were answered 5103 (or 4008) instead of stored: reason
+     * (full_entity|full_global|immediate|busy|blocking).
+     */
     public final Counter storeRefused;
-    /** Stored requests dropped for another reason: reason (deregistered|replaced|unanswered). */
+    /**
+     * Stored requests dropped for another reason: reason (deregistered|registration_expired|incarnation|replaced|
+     * unanswered|attempts).
+     */
     public final Counter storeDropped;
 
     /** Connections of the bridge's MQTT client sessions: session (upstream name|deviceMqtt), session_present. */
@@ -108,6 +116,9 @@ public final class BridgeMetrics {
                 .help("Entities (AEs, CSEs) registered through the bridge").register(registry);
         boundEntities = Gauge.builder().name(PREFIX + "bound_entities")
                 .help("Registered entities currently bound to a live connection").register(registry);
+        deregistrations = Counter.builder().name(PREFIX + "deregistrations_total")
+                .help("Registrations that ended: DELETE answered 2002, the CSE's 4004 for the registration "
+                        + "resource, or its expiration time (et) passed").labelNames("reason").register(registry);
         handshakeRefusals = Counter.builder().name(PREFIX + "ws_handshake_refusals_total")
                 .help("Refused WebSocket opening handshakes").labelNames("reason").register(registry);
         limitRefusals = Counter.builder().name(PREFIX + "limit_refusals_total")
@@ -126,11 +137,12 @@ public final class BridgeMetrics {
         storeExpired = Counter.builder().name(PREFIX + "store_expired_total")
                 .help("Stored requests dropped undelivered because they expired").register(registry);
         storeRefused = Counter.builder().name(PREFIX + "store_refused_total")
-                .help("Requests for a not connected entity that were answered 5103 instead of stored")
+                .help("Requests for a not connected entity that were answered 5103 (or 4008) instead of stored")
                 .labelNames("reason").register(registry);
         storeDropped = Counter.builder().name(PREFIX + "store_dropped_total")
-                .help("Stored requests dropped: entity deregistered, replaced by a newer one, or delivered but "
-                        + "never answered")
+                .help("Stored requests dropped: entity deregistered, expired or registered anew, replaced by "
+                        + "a newer one, delivered but never answered, or its connection closed before the answer "
+                        + "store.maxDeliveryAttempts times")
                 .labelNames("reason").register(registry);
         mqttConnects = Counter.builder().name(PREFIX + "mqtt_connects_total")
                 .help("Connections of the bridge's MQTT client sessions, by whether the broker had kept the session")

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 
 /**
@@ -29,8 +30,24 @@ public interface DeliveryStore extends AutoCloseable {
         }
     }
 
-    /** Appends {@code request} to {@code entityId}'s queue unless a bound would be exceeded (nothing is evicted). */
-    Offered offer(String entityId, RequestPrimitive request, Instant expiresAt);
+    /**
+     * Appends {@code request} to {@code entityId}'s queue unless a bound would be exceeded (nothing is evicted).
+     *
+     * @param incarnation the entity's registration the request is for
+     * @param attempts    deliveries already tried without an answer (1 for a request whose direct delivery failed)
+     */
+    Offered offer(String entityId, long incarnation, RequestPrimitive request, Instant expiresAt, int attempts);
+
+    /** {@link #offer(String, long, RequestPrimitive, Instant, int)} for incarnation 0, never attempted. */
+    default Offered offer(String entityId, RequestPrimitive request, Instant expiresAt) {
+        return offer(entityId, 0, request, expiresAt, 0);
+    }
+
+    /**
+     * Counts one more delivery attempt that ended without an answer, as durably as {@link #offer}: the count
+     * survives a restart. Returns the entry with its new count, or empty when it is no longer stored.
+     */
+    Optional<StoredRequest> attempted(long id);
 
     /** The oldest request stored for {@code entityId}, left in place. */
     Optional<StoredRequest> peek(String entityId);
@@ -45,7 +62,12 @@ public interface DeliveryStore extends AutoCloseable {
     boolean remove(long id);
 
     /** Removes and returns everything stored for {@code entityId} (deregistration). */
-    List<StoredRequest> removeAll(String entityId);
+    default List<StoredRequest> removeAll(String entityId) {
+        return removeIf(entityId, s -> true);
+    }
+
+    /** Removes and returns, oldest first, what is stored for {@code entityId} and matches {@code which}. */
+    List<StoredRequest> removeIf(String entityId, Predicate<StoredRequest> which);
 
     /** Removes and returns every entry expired at {@code now}. */
     List<StoredRequest> purgeExpired(Instant now);

@@ -88,6 +88,8 @@ public final class DurableEntityRegistry implements EntityRegistry {
         n.put("ri", r.resourceId());
         r.originalPoa().forEach(n.putArray("originalPoa")::add);
         n.put("registeredAt", r.registeredAt() == null ? null : r.registeredAt().toString());
+        n.put("incarnation", r.incarnation());
+        n.put("expiresAt", r.expiresAt() == null ? null : r.expiresAt().toString());
         try {
             return JSON.writeValueAsString(n);
         } catch (IOException e) {
@@ -95,13 +97,18 @@ public final class DurableEntityRegistry implements EntityRegistry {
         }
     }
 
+    /** Reads a record; one written before incarnations and expiry were kept reads as incarnation 0, no expiry. */
     static Registration read(String text) throws IOException {
         JsonNode n = JSON.readTree(text);
         List<String> poa = new ArrayList<>();
         n.path("originalPoa").forEach(p -> poa.add(p.asText()));
-        String at = n.path("registeredAt").asText(null);
         return new Registration(n.path("entityId").asText(), Registration.Kind.valueOf(n.path("kind").asText()),
                 n.path("upstream").asText(null), n.path("token").asText(), n.path("rn").asText(null),
-                n.path("ri").asText(null), poa, at == null ? null : Instant.parse(at));
+                n.path("ri").asText(null), poa, instant(n.get("registeredAt")), n.path("incarnation").asLong(0),
+                instant(n.get("expiresAt")));
+    }
+
+    private static Instant instant(JsonNode value) {
+        return value == null || !value.isTextual() ? null : Instant.parse(value.asText());
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.slf4j.Logger;
@@ -27,12 +28,17 @@ import org.slf4j.LoggerFactory;
  * index (id, entity, expiry, size) is kept on the heap; the serialized requests live in the map, so the payload
  * memory of the durable variant is MVStore's bounded page cache, not the store's content.
  *
- * <p>A record is {@code [version][entityId][expiresAt millis][JSON request]}; the request is written with the
- * JSON codec so every parameter (rqi, fr, to, ec, rqet, ...) comes back as it arrived.
+ * <p>A record is {@code [format 2][entityId][expiresAt millis][incarnation][attempts][JSON request]}; the request is
+ * written with the JSON codec so every parameter (rqi, fr, to, ec, rqet, ...) comes back as it arrived. Records of
+ * format 1 (written before incarnations and attempts were kept: no such fields) are still read, as incarnation 0
+ * and no attempt yet, and are rewritten in format 2 when their attempt count changes.
  */
 public final class MapDeliveryStore implements DeliveryStore {
     private static final Logger LOG = LoggerFactory.getLogger(MapDeliveryStore.class);
-    private static final byte FORMAT = 1;
+    /** Entity, expiry, JSON request. */
+    private static final byte FORMAT_1 = 1;
+    /** Entity, expiry, incarnation, attempts, JSON request. */
+    private static final byte FORMAT_2 = 2;
 
     private record Meta(long id, String entityId, Instant expiresAt, int bytes) {
     }
@@ -83,7 +89,8 @@ public final class MapDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized Offered offer(String entityId, RequestPrimitive request, Instant expiresAt) {
+    public synchronized Offered offer(String entityId, long incarnation, RequestPrimitive request, Instant expiresAt,
+                                      int attempts) {
         ensureOpen();
         expiresAt = expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // the precision it is stored with
         byte[] body = json.encode(request);
@@ -92,11 +99,31 @@ public final class MapDeliveryStore implements DeliveryStore {
             return new Offered(outcome, Optional.empty());
         }
         long id = nextId++;
-        records.put(id, new Record(entityId, expiresAt, body).write());
+        records.put(id, new Record(entityId, expiresAt, incarnation, attempts, body).write());
         commit.run(); // durable before anyone is told "stored"
         Meta m = new Meta(id, entityId, expiresAt, body.length);
         index(m);
-        return new Offered(outcome, Optional.of(new StoredRequest(id, entityId, request, expiresAt, body.length)));
+        return new Offered(outcome, Optional.of(new StoredRequest(id, entityId, request, expiresAt, body.length,
+                incarnation, attempts)));
+    }
+
+    @Override
+    public synchronized Optional<StoredRequest> attempted(long id) {
+        ensureOpen();
+        Meta m = byId.get(id);
+        byte[] raw = m == null ? null : records.get(id);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            Record r = Record.read(raw);
+            records.put(id, new Record(r.entityId(), r.expiresAt(), r.incarnation(), r.attempts() + 1, r.json())
+                    .write());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("stored entry {} for {} is unreadable: {}", id, m.entityId(), e.toString());
+        }
+        commit.run(); // a device that keeps closing must not reset its count by also making the bridge restart
+        return load(m);
     }
 
     @Override
@@ -146,9 +173,14 @@ public final class MapDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized List<StoredRequest> removeAll(String entityId) {
-        List<StoredRequest> all = pending(entityId);
-        return removeAndCommit(all);
+    public synchronized List<StoredRequest> removeIf(String entityId, Predicate<StoredRequest> which) {
+        List<StoredRequest> matching = new ArrayList<>();
+        for (StoredRequest s : pending(entityId)) {
+            if (which.test(s)) {
+                matching.add(s);
+            }
+        }
+        return removeAndCommit(matching);
     }
 
     @Override
@@ -221,7 +253,7 @@ public final class MapDeliveryStore implements DeliveryStore {
                 Optional<RequestPrimitive> request = json.decode(r.json()).request();
                 if (request.isPresent()) {
                     return Optional.of(new StoredRequest(m.id(), m.entityId(), request.get(), m.expiresAt(),
-                            m.bytes()));
+                            m.bytes(), r.incarnation(), r.attempts()));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.error("stored entry {} for {} is unreadable: {}", m.id(), m.entityId(), e.toString());
@@ -267,14 +299,16 @@ public final class MapDeliveryStore implements DeliveryStore {
     }
 
     /** The stored form of one entry. */
-    private record Record(String entityId, Instant expiresAt, byte[] json) {
+    private record Record(String entityId, Instant expiresAt, long incarnation, int attempts, byte[] json) {
 
         byte[] write() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + entityId.length() + 16);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + entityId.length() + 32);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(FORMAT);
+                out.writeByte(FORMAT_2);
                 out.writeUTF(entityId);
                 out.writeLong(expiresAt.toEpochMilli());
+                out.writeLong(incarnation);
+                out.writeInt(attempts);
                 out.writeInt(json.length);
                 out.write(json);
             } catch (IOException e) {
@@ -286,14 +320,16 @@ public final class MapDeliveryStore implements DeliveryStore {
         static Record read(byte[] raw) throws IOException {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw))) {
                 byte format = in.readByte();
-                if (format != FORMAT) {
+                if (format != FORMAT_1 && format != FORMAT_2) {
                     throw new IOException("unknown record format " + format);
                 }
                 String entityId = in.readUTF();
                 Instant expiresAt = Instant.ofEpochMilli(in.readLong());
+                long incarnation = format == FORMAT_2 ? in.readLong() : 0;
+                int attempts = format == FORMAT_2 ? in.readInt() : 0;
                 byte[] json = new byte[in.readInt()];
                 in.readFully(json);
-                return new Record(entityId, expiresAt, json);
+                return new Record(entityId, expiresAt, incarnation, attempts, json);
             }
         }
     }

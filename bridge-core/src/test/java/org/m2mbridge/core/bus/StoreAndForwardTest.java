@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.StoreSettings;
@@ -25,74 +21,11 @@ import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.store.BridgeStorage;
 import org.m2mbridge.core.testing.RecordingLink;
-import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestBus;
 
 /** The bus's store-and-forward policy for registered entities that are not connected (docs/reliability.md). */
 @Timeout(30)
-class StoreAndForwardTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private final ScriptedUpstream upstream = new ScriptedUpstream("in-cse", "/id-in");
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
-    private static StoreSettings settings(Duration holdFor, int maxPerEntity, int maxTotal, Duration sweep) {
-        return new StoreSettings(true, false, null, maxPerEntity, null, maxTotal, null, null, null, holdFor, sweep);
-    }
-
-    private TestBus bus(StoreSettings s) {
-        TestBus t = new TestBus(Duration.ofSeconds(5), s, upstream);
-        closing.add(t);
-        return t;
-    }
-
-    private static void registerOffline(TestBus t, String entityId) {
-        t.bus.registry().put(new Registration(entityId, Registration.Kind.AE, "in-cse", "tok-" + entityId, "rn",
-                entityId, List.of(), Instant.now()));
-    }
-
-    private static RequestPrimitive notify(String to, String rqi, String sur) {
-        ObjectNode pc = JsonNodeFactory.instance.objectNode();
-        pc.putObject("m2m:sgn").put("sur", sur);
-        return RequestPrimitive.builder().op(Operation.NOTIFY).to(to).fr("/id-in").rqi(rqi).rvi("3").pc(pc).build();
-    }
-
-    private static RequestPrimitive notify(String to, String rqi) {
-        return notify(to, rqi, "/id-in/sub1");
-    }
-
-    private static CompletableFuture<ResponsePrimitive> fromUpstream(TestBus t, RequestPrimitive r) {
-        return t.bus.send(r, Origin.upstream("http", "cse"));
-    }
-
-    private static ResponsePrimitive await(CompletableFuture<ResponsePrimitive> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static int stored(TestBus t) {
-        return (int) t.metrics.storedPrimitives.get();
-    }
-
-    private static String dbg(ResponsePrimitive r) {
-        return r.pc() == null ? "" : r.pc().path("m2m:dbg").asText();
-    }
-
-    /** The device answers the {@code index}-th request on its wire once it arrives. */
-    private static String answer(RecordingLink link, int index, int rsc) {
-        Await.until(WAIT, () -> link.wire.size() > index, () -> "request #" + index + " on " + link.id());
-        String rqi = link.wire.get(index).rqi();
-        assertTrue(link.respond(rqi, rsc), "nothing outstanding for " + rqi);
-        return rqi;
-    }
+class StoreAndForwardTest extends StoreTestSupport {
 
     @Test
     void thousandNotificationsForAnOfflineEntityAreDeliveredExactlyOnceInOrderOnBind() throws Exception {

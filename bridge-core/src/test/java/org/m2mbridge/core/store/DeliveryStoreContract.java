@@ -151,4 +151,26 @@ abstract class DeliveryStoreContract {
         assertEquals(Set.of("Ca"), s.entities());
         assertTrue(s.purgeExpired(now).isEmpty());
     }
+
+    @Test
+    void keepsTheIncarnationAndCountsDeliveryAttempts() {
+        DeliveryStore s = store(new StoreBounds(100, 1 << 20, 1000, 1 << 24));
+        StoredRequest first = s.offer("Ca", 7, Requests.notify("Ca", "a0"), LATER, 1).stored().orElseThrow();
+        s.offer("Ca", 8, Requests.notify("Ca", "a1"), LATER, 0);
+        assertEquals(7, first.incarnation());
+        assertEquals(1, first.attempts());
+
+        assertEquals(2, s.attempted(first.id()).orElseThrow().attempts());
+        StoredRequest head = s.peek("Ca").orElseThrow();
+        assertEquals(2, head.attempts(), "the count is kept with the entry");
+        assertEquals(7, head.incarnation());
+        assertEquals(first.bytes(), head.bytes(), "counting does not change the accounted size");
+        assertEquals(first.bytes() + s.pending("Ca").get(1).bytes(), s.bytes());
+
+        assertEquals(List.of("a0"), s.removeIf("Ca", r -> r.incarnation() != 8).stream()
+                .map(r -> r.request().rqi()).toList(), "only the other incarnation's");
+        assertTrue(s.attempted(first.id()).isEmpty(), "gone: nothing to count");
+        assertEquals(List.of("a1"), s.pending("Ca").stream().map(r -> r.request().rqi()).toList());
+        assertEquals(0, s.pending("Ca").get(0).attempts());
+    }
 }

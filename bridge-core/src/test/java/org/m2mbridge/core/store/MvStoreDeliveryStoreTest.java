@@ -1,9 +1,12 @@
 package org.m2mbridge.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.h2.mvstore.MVStore;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
@@ -86,20 +90,75 @@ class MvStoreDeliveryStoreTest extends DeliveryStoreContract {
                 List.of(), Instant.parse("2026-11-25T10:00:01Z"));
         Registration gone = new Registration("Cgone", Registration.Kind.AE, "in-cse", "tok3", null, null, null,
                 Instant.parse("2026-11-25T10:00:02Z"));
+        Registration expiring = new Registration("Cexp", Registration.Kind.AE, "in-cse", "tok4", "exp", "ri4",
+                List.of(), Instant.parse("2026-11-25T10:00:03Z"), -4_611_686_018_427_387_904L,
+                Instant.parse("2031-11-24T10:00:03.250Z"));
         first.registry().put(ae);
         first.registry().put(cse);
+        first.registry().put(expiring);
         first.registry().put(gone);
         first.registry().remove("Cgone");
         first.close();
         opened.remove(first);
 
         BridgeStorage second = openStorage(WIDE);
-        assertEquals(2, second.registry().size());
+        assertEquals(3, second.registry().size());
         assertEquals(ae, second.registry().byEntityId("Cae1").orElseThrow());
+        assertEquals(expiring, second.registry().byEntityId("Cexp").orElseThrow(), "incarnation and et kept");
         assertEquals(cse, second.registry().byToken("tok2").orElseThrow());
         assertTrue(second.registry().byEntityId("Cgone").isEmpty());
         assertTrue(second.registry().byToken("tok3").isEmpty());
         second.close();
+    }
+
+    @Test
+    void theDeliveryAttemptCountSurvivesAReopen() {
+        BridgeStorage first = openStorage(WIDE);
+        long id = first.deliveries().offer("Ca", 5, Requests.notify("Ca", "a0"), LATER, 1).stored().orElseThrow()
+                .id();
+        first.deliveries().attempted(id);
+        first.close();
+        opened.remove(first);
+
+        BridgeStorage second = openStorage(WIDE);
+        StoredRequest head = second.deliveries().peek("Ca").orElseThrow();
+        assertEquals(2, head.attempts());
+        assertEquals(5, head.incarnation());
+        second.close();
+    }
+
+    /** A store file written before incarnations, attempts and registration expiry existed. */
+    @Test
+    void aStoreWrittenByAnEarlierVersionStillOpensAndItsEntriesAreDelivered() throws Exception {
+        byte[] json = JSON.encode(Requests.notify("Cold", "old-0"));
+        ByteArrayOutputStream record = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(record)) { // format 1: [1][entity][expiry][length][json]
+            out.writeByte(1);
+            out.writeUTF("Cold");
+            out.writeLong(LATER.toEpochMilli());
+            out.writeInt(json.length);
+            out.write(json);
+        }
+        MVStore old = new MVStore.Builder().fileName(dir.resolve(BridgeStorage.FILE_NAME).toString()).open();
+        old.<Long, byte[]>openMap("deliveries").put(1L, record.toByteArray());
+        old.<String, String>openMap("registrations").put("Cold", "{\"entityId\":\"Cold\",\"kind\":\"AE\","
+                + "\"upstream\":\"in-cse\",\"token\":\"tok-old\",\"rn\":\"old\",\"ri\":\"Cold\","
+                + "\"originalPoa\":[],\"registeredAt\":\"2026-01-02T03:04:05Z\"}");
+        old.close();
+
+        BridgeStorage upgraded = openStorage(WIDE);
+        Registration r = upgraded.registry().byEntityId("Cold").orElseThrow();
+        assertEquals(0, r.incarnation());
+        assertNull(r.expiresAt());
+        assertEquals("tok-old", r.token());
+        StoredRequest head = upgraded.deliveries().peek("Cold").orElseThrow();
+        assertEquals(Requests.notify("Cold", "old-0"), head.request());
+        assertEquals(0, head.incarnation(), "same as the registration's: still delivered");
+        assertEquals(0, head.attempts());
+        assertEquals(1, upgraded.deliveries().attempted(head.id()).orElseThrow().attempts(), "rewritten as format 2");
+        upgraded.close();
+        opened.remove(upgraded);
+        assertEquals(1, openStorage(WIDE).deliveries().peek("Cold").orElseThrow().attempts());
     }
 
     @Test

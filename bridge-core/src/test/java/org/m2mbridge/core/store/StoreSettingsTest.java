@@ -33,8 +33,10 @@ class StoreSettingsTest {
         assertEquals(64L * 1024 * 1024, s.maxTotalBytes());
         assertEquals(Duration.ofMinutes(10), s.defaultTtl());
         assertEquals(Duration.ofHours(24), s.maxTtl());
-        assertEquals(Duration.ofSeconds(3), s.holdFor());
+        assertEquals(Duration.ofSeconds(2), s.holdFor());
         assertEquals(Duration.ofSeconds(5), s.sweepInterval());
+        assertEquals(3, s.maxDeliveryAttempts());
+        assertFalse(s.storeBlockingRequests());
     }
 
     @Test
@@ -52,6 +54,8 @@ class StoreSettingsTest {
                   maxTtl: 1h
                   holdFor: 0
                   sweepInterval: 1s
+                  maxDeliveryAttempts: 5
+                  storeBlockingRequests: true
                 """);
         StoreSettings s = c.store();
         assertFalse(s.durable());
@@ -64,12 +68,17 @@ class StoreSettingsTest {
         assertEquals(Duration.ofHours(1), s.maxTtl());
         assertEquals(Duration.ZERO, s.holdFor());
         assertEquals(Duration.ofSeconds(1), s.sweepInterval());
+        assertEquals(5, s.maxDeliveryAttempts());
+        assertTrue(s.storeBlockingRequests());
     }
 
     @Test
     void impossibleValuesAndUnknownKeysNameTheKey() {
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse(BASE + "store: { maxPerEntity: 0 }\n"))
                 .getMessage().contains("store.maxPerEntity"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(BASE + "store: { maxDeliveryAttempts: 0 }\n"))
+                .getMessage().contains("store.maxDeliveryAttempts"));
         assertTrue(assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse(BASE + "store: { defaultTtl: 2h, maxTtl: 1h }\n"))
                 .getMessage().contains("store.maxTtl"));
