@@ -14,6 +14,8 @@ import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.limits.FileDescriptorBudget;
+import org.m2mbridge.listener.HttpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +66,8 @@ public final class HttpBinding implements Binding {
         String notificationPath = context.config().http().notificationPath();
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
                 new CseRequestRoute(context.bus(), context.metrics(), notificationPath));
-        cseListener = HttpListener.start("listeners.http", listener, context.config().http().ioThreads(),
-                maxBytes(context), handler);
-        notificationBase = HttpListener.base(listener, cseListener.bound()) + notificationPath;
+        cseListener = HttpListener.start(spec(context, "http", listener), handler, context.metrics());
+        notificationBase = base(listener, cseListener.bound()) + notificationPath;
         LOG.info("listening http={} (notifications at {}/<token>)", cseListener.bound(), notificationBase);
     }
 
@@ -80,9 +81,24 @@ public final class HttpBinding implements Binding {
                 Clock.systemUTC());
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
                 new DeviceRequestRoute(context.bus(), link));
-        deviceListener = HttpListener.start("listeners.deviceHttp", listener, context.config().http().ioThreads(),
-                maxBytes(context), handler);
+        deviceListener = HttpListener.start(spec(context, "deviceHttp", listener), handler, context.metrics());
         LOG.info("listening deviceHttp={}", deviceListener.bound());
+    }
+
+    /**
+     * Both listeners take the {@code http.*} limits within their share of the file-descriptor limit, and repair the
+     * request-target tinyIoT sends ({@link OriginFormRepair}) before Undertow parses it.
+     */
+    private static HttpListener.Spec spec(BridgeContext context, String name, ListenerConfig listener) {
+        BridgeConfig config = context.config();
+        return new HttpListener.Spec(name, "http", listener, FileDescriptorBudget.forThisProcess(config).http(),
+                config.http().ioThreads(), 1, maxBytes(context), OriginFormRepair::new);
+    }
+
+    /** {@code publicUrl} if configured, else the bound address; without a trailing slash. */
+    private static String base(ListenerConfig listener, URI bound) {
+        String base = listener.publicUrl() != null ? listener.publicUrl() : bound.toString();
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     private static int maxBytes(BridgeContext context) {

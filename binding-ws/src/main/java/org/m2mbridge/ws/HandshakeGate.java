@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.m2mbridge.core.limits.ConnectionLimits;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 
 /**
@@ -92,10 +93,11 @@ final class HandshakeGate implements HttpHandler {
             return;
         }
         InetAddress source = sourceAddress(exchange);
-        Optional<String> limit = limits.tryOpen(source);
+        Optional<ConnectionLimits.Refusal> limit = limits.tryOpen(source);
         if (limit.isPresent()) {
-            metrics.limitRefusals.labelValues(limit.get()).inc();
-            refuse(exchange, 503, "connection_limit", limit.get().equals("ws_connections")
+            boolean total = limit.get() == ConnectionLimits.Refusal.CONNECTIONS;
+            metrics.limitRefusals.labelValues(total ? "ws_connections" : "ws_connections_per_address").inc();
+            refuse(exchange, 503, "connection_limit", total
                     ? "too many WebSocket connections (limits.maxConnections)"
                     : "too many WebSocket connections from your address (limits.maxConnectionsPerAddress)");
             return;

@@ -26,6 +26,8 @@ import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.LimitsConfig;
+import org.m2mbridge.core.limits.ConnectionLimits;
+import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.config.WsSettings;
@@ -108,6 +110,13 @@ public final class WsBinding implements Binding {
                     .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
                     .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
                     .setHandler(gate[0]);
+            int descriptors = FileDescriptorBudget.forThisProcess(config).wsConnections();
+            if (descriptors < Integer.MAX_VALUE) {
+                // Above its descriptor share a listener stops accepting (the kernel backlog holds the next ones):
+                // it must never run the process out of descriptors, which stalls every listener's accept.
+                builder.setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, descriptors)
+                        .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, descriptors);
+            }
             if (plain != null) {
                 builder.addHttpListener(plain.port(), plain.host());
             }

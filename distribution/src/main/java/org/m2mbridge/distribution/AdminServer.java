@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -17,33 +16,41 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.m2mbridge.core.config.AdminSettings;
 import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.ListenerLimits;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.listener.HttpListener;
 
 /**
  * The admin listener ({@code listeners.admin}): {@code /metrics} (Prometheus text, or OpenMetrics when the scraper
  * asks for it in {@code Accept}), {@code /health/live}, {@code /health/ready}, {@code /api/status} and the
  * {@code /status} page (both behind {@code admin.token} when it is set). Its own small
- * Undertow server, so a flood on the device or notification listeners never hides the bridge from monitoring.
+ * Undertow server with its own connection limits and file-descriptor share ({@code admin.*}), so a flood on the
+ * device or notification listeners never hides the bridge from monitoring.
  */
 final class AdminServer implements AutoCloseable {
-    private final Undertow server;
+    /** Nothing is posted to the admin listener; a request body is never read. */
+    private static final long MAX_BODY_BYTES = 64 * 1024;
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final StatusReport report;
     private static final String STATUS_PAGE = resource("status.html");
 
-    private AdminServer(ListenerConfig listener, AdminSettings settings, PrometheusRegistry registry,
-                        StatusReport report) {
+    private final HttpHandler routes;
+    private HttpListener server;
+
+    private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report) {
         this.registry = registry;
         this.report = report;
         AdminAccess access = new AdminAccess(settings);
         // Scraping walks every metric and may write a large body: off the I/O thread.
         HttpHandler metrics = new BlockingHandler(this::metrics);
-        RoutingHandler routes = new RoutingHandler()
+        this.routes = new RoutingHandler()
                 .get("/metrics", settings.protectMetrics() ? access.guard(metrics, false) : metrics)
                 .get("/health/live", ex -> json(ex, StatusCodes.OK, "{\"status\":\"UP\"}"))
                 .get("/health/ready", this::ready)
@@ -54,26 +61,21 @@ final class AdminServer implements AutoCloseable {
                 .setFallbackHandler(ex -> json(ex, StatusCodes.NOT_FOUND, "{\"error\":\"not found\"}"))
                 .setInvalidMethodHandler(ex -> json(ex, StatusCodes.METHOD_NOT_ALLOWED,
                         "{\"error\":\"method not allowed\"}"));
-        this.server = Undertow.builder()
-                .addHttpListener(listener.port(), listener.host())
-                .setIoThreads(1)
-                .setWorkerThreads(2)
-                .setHandler(routes)
-                .build();
     }
 
-    /** Binds the listener; a taken port fails here with the address in the message. */
-    static AdminServer start(ListenerConfig listener, AdminSettings settings, PrometheusRegistry registry,
-                             StatusReport report) {
-        AdminServer admin = new AdminServer(listener, settings, registry, report);
+    /**
+     * Binds the listener with {@code limits} (the {@code admin.*} limits within the listener's descriptor share);
+     * a taken port fails here with the address in the message.
+     */
+    static AdminServer start(ListenerConfig listener, AdminSettings settings, ListenerLimits limits,
+                             PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report) {
+        AdminServer admin = new AdminServer(settings, registry, report);
+        // One I/O thread; two task threads for the blocking handlers (scrape, status document).
+        HttpListener.Spec spec = new HttpListener.Spec("admin", "admin", listener, limits, 1, 2, MAX_BODY_BYTES,
+                UnaryOperator.identity());
         try {
-            admin.server.start();
-        } catch (RuntimeException e) {
-            try {
-                admin.close();
-            } catch (RuntimeException ignored) {
-                // never fully started: nothing more to release
-            }
+            admin.server = HttpListener.start(spec, admin.routes, metrics);
+        } catch (IOException | RuntimeException e) {
             throw new StartupFailure("admin listener cannot bind " + listener.host() + ":" + listener.port() + ": "
                     + rootMessage(e), e);
         }
@@ -81,8 +83,7 @@ final class AdminServer implements AutoCloseable {
     }
 
     URI boundUri() {
-        InetSocketAddress a = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
-        return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/");
+        return server.bound();
     }
 
     private void metrics(HttpServerExchange ex) throws java.io.IOException {
@@ -145,8 +146,11 @@ final class AdminServer implements AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
+    /** Closes at once: a scrape or probe in flight is simply cut (the bindings have drained before this). */
     @Override
     public void close() {
-        server.stop();
+        if (server != null) {
+            server.stop(Duration.ZERO);
+        }
     }
 }

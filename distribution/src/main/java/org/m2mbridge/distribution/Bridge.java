@@ -27,6 +27,7 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,10 @@ public final class Bridge implements AutoCloseable {
     private void startAll(List<Binding> bindings) {
         BridgeContext context = new BridgeContext(config, bus, codecs, metrics, timer);
         LOG.info("bindings found: {}", bindings.stream().map(Binding::name).toList());
+        // Every listener takes its caps from the same budget (bindings compute it from the same config and limit).
+        FileDescriptorBudget descriptors = FileDescriptorBudget.forThisProcess(config);
+        LOG.info(descriptors.summary());
+        descriptors.warning().ifPresent(LOG::warn);
         for (Binding b : bindings) {
             try {
                 b.start(context);
@@ -130,7 +135,8 @@ public final class Bridge implements AutoCloseable {
         metrics.registerConnectedEntities(report::connections);
         metrics.registerAccessLogDropped(AccessLog::dropped);
         if (config.listeners().admin() != null) {
-            admin = AdminServer.start(config.listeners().admin(), config.admin(), registry, report);
+            admin = AdminServer.start(config.listeners().admin(), config.admin(), descriptors.admin(), registry,
+                    metrics, report);
             listeners.put("admin", admin.boundUri());
         }
     }

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,8 @@ final class BridgeProcess implements AutoCloseable {
     private final Process process;
     private final Map<String, URI> listeners = new ConcurrentHashMap<>();
     private final Deque<String> tail = new ArrayDeque<>();
+    /** Every line the process printed (the tests' bridges log at WARN: a few hundred lines at most). */
+    private final List<String> output = new ArrayList<>();
 
     private BridgeProcess(Process process) {
         this.process = process;
@@ -41,10 +45,24 @@ final class BridgeProcess implements AutoCloseable {
 
     /** Starts {@code Main --config config} and returns once the admin listener (bound last) is announced. */
     static BridgeProcess start(Path config) {
+        return start(List.of(), config);
+    }
+
+    /**
+     * As {@link #start(Path)}, with the process's open-file limit ({@code ulimit -n}, what {@code LimitNOFILE} sets
+     * under systemd) lowered to {@code limit}.
+     */
+    static BridgeProcess startWithOpenFileLimit(Path config, int limit) {
+        return start(List.of("sh", "-c", "ulimit -n " + limit + " && exec \"$@\"", "sh"), config);
+    }
+
+    private static BridgeProcess start(List<String> wrapper, Path config) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                "org.m2mbridge.distribution.Main", "--config", config.toString()).redirectErrorStream(true);
+                "org.m2mbridge.distribution.Main", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         long started = System.nanoTime();
         BridgeProcess bridge;
         try {
@@ -76,6 +94,7 @@ final class BridgeProcess implements AutoCloseable {
                     listeners.put(line.substring("listening ".length(), eq), URI.create(line.substring(eq + 1)));
                 }
                 synchronized (tail) {
+                    output.add(line);
                     tail.addLast(line);
                     if (tail.size() > TAIL_LINES) {
                         tail.removeFirst();
@@ -90,6 +109,13 @@ final class BridgeProcess implements AutoCloseable {
     String tail() {
         synchronized (tail) {
             return String.join("\n", tail);
+        }
+    }
+
+    /** The lines printed so far that contain {@code fragment}. */
+    List<String> printed(String fragment) {
+        synchronized (tail) {
+            return output.stream().filter(line -> line.contains(fragment)).toList();
         }
     }
 

@@ -56,6 +56,13 @@ public final class BridgeMetrics {
     public final Counter limitRefusals;
     /** Requests the bridge answered itself without forwarding: reason (not_registered|no_route|bad_request|...). */
     public final Counter rejectedRequests;
+    /**
+     * Connections an HTTP listener refused at accept or cut before their first request head: listener
+     * (http|deviceHttp|admin), reason (connections|connections_per_address|header_timeout).
+     */
+    public final Counter listenerRefusals;
+    /** Open connections of an HTTP listener: listener (http|deviceHttp|admin). */
+    public final Gauge listenerConnections;
     /** Requests stored for offline entities right now (store-and-forward, docs/reliability.md). */
     public final Gauge storedPrimitives;
     /** Bytes (JSON-serialized) of the requests stored right now. */
@@ -126,6 +133,12 @@ public final class BridgeMetrics {
         rejectedRequests = Counter.builder().name(PREFIX + "rejected_requests_total")
                 .help("Requests answered by the bridge itself without forwarding").labelNames("reason")
                 .register(registry);
+        listenerRefusals = Counter.builder().name(PREFIX + "listener_refusals_total")
+                .help("Connections an HTTP listener refused at accept (connection caps) or closed because their "
+                        + "first request head did not arrive in time")
+                .labelNames("listener", "reason").register(registry);
+        listenerConnections = Gauge.builder().name(PREFIX + "listener_connections")
+                .help("Open connections of an HTTP listener").labelNames("listener").register(registry);
         storedPrimitives = Gauge.builder().name(PREFIX + "store_primitives")
                 .help("Requests stored for entities that are not connected").register(registry);
         storedBytes = Gauge.builder().name(PREFIX + "store_bytes")

@@ -101,6 +101,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpListenerLimitsHaveDefaultsAndAreRead() {
+        BridgeConfig c = ConfigLoader.parse(MINIMAL);
+        assertEquals(new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 4096, 1024),
+                c.http().listenerLimits());
+        assertEquals(new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 64, 32),
+                c.admin().listenerLimits());
+        BridgeConfig set = ConfigLoader.parse(MINIMAL
+                + "http: { headerTimeout: 5s, idleTimeout: 2m, maxConnections: 100, maxConnectionsPerAddress: 10 }\n"
+                + "admin: { headerTimeout: 500ms, idleTimeout: 5s, maxConnections: 8, maxConnectionsPerAddress: 4 }\n");
+        assertEquals(new ListenerLimits(Duration.ofSeconds(5), Duration.ofMinutes(2), 100, 10),
+                set.http().listenerLimits());
+        assertEquals(new ListenerLimits(Duration.ofMillis(500), Duration.ofSeconds(5), 8, 4),
+                set.admin().listenerLimits());
+    }
+
+    @Test
+    void badListenerLimitsNameTheKey() {
+        assertNames(MINIMAL + "http: { headerTimeout: 0s }\n", "http.headerTimeout");
+        assertNames(MINIMAL + "http: { idleTimeout: 0s }\n", "http.idleTimeout");
+        assertNames(MINIMAL + "http: { maxConnections: 0 }\n", "http.maxConnections");
+        assertNames(MINIMAL + "http: { maxConnections: 10, maxConnectionsPerAddress: 11 }\n",
+                "http.maxConnectionsPerAddress");
+        assertNames(MINIMAL + "admin: { headerTimeout: 0s }\n", "admin.headerTimeout");
+        assertNames(MINIMAL + "admin: { maxConnectionsPerAddress: 0 }\n", "admin.maxConnectionsPerAddress");
+        assertNames(MINIMAL + "admin: { maxConnections: 16, maxConnectionsPerAddress: 17 }\n",
+                "admin.maxConnectionsPerAddress");
+        assertEquals(16, ConfigLoader.parse(MINIMAL + "admin: { maxConnections: 16 }\n").admin()
+                .maxConnectionsPerAddress(), "the per-address default follows a lower maxConnections");
+    }
+
+    @Test
     void webSocketIoThreadsDefaultToUndertowsDefault() {
         assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), ConfigLoader.parse(MINIMAL).ws().ioThreads());
         assertEquals(1, ConfigLoader.parse(MINIMAL + "ws: { ioThreads: 1 }\n").ws().ioThreads());

@@ -1,4 +1,4 @@
-package org.m2mbridge.ws;
+package org.m2mbridge.core.limits;
 
 import java.net.InetAddress;
 import java.util.Map;
@@ -7,29 +7,37 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Live WebSocket connections, in total and per source address ({@code limits.maxConnections},
- * {@code limits.maxConnectionsPerAddress}). A slot is taken atomically when the opening handshake is admitted
- * ({@link #tryOpen}), not when the connection callback runs: the client has its 101 before that callback, and a
- * second handshake from it must already see the first one counted.
+ * Live connections of one listener (or listener family), in total and per source address: the WebSocket listeners
+ * ({@code limits.maxConnections}, {@code limits.maxConnectionsPerAddress}) and each HTTP listener
+ * ({@code http.maxConnections}, {@code admin.maxConnections}, ...). A slot is taken atomically by {@link #tryOpen}
+ * and given back by exactly one {@link #closed}; safe from any thread.
  */
-final class ConnectionLimits {
+public final class ConnectionLimits {
+    /** Which cap a refused connection would have exceeded. */
+    public enum Refusal {
+        /** The listener's total. */
+        CONNECTIONS,
+        /** The connections from one source address. */
+        CONNECTIONS_PER_ADDRESS
+    }
+
     private final int maxTotal;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionLimits(int maxTotal, int maxPerAddress) {
+    public ConnectionLimits(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
     }
 
     /**
-     * Takes a slot for a new connection from {@code address}, or names the limit ({@code limitRefusals} label) it
-     * would exceed and takes nothing. Every successful call is paired with one {@link #closed}.
+     * Takes a slot for a new connection from {@code address} ({@code null}: unknown, counted in the total only), or
+     * names the cap it would exceed and takes nothing. Every successful call is paired with one {@link #closed}.
      */
-    Optional<String> tryOpen(InetAddress address) {
+    public Optional<Refusal> tryOpen(InetAddress address) {
         if (total.getAndUpdate(n -> n < maxTotal ? n + 1 : n) >= maxTotal) {
-            return Optional.of("ws_connections");
+            return Optional.of(Refusal.CONNECTIONS);
         }
         if (address != null) {
             boolean[] admitted = {false};
@@ -43,17 +51,22 @@ final class ConnectionLimits {
             });
             if (!admitted[0]) {
                 total.decrementAndGet();
-                return Optional.of("ws_connections_per_address");
+                return Optional.of(Refusal.CONNECTIONS_PER_ADDRESS);
             }
         }
         return Optional.empty();
     }
 
-    void closed(InetAddress address) {
+    public void closed(InetAddress address) {
         total.decrementAndGet();
         if (address != null) {
             // drop the entry at zero so the map holds only addresses with live connections
             perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() == 0 ? null : n);
         }
+    }
+
+    /** Connections holding a slot now. */
+    public int open() {
+        return total.get();
     }
 }
