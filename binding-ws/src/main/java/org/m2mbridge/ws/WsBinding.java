@@ -204,7 +204,7 @@ public final class WsBinding implements Binding {
     @Override
     public List<ConnectionView> connections() {
         List<ConnectionView> views = new java.util.ArrayList<>(sessions.stream().map(WsSession::view).toList());
-        upstreams.forEach(u -> u.view().ifPresent(views::add)); // this bridge's own client sockets
+        upstreams.forEach(u -> views.addAll(u.views())); // this bridge's own client sockets
         return views;
     }
 
