@@ -14,6 +14,7 @@ import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,8 @@ public final class HttpBinding implements Binding {
         HttpDeviceLink link = new HttpDeviceLink(context.bus(), sender, context.codecs(), context.metrics(),
                 Clock.systemUTC());
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
-                new DeviceRequestRoute(context.bus(), link));
+                new DeviceRequestRoute(context.bus(), link,
+                        DialectRepair.of("deviceHttp", listener.dialect(), context.config(), context.metrics())));
         deviceListener = HttpListener.start("listeners.deviceHttp", listener, context.config().http().ioThreads(),
                 maxBytes(context), handler);
         LOG.info("listening deviceHttp={}", deviceListener.bound());

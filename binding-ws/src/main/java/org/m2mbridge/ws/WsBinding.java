@@ -29,6 +29,7 @@ import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.config.WsSettings;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.ws.client.WsUpstream;
@@ -53,6 +54,9 @@ public final class WsBinding implements Binding {
     private volatile boolean accepting;
     private BridgeContext context;
     private WsSession.Environment environment;
+    /** listeners.ws.dialect and listeners.wss.dialect. */
+    private volatile DialectRepair plainDialect = DialectRepair.NONE;
+    private volatile DialectRepair tlsDialect = DialectRepair.NONE;
 
     public WsBinding() {
     }
@@ -81,6 +85,9 @@ public final class WsBinding implements Binding {
                 limits.maxInflightPerConnection(), ws.maxQueuedBytes(), limits.maxEntitiesPerConnection(),
                 limits.requestsPerSecondPerConnection(), limits.requestBurstPerConnection());
         connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        plainDialect = plain == null ? DialectRepair.NONE
+                : DialectRepair.of("ws", plain.dialect(), config, ctx.metrics());
+        tlsDialect = tls == null ? DialectRepair.NONE : DialectRepair.of("wss", tls.dialect(), config, ctx.metrics());
 
         // A bridge may serve only HTTP or MQTT devices (listeners.deviceHttp/deviceMqtt) and use ws only upstream.
         if (plain != null || tls != null) {
@@ -163,7 +170,8 @@ public final class WsBinding implements Binding {
         }
         OriginatorGrant grant = Optional.ofNullable(exchange.getAttachment(IdentityMap.GRANT))
                 .orElse(OriginatorGrant.UNCHECKED);
-        WsSession session = new WsSession(channel, context.codecs().get(serialization.get()), environment, grant);
+        WsSession session = new WsSession(channel, context.codecs().get(serialization.get()), environment, grant,
+                channel.isSecure() ? tlsDialect : plainDialect);
         sessions.add(session); // its connection slot was taken by the HandshakeGate
         var gauge = context.metrics().wsConnections.labelValues("server", serialization.get().token());
         gauge.inc();

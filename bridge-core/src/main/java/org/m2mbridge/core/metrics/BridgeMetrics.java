@@ -69,6 +69,9 @@ public final class BridgeMetrics {
     /** Stored requests dropped for another reason: reason (deregistered|replaced|unanswered). */
     public final Counter storeDropped;
 
+    /** Requests a device listener's dialect repaired on the way in: listener, repair (rvi|to|srv). */
+    public final Counter dialectRepairs;
+
     /** Always 1; the label says which release runs: version. */
     public final Gauge buildInfo;
 
@@ -125,6 +128,9 @@ public final class BridgeMetrics {
                 .help("Stored requests dropped: entity deregistered, replaced by a newer one, or delivered but "
                         + "never answered")
                 .labelNames("reason").register(registry);
+        dialectRepairs = Counter.builder().name(PREFIX + "dialect_repairs_total")
+                .help("Requests from devices repaired by their listener's dialect settings")
+                .labelNames("listener", "repair").register(registry);
         buildInfo = Gauge.builder().name(PREFIX + "build_info")
                 .help("Build of the running bridge (value always 1)").labelNames("version").register(registry);
     }
