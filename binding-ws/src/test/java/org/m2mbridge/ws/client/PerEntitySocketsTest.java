@@ -131,7 +131,7 @@ class PerEntitySocketsTest {
         pair.clientA = new ClientBus(pair.uriB.toString(), PER_ENTITY, List.of(earlier));
         pair.busA = pair.clientA.bus;
         pair.upstreamA = pair.clientA.upstream;
-        WsFixture.awaitUntil(WsPair.WAIT, () -> clientSockets() == 1.0);
-        assertEquals(1, pair.upstreamA.views().size());
+        WsFixture.awaitUntil(WsPair.WAIT, () -> pair.upstreamA.views().size() == 1);
+        assertEquals(1.0, clientSockets());
     }
 }
