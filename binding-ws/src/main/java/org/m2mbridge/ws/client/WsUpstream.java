@@ -269,9 +269,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             metrics.upstreamRequestDuration.labelValues(config.name(), BridgeMetricsLabels.op(request))
                     .observe((System.nanoTime() - started) / 1e9);
             if (perEntity != null) {
-                // the entity a registration created owns its socket before the registration's own is let go
-                // (the bus tells entityRegistered too, but not necessarily before this runs)
-                registeredEntity(request, r).ifPresent(this::ownSocket);
+                // the entity a registration created owns its socket before the registration's socket is let go:
+                // the bus calls entityRegistered (which connects it), but not necessarily before this runs
+                registeredEntity(request, r).ifPresent(perEntity::own);
                 socket.filter(perEntity::release).ifPresent(s -> retire(s, "no request of its originator left"));
             }
             releaseSlot();
