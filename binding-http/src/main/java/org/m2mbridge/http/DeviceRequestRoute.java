@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -30,15 +31,21 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
 final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
     private final PrimitiveBus bus;
     private final HttpDeviceLink devices;
+    private final DialectRepair dialect;
+    /** HTTP has no connection to note repairs per: they are logged once per listener. */
+    private final DialectRepair.Notes dialectNotes;
 
-    DeviceRequestRoute(PrimitiveBus bus, HttpDeviceLink devices) {
+    DeviceRequestRoute(PrimitiveBus bus, HttpDeviceLink devices, DialectRepair dialect) {
         this.bus = bus;
         this.devices = devices;
+        this.dialect = dialect;
+        this.dialectNotes = dialect.notes("deviceHttp");
     }
 
     @Override
-    public CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, HttpRequestMessage message,
+    public CompletableFuture<ResponsePrimitive> route(RequestPrimitive received, HttpRequestMessage message,
                                                       String peer) {
+        RequestPrimitive request = dialect.repair(received, dialectNotes); // listeners.deviceHttp.dialect
         Origin origin = new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null);
         if (request.isRegistration()) {
             if (HttpDeviceLink.httpPoa(poaOf(request)).isPresent()) {

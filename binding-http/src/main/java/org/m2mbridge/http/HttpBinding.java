@@ -16,6 +16,7 @@ import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.listener.HttpListener;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class HttpBinding implements Binding {
         HttpDeviceLink link = new HttpDeviceLink(context.bus(), sender, context.codecs(), context.metrics(),
                 Clock.systemUTC());
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
-                new DeviceRequestRoute(context.bus(), link));
+                new DeviceRequestRoute(context.bus(), link,
+                        DialectRepair.of("deviceHttp", listener.dialect(), context.config(), context.metrics())));
         deviceListener = HttpListener.start(spec(context, "deviceHttp", listener), handler, context.metrics());
         LOG.info("listening deviceHttp={}", deviceListener.bound());
     }

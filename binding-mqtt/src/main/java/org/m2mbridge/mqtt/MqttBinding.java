@@ -14,6 +14,7 @@ import org.m2mbridge.core.config.DeviceMqttConfig;
 import org.m2mbridge.core.config.MqttSettings;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.status.ConnectionView;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -87,7 +88,8 @@ public final class MqttBinding implements Binding {
                 MqttDeviceSession.SESSION);
         deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
                 context.codecs(), dispatch,
-                (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
+                (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener),
+                DialectRepair.of("deviceMqtt", devices.dialect(), context.config(), context.metrics()));
         deviceSession.start();
     }
 

@@ -12,6 +12,7 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -47,17 +48,21 @@ final class MqttDeviceSession {
     private final SessionHealth health;
     private final boolean cleanSession;
     private final String broker;
+    private final DialectRepair dialect;
+    private final DialectRepair.Notes dialectNotes;
 
     /**
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
     MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
-                      Codecs codecs, MessageDispatch dispatch, MqttUpstream.TransportFactory transports)
-            throws Exception {
+                      Codecs codecs, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
+                      DialectRepair dialect) throws Exception {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
         }
         this.broker = broker;
+        this.dialect = dialect;
+        this.dialectNotes = dialect.notes("mqtt-devices"); // one session for every device: noted per listener
         this.bus = bus;
         this.codecs = codecs;
         this.dispatch = dispatch;
@@ -138,8 +143,8 @@ final class MqttDeviceSession {
             LOG.debug("devices: response on request topic {} ignored", topic);
             return;
         }
-        RequestPrimitive r = request.get();
-        counter.request(BridgeMetrics.IN, r);
+        counter.request(BridgeMetrics.IN, request.get());
+        RequestPrimitive r = dialect.repair(request.get(), dialectNotes); // listeners.deviceMqtt.dialect
         if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
             // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
             reply(topic, format, ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,

@@ -142,6 +142,38 @@ class MqttDeviceSessionTest {
     }
 
     @Test
+    void theListenersDialectRepairsADevicesRequestBeforeItGoesUpstream() throws Exception {
+        testBus = new TestBus(Duration.ofSeconds(5), StoreSettings.IN_MEMORY, cse);
+        binding = new MqttBinding();
+        BridgeConfig withDialect = ConfigLoader.parse("""
+                listeners:
+                  deviceMqtt:
+                    broker: %s
+                    mqtt: { clientId: "C::bridge-devices-%d", maxReconnectDelay: 1s }
+                    dialect: { defaultRvi: "2a", slashedCseBaseName: true, defaultSrv: ["2a"] }
+                upstreams:
+                  - { name: cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in, cseName: cse-in }
+                routes:
+                  default: cse
+                """.formatted(embedded.url(), System.nanoTime()));
+        binding.start(new BridgeContext(withDialect, testBus.bus, codecs, testBus.metrics, testBus.timer));
+        Await.until(WAIT, binding::isReady, "device session connected and subscribed");
+        try (MqttTestDevice device = device("/oneM2M/resp/Cdia/id-in/+")) {
+            // nCube-Thyme's way of writing a registration (fixtures/peers/ncube-thyme)
+            device.publish("/oneM2M/req/Cdia/id-in/json", "{\"op\":\"1\",\"to\":\"/cse-in\",\"fr\":\"Cdia\","
+                    + "\"rqi\":\"d-1\",\"ty\":\"2\",\"pc\":{\"m2m:ae\":{\"rn\":\"dia\",\"api\":\"Ndia\","
+                    + "\"rr\":\"true\",\"poa\":[\"mqtt://127.0.0.1\"]}}}");
+            ResponsePrimitive r = response(device.await(WAIT, x -> x.text().contains("d-1"), "the answer"),
+                    Serialization.JSON);
+            assertEquals(2001, r.rsc());
+            RequestPrimitive upstream = cse.received.get(0);
+            assertEquals("2a", upstream.rvi());
+            assertEquals("cse-in", upstream.to());
+            assertEquals("[\"2a\"]", upstream.pc().path("m2m:ae").path("srv").toString());
+        }
+    }
+
+    @Test
     void registrationWithoutAnIdOnRegReqIsAnsweredOnRegRespInTheSameSerialization() throws Exception {
         startBridge();
         try (MqttTestDevice device = device("/oneM2M/reg_resp/cred-7/id-in/+")) {

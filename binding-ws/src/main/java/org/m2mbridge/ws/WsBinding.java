@@ -31,6 +31,7 @@ import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.config.WsSettings;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.ws.client.WsUpstream;
@@ -55,6 +56,9 @@ public final class WsBinding implements Binding {
     private volatile boolean accepting;
     private BridgeContext context;
     private WsSession.Environment environment;
+    /** listeners.ws.dialect and listeners.wss.dialect. */
+    private volatile DialectRepair plainDialect = DialectRepair.NONE;
+    private volatile DialectRepair tlsDialect = DialectRepair.NONE;
 
     public WsBinding() {
     }
@@ -83,6 +87,9 @@ public final class WsBinding implements Binding {
                 limits.maxInflightPerConnection(), ws.maxQueuedBytes(), limits.maxEntitiesPerConnection(),
                 limits.requestsPerSecondPerConnection(), limits.requestBurstPerConnection());
         connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        plainDialect = plain == null ? DialectRepair.NONE
+                : DialectRepair.of("ws", plain.dialect(), config, ctx.metrics());
+        tlsDialect = tls == null ? DialectRepair.NONE : DialectRepair.of("wss", tls.dialect(), config, ctx.metrics());
 
         // A bridge may serve only HTTP or MQTT devices (listeners.deviceHttp/deviceMqtt) and use ws only upstream.
         if (plain != null || tls != null) {
@@ -172,7 +179,8 @@ public final class WsBinding implements Binding {
         }
         OriginatorGrant grant = Optional.ofNullable(exchange.getAttachment(IdentityMap.GRANT))
                 .orElse(OriginatorGrant.UNCHECKED);
-        WsSession session = new WsSession(channel, context.codecs().get(serialization.get()), environment, grant);
+        WsSession session = new WsSession(channel, context.codecs().get(serialization.get()), environment, grant,
+                channel.isSecure() ? tlsDialect : plainDialect);
         sessions.add(session); // its connection slot was taken by the HandshakeGate
         var gauge = context.metrics().wsConnections.labelValues("server", serialization.get().token());
         gauge.inc();
@@ -213,7 +221,7 @@ public final class WsBinding implements Binding {
     @Override
     public List<ConnectionView> connections() {
         List<ConnectionView> views = new java.util.ArrayList<>(sessions.stream().map(WsSession::view).toList());
-        upstreams.forEach(u -> u.view().ifPresent(views::add)); // this bridge's own client sockets
+        upstreams.forEach(u -> views.addAll(u.views())); // this bridge's own client sockets
         return views;
     }
 

@@ -26,6 +26,7 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -60,6 +61,8 @@ final class WsSession implements Link, Correlator.Listener {
     private final PrimitiveCodec codec;
     private final Environment env;
     private final OriginatorGrant grant;
+    private final DialectRepair dialect;
+    private final DialectRepair.Notes dialectNotes;
     private final RequestRate rate;
     private final Correlator correlator;
     private final Set<String> entities = ConcurrentHashMap.newKeySet();
@@ -77,11 +80,14 @@ final class WsSession implements Link, Correlator.Listener {
     private record CloseReason(int code, String reason) {
     }
 
-    WsSession(WebSocketChannel channel, PrimitiveCodec codec, Environment env, OriginatorGrant grant) {
+    WsSession(WebSocketChannel channel, PrimitiveCodec codec, Environment env, OriginatorGrant grant,
+              DialectRepair dialect) {
         this.channel = channel;
         this.codec = codec;
         this.env = env;
         this.grant = grant;
+        this.dialect = dialect;
+        this.dialectNotes = dialect.notes(id);
         this.rate = new RequestRate(env.requestsPerSecond(), env.requestBurst());
         this.correlator = new Correlator(id, env.timer(), env.maxInflight(), this);
     }
@@ -195,7 +201,7 @@ final class WsSession implements Link, Correlator.Listener {
             correlator.complete(response);
         } else if (primitive instanceof RequestPrimitive request) {
             count(BridgeMetricsLabels.IN, request);
-            onRequest(request);
+            onRequest(dialect.repair(request, dialectNotes)); // listeners.<ws|wss>.dialect, before the gate
         }
     }
 

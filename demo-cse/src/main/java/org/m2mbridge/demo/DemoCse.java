@@ -54,10 +54,22 @@ public final class DemoCse implements AutoCloseable {
      * @param cseId               SP-relative CSE-ID, also the {@code fr} of every response and notification
      * @param cseName             CSEBase resourceName
      * @param notificationTimeout bound for each NOTIFY and verification request
+     * @param strict              refuse as a strict Release 3+ CSE does what the demo otherwise lets pass: no
+     *                            {@code rvi}, a {@code to} of {@code /<cseName>...}, a registration without
+     *                            {@code srv} ({@link StrictRequests}); default false
      */
-    public record Settings(String cseId, String cseName, Duration notificationTimeout) {
+    public record Settings(String cseId, String cseName, Duration notificationTimeout, boolean strict) {
+        public Settings(String cseId, String cseName, Duration notificationTimeout) {
+            this(cseId, cseName, notificationTimeout, false);
+        }
+
         public static Settings defaults() {
             return new Settings("/id-in", "cse-in", Duration.ofSeconds(5));
+        }
+
+        /** The same settings, strict. */
+        public Settings strictly() {
+            return new Settings(cseId, cseName, notificationTimeout, true);
         }
     }
 
@@ -67,6 +79,7 @@ public final class DemoCse implements AutoCloseable {
     private final ResourceStore store = new ResourceStore();
     private final SubscriptionNotifier notifier;
     private final String cseRi;
+    private final StrictRequests strictness;
 
     public DemoCse() {
         this(Settings.defaults());
@@ -77,6 +90,7 @@ public final class DemoCse implements AutoCloseable {
         this.address = new CseAddress(settings.cseId(), settings.cseName());
         this.ids = new DemoIdentifiers(Clock.systemUTC());
         this.cseRi = settings.cseId().substring(1);
+        this.strictness = settings.strict() ? new StrictRequests(settings.cseId(), settings.cseName()) : null;
         this.notifier = new SubscriptionNotifier(settings.cseId(), settings.notificationTimeout(), ids, this::resolve);
         store.put(cseBase());
     }
@@ -119,6 +133,10 @@ public final class DemoCse implements AutoCloseable {
         }
         if (request.rqi() == null || request.rqi().isEmpty()) {
             return done(error(request, ResponseStatusCode.BAD_REQUEST, "rqi is mandatory in request"));
+        }
+        Optional<StrictRequests.Refusal> refused = strictness == null ? Optional.empty() : strictness.check(request);
+        if (refused.isPresent()) {
+            return done(error(request, refused.get().rsc(), refused.get().text()));
         }
         // TS-0004 7.3.2.1 / TS-0010 6.4.5: a receiver drops requests whose rqet has passed (4008).
         Instant now = ids.instant();
@@ -192,9 +210,11 @@ public final class DemoCse implements AutoCloseable {
         if (!attrs.hasNonNull("api")) {
             return error(request, ResponseStatusCode.BAD_REQUEST, "attribute api is mandatory for <AE>");
         }
-        // ACME: a C-originator longer than "C" keeps its ID; "C", "S", none or others get a generated C-ID.
+        // ACME: a C- or S-originator longer than one letter keeps its ID; "C", "S", none or others get a
+        // generated C-ID.
         String fr = request.fr();
-        String aei = fr != null && fr.startsWith("C") && fr.length() > 1 ? fr : "C" + ids.random(12);
+        String aei = fr != null && (fr.startsWith("C") || fr.startsWith("S")) && fr.length() > 1 ? fr
+                : "C" + ids.random(12);
         String rn = attrs.path("rn").asText(aei);
         synchronized (store) {
             if (store.byRi(aei).isPresent()) {

@@ -83,6 +83,26 @@ class DemoCseTest {
     }
 
     @Test
+    void keepsAnSOriginatorsIdAsAcmeDoes() throws Exception {
+        ResponsePrimitive rsp = create("STHYME1", "cse-in", 2, "{\"m2m:ae\":{\"rn\":\"thyme\",\"api\":\"Nthyme\"}}");
+        assertEquals("STHYME1", rsp.pc().get("m2m:ae").get("aei").asText());
+    }
+
+    @Test
+    void aStrictCseRefusesWhatAReleaseThreeCseRefuses() throws Exception {
+        cse.close();
+        cse = new DemoCse(DemoCse.Settings.defaults().strictly());
+        String ae = "{\"m2m:ae\":{\"rn\":\"s\",\"api\":\"Ns\",\"srv\":[\"3\"]}}";
+        ResponsePrimitive noRvi = send(RequestPrimitive.builder().op(Operation.CREATE).to("cse-in").fr("Cs")
+                .rqi("s1").ty(2).pc(json(ae)).build());
+        assertEquals(4001, noRvi.rsc());
+        assertEquals(4000, create("Cs", "/cse-in", 2, ae).rsc(), "the CSEBase name written as a CSE-ID");
+        assertEquals(4000, create("Cs", "cse-in", 2, "{\"m2m:ae\":{\"rn\":\"s\",\"api\":\"Ns\"}}").rsc(), "no srv");
+        assertEquals(2001, create("Cs", "cse-in", 2, ae).rsc());
+        assertEquals(2000, retrieve("Cs", "/id-in/cse-in/s").rsc(), "SP-relative with its own CSE-ID is fine");
+    }
+
+    @Test
     void retrievesByEveryAddressForm() throws Exception {
         register("Cae1", "ae1");
         ResponsePrimitive cb = retrieve("Cae1", "cse-in");

@@ -41,8 +41,8 @@ final class DemoPeers implements AutoCloseable {
     /** Starts the demo CSE for the demo upstream of {@code config} (same CSE-ID, so routing works unchanged). */
     static DemoPeers start(BridgeConfig config) {
         UpstreamConfig upstream = demoUpstream(config);
-        DemoCse cse = new DemoCse(new DemoCse.Settings(upstream.cseId(), DemoCse.Settings.defaults().cseName(),
-                Duration.ofSeconds(5)));
+        String cseName = upstream.cseName() != null ? upstream.cseName() : DemoCse.Settings.defaults().cseName();
+        DemoCse cse = new DemoCse(new DemoCse.Settings(upstream.cseId(), cseName, Duration.ofSeconds(5)));
         Codecs codecs = new Codecs(new CodecLimits(config.limits().maxMessageBytes(), config.limits().maxDepth()));
         DemoCseHttpServer server;
         try {
@@ -114,7 +114,7 @@ final class DemoPeers implements AutoCloseable {
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
         upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), BindingType.HTTP, url, null,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt()));
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName()));
         return config.withUpstreams(upstreams).validate();
     }
 

@@ -28,16 +28,30 @@ final class WsTestClient implements AutoCloseable {
     private final String originator;
 
     WsTestClient(URI ws, String originator) throws Exception {
+        this(ws, originator, "oneM2M.R2.0.json");
+    }
+
+    WsTestClient(URI ws, String originator, String subprotocol) throws Exception {
         this.originator = originator;
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("oneM2M.R2.0.json")
+        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(subprotocol)
                 .connectTimeout(Duration.ofSeconds(5)).buildAsync(ws, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
     /** Sends a request ({@code fr}, {@code rqi} and {@code rvi} filled in) and returns its response. */
     JsonNode request(ObjectNode request) throws Exception {
+        return request(request, originator);
+    }
+
+    /** As {@link #request(ObjectNode)} with another {@code fr} (the ID a registration was given). */
+    JsonNode request(ObjectNode request, String fr) throws Exception {
         String rqi = originator + "-" + rqis.incrementAndGet();
-        request.put("fr", originator).put("rqi", rqi).put("rvi", "3");
-        socket.sendText(JSON.writeValueAsString(request), true).get(5, TimeUnit.SECONDS);
+        request.put("fr", fr).put("rqi", rqi).put("rvi", "3");
+        return send(JSON.writeValueAsString(request), rqi);
+    }
+
+    /** Sends {@code message} exactly as written (a peer's own dialect) and returns the response to {@code rqi}. */
+    JsonNode send(String message, String rqi) throws Exception {
+        socket.sendText(message, true).get(5, TimeUnit.SECONDS);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         for (JsonNode r; (r = responses.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
             if (rqi.equals(r.path("rqi").asText())) {

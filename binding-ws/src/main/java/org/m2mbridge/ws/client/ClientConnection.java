@@ -28,7 +28,8 @@ import org.m2mbridge.core.config.WsUpstreamSettings;
  * One open client WebSocket (TS-0020 6.2): a reader thread that assembles messages and answers pings, a single
  * writer thread behind a bounded queue so callers (bus threads, the timer) never block on the socket, and client
  * pings that drop a peer whose pong has not come back by the next ping. Blocking I/O on its own two threads is
- * fine here: there is exactly one such connection per upstream.
+ * fine here: there is one such connection per upstream, or one per registered entity, bounded by
+ * {@code ws.maxSockets}.
  */
 final class ClientConnection {
 
@@ -70,10 +71,11 @@ final class ClientConnection {
 
     /**
      * Opens the socket (through the proxy when configured, C12), TLS for {@code wss} before the upgrade (C13), the
-     * opening handshake; {@link #startReading()} then starts delivering messages. Blocks up to about {@code connectTimeout}: call it off the I/O path.
+     * opening handshake, with {@code X-M2M-Origin: origin} unless null; {@link #startReading()} then starts
+     * delivering messages. Blocks up to about {@code connectTimeout}: call it off the I/O path.
      */
-    static ClientConnection open(String id, URI uri, WsUpstreamSettings settings, SSLContext ssl, long maxMessageBytes,
-                                 Listener listener) throws IOException {
+    static ClientConnection open(String id, URI uri, WsUpstreamSettings settings, String origin, SSLContext ssl,
+                                 long maxMessageBytes, Listener listener) throws IOException {
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
         int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80; // POA2
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
@@ -84,7 +86,7 @@ final class ClientConnection {
             }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             String selected = ClientHandshake.run(socket, ProxyTunnel.authority(uri.getHost(), port), path,
-                    settings.subprotocols(), settings.originHeader());
+                    settings.subprotocols(), origin);
             socket.setSoTimeout(0); // from here liveness is the pings' job
             int queue = settings.maxInflight() + settings.maxQueued() + 256;
             return new ClientConnection(id, socket, selected, maxMessageBytes, queue, listener);

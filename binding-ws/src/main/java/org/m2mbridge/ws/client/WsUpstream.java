@@ -1,5 +1,6 @@
 package org.m2mbridge.ws.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -40,12 +42,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream CSE reached as a WebSocket CLIENT (TS-0020 6.1 T1: the bridge registers to it, so it is the client).
- * ONE persistent connection per upstream (6.2), opened at start so the upstream can push notifications at once.
- * After a close it is reopened (T5: only the client may) by the next request (T6) and, so that notifications can
- * flow again without one, in the background too; failed connects back off exponentially up to
- * {@code ws.maxReconnectDelay}, and requests meanwhile get 5103 at once. Requests go out multiplexed and correlated by rqi, at
- * most {@code ws.maxInflight} at a time (1 for ACME, which loses responses to pipelined requests, peer-quirks.md);
- * requests the upstream sends down the socket go onto the bus as coming from UPSTREAM.
+ * By default ONE persistent connection per upstream (6.2), opened at start so the upstream can push notifications
+ * at once. With {@code ws.sockets: per-entity} one persistent connection per entity registered through it instead,
+ * each upgraded with {@code X-M2M-Origin: <entity-id>}, for servers that bind a socket to the originator of its
+ * upgrade and push an entity's notifications only down that socket (ACME); {@link OriginatorSockets} decides which
+ * socket a request takes. After a close a connection is reopened (T5: only the client may) by the next request (T6)
+ * and, so that notifications can flow again without one, in the background too; failed connects back off
+ * exponentially up to {@code ws.maxReconnectDelay}, and requests meanwhile get 5103 at once. Requests go out
+ * multiplexed and correlated by rqi, at most {@code ws.maxInflight} at a time over all sockets (1 for ACME, which
+ * loses responses to pipelined requests); requests the upstream sends down a socket go onto the bus as coming from
+ * UPSTREAM.
  */
 public final class WsUpstream extends ConfiguredUpstream implements Correlator.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(WsUpstream.class);
@@ -63,15 +69,32 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     private final long maxMessageBytes;
     private final ExecutorService connector;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** The one socket in shared mode, else null. */
+    private final UpstreamSocket shared;
+    /** The sockets in per-entity mode, else null. */
+    private final OriginatorSockets<UpstreamSocket> perEntity;
     private volatile SSLContext ssl;
-    private volatile Session session;
-    private CompletableFuture<Session> connecting; // guarded by this
-    private int failures; // guarded by this
-    private Instant retryAt = Instant.MIN; // guarded by this
+    private volatile boolean lastConnectFailed;
     private int inflight; // guarded by this
     private boolean stopped; // guarded by this
 
     private record Waiting(RequestPrimitive request, Instant deadline, CompletableFuture<ResponsePrimitive> answer) {
+    }
+
+    /** One client socket: the X-M2M-Origin of its upgrade and its connection state. */
+    private final class UpstreamSocket {
+        /** Sent as X-M2M-Origin on the upgrade, or null. */
+        final String origin;
+        volatile Session session;
+        CompletableFuture<Session> connecting; // guarded by WsUpstream.this
+        int failures; // guarded by WsUpstream.this
+        Instant retryAt = Instant.MIN; // guarded by WsUpstream.this
+        /** No longer wanted: closed once open, never reopened. Guarded by WsUpstream.this. */
+        boolean retired;
+
+        UpstreamSocket(String origin) {
+            this.origin = origin;
+        }
     }
 
     public WsUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
@@ -84,33 +107,82 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         this.metrics = metrics;
         this.timer = timer;
         this.maxMessageBytes = maxMessageBytes;
-        this.connector = Executors.newSingleThreadExecutor(r -> {
+        // connects block up to connectTimeout; per-entity, a few run side by side. The queue holds at most one
+        // task per socket (a socket has one connect in progress at most), so it is bounded by ws.maxSockets.
+        this.connector = Executors.newFixedThreadPool(settings.socketPerEntity() ? 4 : 1, r -> {
             Thread t = new Thread(r, "ws-upstream-" + config.name() + "-connect");
             t.setDaemon(true);
             return t;
         });
+        if (settings.socketPerEntity()) {
+            this.shared = null;
+            this.perEntity = new OriginatorSockets<>(settings.maxSockets(), UpstreamSocket::new);
+        } else {
+            this.shared = new UpstreamSocket(settings.originHeader());
+            this.perEntity = null;
+        }
     }
 
-    /** Opens the connection now (a failure is only logged and backs off; the next request retries). */
+    /**
+     * Opens the connection now (a failure is only logged and backs off; the next request retries); per-entity, one
+     * for each entity already registered through this upstream (a durable registry outlives a restart).
+     */
     public void start() {
-        connection().exceptionally(e -> null);
+        if (shared != null) {
+            connection(shared).exceptionally(e -> null);
+            return;
+        }
+        bus.registry().all().stream().filter(r -> r.upstream().equals(config.name())).forEach(this::entityRegistered);
+    }
+
+    /** Per-entity: the entity's own socket, opened now so the upstream can push its notifications at once. */
+    @Override
+    public void entityRegistered(Registration registration) {
+        if (perEntity != null) {
+            ownSocket(registration.entityId());
+        }
+    }
+
+    private void ownSocket(String entityId) {
+        Optional<UpstreamSocket> own = perEntity.own(entityId);
+        if (own.isEmpty()) {
+            metrics.limitRefusals.labelValues("ws_upstream_sockets").inc();
+            LOG.warn("upstream {}: no socket for entity {}: ws.maxSockets ({}) reached", config.name(), entityId,
+                    settings.maxSockets());
+            return;
+        }
+        connection(own.get()).exceptionally(e -> null);
+    }
+
+    /** Per-entity: the entity's socket is closed once nothing is in flight on it. */
+    @Override
+    public void entityDeregistered(Registration registration) {
+        if (perEntity != null) {
+            perEntity.disown(registration.entityId()).ifPresent(s -> retire(s, "entity deregistered"));
+        }
     }
 
     /** Closes the socket with 1001 (RFC 6455 7.4.1); waiting requests are answered 5103. */
     public void stop() {
         List<Waiting> dropped;
-        Session s;
         synchronized (this) {
             stopped = true;
             dropped = new ArrayList<>(waiting);
             waiting.clear();
-            s = session;
         }
         dropped.forEach(w -> w.answer().complete(unreachable(w.request(), "upstream " + config.name() + " stopped")));
-        if (s != null) {
-            s.connection.close(1001, "bridge shutting down", timer);
+        for (UpstreamSocket socket : sockets()) {
+            Session s = socket.session;
+            if (s != null) {
+                s.connection.close(1001, "bridge shutting down", timer);
+            }
         }
         connector.shutdownNow();
+    }
+
+    /** Every socket there is (open or not). */
+    private List<UpstreamSocket> sockets() {
+        return shared != null ? List.of(shared) : perEntity.all();
     }
 
     @Override
@@ -118,14 +190,22 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         return "ws";
     }
 
-    /** For the status API: the client connection, if open. */
+    /** For the status API: the (first) open client connection, if any. */
     public Optional<ConnectionView> view() {
-        Session s = session;
-        if (s == null || !s.connection.isOpen()) {
-            return Optional.empty();
+        return views().stream().findFirst();
+    }
+
+    /** For the status API: every open client connection (one, or one per entity). */
+    public List<ConnectionView> views() {
+        List<ConnectionView> out = new ArrayList<>();
+        for (UpstreamSocket socket : sockets()) {
+            Session s = socket.session;
+            if (s != null && s.connection.isOpen()) {
+                out.add(new ConnectionView(s.id, binding(), uri.getAuthority(), s.codec.serialization().token(),
+                        List.of(), s.since, s.correlator.outstanding()));
+            }
         }
-        return Optional.of(new ConnectionView(s.id, binding(), uri.getAuthority(),
-                s.codec.serialization().token(), List.of(), s.since, s.correlator.outstanding()));
+        return out;
     }
 
     /**
@@ -142,13 +222,13 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
 
     @Override
     public boolean isReachable() {
-        Session s = session;
-        if (s != null && s.connection.isOpen()) {
-            return true;
+        for (UpstreamSocket socket : sockets()) {
+            Session s = socket.session;
+            if (s != null && s.connection.isOpen()) {
+                return true;
+            }
         }
-        synchronized (this) {
-            return failures == 0;
-        }
+        return !lastConnectFailed;
     }
 
     // ---- bridge -> upstream ---------------------------------------------------------------------------------
@@ -176,7 +256,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
 
     private CompletableFuture<ResponsePrimitive> dispatch(RequestPrimitive request, Instant deadline) {
         long started = System.nanoTime();
-        CompletableFuture<ResponsePrimitive> answer = connection()
+        Optional<UpstreamSocket> socket = socketFor(request);
+        CompletableFuture<ResponsePrimitive> answer = socket.map(this::connection).orElseGet(() ->
+                        CompletableFuture.failedFuture(new IOException("too many sockets open (ws.maxSockets)")))
                 .thenCompose(s -> s.send(request, deadline))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -186,9 +268,71 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         answer.whenComplete((r, e) -> {
             metrics.upstreamRequestDuration.labelValues(config.name(), BridgeMetricsLabels.op(request))
                     .observe((System.nanoTime() - started) / 1e9);
+            if (perEntity != null) {
+                // the entity a registration created owns its socket before the registration's socket is let go:
+                // the bus calls entityRegistered (which connects it), but not necessarily before this runs
+                registeredEntity(request, r).ifPresent(perEntity::own);
+                socket.filter(perEntity::release).ifPresent(s -> retire(s, "no request of its originator left"));
+            }
             releaseSlot();
         });
         return answer;
+    }
+
+    /** Shared: the one socket. Per-entity: the socket of the entity {@code request} speaks for. */
+    private Optional<UpstreamSocket> socketFor(RequestPrimitive request) {
+        if (shared != null) {
+            return Optional.of(shared);
+        }
+        Optional<UpstreamSocket> socket = perEntity.acquire(originatorOf(request));
+        if (socket.isEmpty()) {
+            metrics.limitRefusals.labelValues("ws_upstream_sockets").inc();
+        }
+        return socket;
+    }
+
+    /**
+     * The originator {@code request}'s socket is upgraded as: the registered entity it comes from, else its
+     * {@code fr}; null for a registration whose {@code fr} asks for an ID ("C", "S" or none, TS-0001 10.2.2.2),
+     * which an ACME-style server accepts on a socket without X-M2M-Origin (and only there, for an AE).
+     */
+    private String originatorOf(RequestPrimitive request) {
+        String fr = request.fr();
+        if (fr == null || fr.length() <= 1) {
+            return null;
+        }
+        return bus.registry().byEntityId(fr).or(() -> bus.findEntity(fr))
+                .filter(r -> r.upstream().equals(config.name())).map(Registration::entityId).orElse(fr);
+    }
+
+    /** The AE-ID ({@code aei}) or CSE-ID ({@code csi}) a registration answered 2001 created, if it says. */
+    private static Optional<String> registeredEntity(RequestPrimitive request, ResponsePrimitive response) {
+        if (!request.isRegistration() || response == null || response.rsc() != ResponseStatusCode.CREATED.code()
+                || response.pc() == null) {
+            return Optional.empty();
+        }
+        JsonNode id = response.pc().path("m2m:ae").path("aei");
+        if (!id.isTextual()) {
+            id = response.pc().path("m2m:csr").path("csi");
+        }
+        return id.isTextual() && !id.asText().isEmpty() ? Optional.of(id.asText()) : Optional.empty();
+    }
+
+    /** Closes {@code socket} (1000) and keeps it closed. */
+    private void retire(UpstreamSocket socket, String why) {
+        Session s;
+        synchronized (this) {
+            socket.retired = true;
+            s = socket.session;
+        }
+        if (s != null) {
+            s.connection.close(1000, why, timer);
+        }
+    }
+
+    /** Shared, or owned by a registered entity: reopened in the background when it drops. */
+    private boolean kept(UpstreamSocket socket) {
+        return socket == shared || perEntity != null && perEntity.isOwned(socket);
     }
 
     /** Hands the freed window slot to the next waiting request still inside its deadline. */
@@ -226,30 +370,36 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         }
     }
 
-    /** The open connection, or one being opened, or a failure at once while backing off. */
-    private synchronized CompletableFuture<Session> connection() {
-        Session s = session;
+    /** The socket's open connection, or one being opened, or a failure at once while backing off. */
+    private synchronized CompletableFuture<Session> connection(UpstreamSocket socket) {
+        Session s = socket.session;
         if (s != null && s.connection.isOpen()) {
             return CompletableFuture.completedFuture(s);
         }
-        if (connecting != null) {
-            return connecting;
+        if (socket.connecting != null) {
+            return socket.connecting;
         }
         Instant now = Instant.now();
-        if (now.isBefore(retryAt)) {
-            return CompletableFuture.failedFuture(new IOException("connect failed " + failures
-                    + " time(s), next attempt in " + Duration.between(now, retryAt).toMillis() + " ms"));
+        if (now.isBefore(socket.retryAt)) {
+            return CompletableFuture.failedFuture(new IOException("connect failed " + socket.failures
+                    + " time(s), next attempt in " + Duration.between(now, socket.retryAt).toMillis() + " ms"));
         }
         CompletableFuture<Session> opening = new CompletableFuture<>();
-        connecting = opening;
-        connector.execute(() -> open(opening));
+        socket.connecting = opening;
+        try {
+            connector.execute(() -> open(socket, opening));
+        } catch (RejectedExecutionException e) { // stopped meanwhile
+            socket.connecting = null;
+            return CompletableFuture.failedFuture(new IOException("upstream " + config.name() + " stopped"));
+        }
         return opening;
     }
 
-    private void open(CompletableFuture<Session> opening) {
-        Session s = new Session("ws-up-" + config.name() + "-" + IDS.incrementAndGet());
+    private void open(UpstreamSocket socket, CompletableFuture<Session> opening) {
+        Session s = new Session("ws-up-" + config.name() + "-" + IDS.incrementAndGet(), socket);
         try {
-            ClientConnection c = ClientConnection.open(s.id, uri, settings, sslContext(), maxMessageBytes, s);
+            ClientConnection c = ClientConnection.open(s.id, uri, settings, socket.origin, sslContext(),
+                    maxMessageBytes, s);
             Optional<Serialization> known = Serialization.fromSubprotocol(c.subprotocol());
             if (known.isEmpty()) { // a configured offer that names no serialization: never run without one
                 c.abort();
@@ -258,46 +408,56 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             }
             Serialization serialization = known.get();
             s.attach(c, codecs.get(serialization));
+            lastConnectFailed = false;
             synchronized (this) {
-                failures = 0;
-                retryAt = Instant.MIN;
-                connecting = null;
-                session = s;
+                socket.failures = 0;
+                socket.retryAt = Instant.MIN;
+                socket.connecting = null;
+                socket.session = s;
                 if (stopped) {
                     c.close(1001, "bridge shutting down", timer);
+                } else if (socket.retired) {
+                    c.close(1000, "no longer needed", timer);
                 }
             }
-            LOG.info("upstream {}: connected to {}{} subprotocol {}", config.name(), uri,
-                    settings.proxy() == null ? "" : " through proxy " + settings.proxy().url(), c.subprotocol());
+            LOG.info("upstream {}: connected to {}{} subprotocol {}{}", config.name(), uri,
+                    settings.proxy() == null ? "" : " through proxy " + settings.proxy().url(), c.subprotocol(),
+                    socket.origin == null ? "" : " as " + socket.origin);
             opening.complete(s);
         } catch (IOException | RuntimeException e) {
             String kind = e instanceof ProxyTunnel.ProxyRefusedException ? "proxy"
                     : e instanceof ClientHandshake.RefusedException ? "handshake" : "connect";
             metrics.upstreamErrors.labelValues(config.name(), kind).inc();
             Duration delay;
+            lastConnectFailed = true;
             synchronized (this) {
-                failures++;
-                delay = backoff(failures);
-                retryAt = Instant.now().plus(delay);
-                connecting = null;
+                socket.failures++;
+                delay = backoff(socket.failures);
+                socket.retryAt = Instant.now().plus(delay);
+                socket.connecting = null;
             }
             LOG.warn("upstream {}: cannot connect to {}: {} (next attempt in {} ms)", config.name(), uri,
                     e.toString(), delay.toMillis());
             opening.completeExceptionally(e);
-            reconnectLater(delay.plus(RETRY_SLACK));
+            reconnectLater(socket, delay.plus(RETRY_SLACK));
         }
     }
 
-    /** A background attempt, unless stopped or a connection exists by then (connection() checks both). */
-    private void reconnectLater(Duration delay) {
+    /**
+     * A background attempt for a socket that is kept (shared, or a registered entity's), unless stopped or a
+     * connection exists by then (connection() checks that).
+     */
+    private void reconnectLater(UpstreamSocket socket, Duration delay) {
         try {
             timer.schedule(() -> {
                 synchronized (this) {
-                    if (stopped) {
+                    if (stopped || socket.retired) {
                         return;
                     }
                 }
-                connection().exceptionally(e -> null);
+                if (kept(socket)) {
+                    connection(socket).exceptionally(e -> null);
+                }
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("upstream {}: timer stopped, no reconnect", config.name());
@@ -347,13 +507,15 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     /** What belongs to one socket: its codec (fixed by the subprotocol) and its outstanding requests. */
     private final class Session implements ClientConnection.Listener {
         final String id;
+        final UpstreamSocket socket;
         final Correlator correlator;
         volatile ClientConnection connection;
         volatile PrimitiveCodec codec;
         final Instant since = Instant.now();
 
-        Session(String id) {
+        Session(String id, UpstreamSocket socket) {
             this.id = id;
+            this.socket = socket;
             // the window bounds what is outstanding; the margin covers answers racing a freed slot
             this.correlator = new Correlator(id, timer, settings.maxInflight() + 1, WsUpstream.this);
         }
@@ -420,8 +582,8 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 metrics.wsConnections.labelValues("client", codec.serialization().token()).dec();
             }
             synchronized (WsUpstream.this) {
-                if (session == this) {
-                    session = null;
+                if (socket.session == this) {
+                    socket.session = null;
                 }
             }
             int failed = correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE,
@@ -429,7 +591,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             if (failed > 0) {
                 metrics.upstreamErrors.labelValues(config.name(), "closed").inc();
             }
-            reconnectLater(FIRST_RETRY);
+            reconnectLater(socket, FIRST_RETRY);
         }
 
         private void count(String direction, RequestPrimitive request) {

@@ -34,6 +34,15 @@ class WsUpstreamSettingsTest {
         assertNull(s.proxy());
         assertNull(s.tls());
         assertTrue(s.hostnameVerification());
+        assertEquals("shared", s.sockets());
+        assertEquals(256, s.maxSockets());
+    }
+
+    @Test
+    void perEntitySockets() {
+        WsUpstreamSettings s = parse("    ws: { sockets: per-entity, maxSockets: 10 }\n");
+        assertTrue(s.socketPerEntity());
+        assertEquals(10, s.maxSockets());
     }
 
     @Test
@@ -73,6 +82,9 @@ class WsUpstreamSettingsTest {
         assertRefused("    ws: { proxy: { url: \"http://p:1\", username: u } }\n", "ws.proxy");
         assertRefused("    ws: { tls: { protocols: [TLSv1.1] } }\n", "ws.tls.protocols");
         assertRefused("    ws: { deflate: true }\n", "deflate");
+        assertRefused("    ws: { sockets: per-originator }\n", "ws.sockets");
+        assertRefused("    ws: { sockets: per-entity, maxSockets: 0 }\n", "ws.maxSockets");
+        assertRefused("    ws: { sockets: per-entity, originHeader: /id-mn }\n", "ws.originHeader");
     }
 
     private static void assertRefused(String wsYaml, String key) {

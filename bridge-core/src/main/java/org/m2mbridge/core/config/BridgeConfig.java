@@ -53,6 +53,10 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
             u.validate(key);
             ConfigException.require(names.add(u.name()), key + ".name", "'" + u.name() + "' is used twice");
         }
+        boolean anyCseName = upstreams.stream().anyMatch(u -> u.cseName() != null);
+        listeners.deviceDialects().forEach((key, dialect) -> ConfigException.require(
+                !dialect.slashedCseBaseName() || anyCseName, key + ".dialect.slashedCseBaseName",
+                "needs the CSEBase resource name of an upstream (upstreams[].cseName, e.g. cse-in)"));
         if (routes.defaultUpstream() != null) {
             ConfigException.require(names.contains(routes.defaultUpstream()), "routes.default",
                     "names no configured upstream: '" + routes.defaultUpstream() + "' (have " + names + ")");

@@ -14,11 +14,19 @@ import java.util.List;
  * @param receivers the CSE-IDs devices address, SP-relative ({@code /id-in}) or bare ({@code id-in}); default: the
  *                  {@code cseId} of every configured upstream
  * @param mqtt      MQTT client settings (client id, credentials, TLS, in-flight window), as for an MQTT upstream
+ * @param dialect   repairs for the peer dialect of these devices; default none
  */
-public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstreamSettings mqtt) {
+public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstreamSettings mqtt,
+                               DeviceDialect dialect) {
     public DeviceMqttConfig {
         receivers = receivers == null ? List.of() : List.copyOf(receivers);
         mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
+        dialect = dialect == null ? DeviceDialect.NONE : dialect;
+    }
+
+    /** Without a dialect. */
+    public DeviceMqttConfig(String broker, List<String> receivers, MqttUpstreamSettings mqtt) {
+        this(broker, receivers, mqtt, null);
     }
 
     void validate(String key) {
@@ -30,5 +38,6 @@ public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstre
                     && !r.contains("#"), key + ".receivers[" + i + "]",
                     "must be a CSE-ID such as /id-in; got '" + r + "'");
         }
+        dialect.validate(key + ".dialect");
     }
 }

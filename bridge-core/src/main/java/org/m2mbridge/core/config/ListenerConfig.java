@@ -8,10 +8,18 @@ package org.m2mbridge.core.config;
  * @param publicUrl how peers reach this listener from outside (NAT, load balancer), e.g.
  *                  {@code ws://edge.example.com:8180} or {@code http://10.0.0.5:8280}; defaults to the bound address
  * @param tls       TLS material and policy; required on a TLS listener ({@code listeners.wss}), refused elsewhere
+ * @param dialect   repairs for the peer dialect of the devices on this listener (device listeners only); default
+ *                  none
  */
-public record ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls) {
+public record ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls, DeviceDialect dialect) {
     public ListenerConfig {
         host = host == null || host.isBlank() ? "127.0.0.1" : host.trim();
+        dialect = dialect == null ? DeviceDialect.NONE : dialect;
+    }
+
+    /** Without a dialect. */
+    public ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls) {
+        this(host, port, publicUrl, tls, null);
     }
 
     /** A plain (non-TLS) listener. */
@@ -22,6 +30,13 @@ public record ListenerConfig(String host, Integer port, String publicUrl, TlsSet
     void validate(String key) {
         ConfigException.require(port != null, key + ".port", "is required (0 = pick a free port)");
         ConfigException.require(port >= 0 && port <= 65535, key + ".port", "must be 0..65535, got " + port);
+        dialect.validate(key + ".dialect");
+    }
+
+    /** A listener for CSEs or operators, where no device speaks. */
+    void validateNotForDevices(String key) {
+        ConfigException.require(dialect.isEmpty(), key + ".dialect", "only device listeners (ws, wss, deviceHttp, "
+                + "deviceMqtt) take a dialect");
     }
 
     void validatePlain(String key) {

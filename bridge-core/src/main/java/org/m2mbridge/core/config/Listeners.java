@@ -26,6 +26,24 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         this(ws, http, admin, wss, null, null);
     }
 
+    /** The dialect of each configured device listener, by its key ({@code listeners.ws}, ...). */
+    public java.util.Map<String, DeviceDialect> deviceDialects() {
+        java.util.Map<String, DeviceDialect> out = new java.util.LinkedHashMap<>();
+        if (ws != null) {
+            out.put("listeners.ws", ws.dialect());
+        }
+        if (wss != null) {
+            out.put("listeners.wss", wss.dialect());
+        }
+        if (deviceHttp != null) {
+            out.put("listeners.deviceHttp", deviceHttp.dialect());
+        }
+        if (deviceMqtt != null) {
+            out.put("listeners.deviceMqtt", deviceMqtt.dialect());
+        }
+        return out;
+    }
+
     void validate() {
         ConfigException.require(ws != null || wss != null || deviceHttp != null || deviceMqtt != null,
                 "listeners.ws", "is required (or listeners.wss, listeners.deviceHttp, listeners.deviceMqtt)");
@@ -37,9 +55,11 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         }
         if (http != null) {
             http.validatePlain("listeners.http");
+            http.validateNotForDevices("listeners.http");
         }
         if (admin != null) {
             admin.validatePlain("listeners.admin");
+            admin.validateNotForDevices("listeners.admin");
         }
         if (deviceHttp != null) {
             deviceHttp.validatePlain("listeners.deviceHttp");

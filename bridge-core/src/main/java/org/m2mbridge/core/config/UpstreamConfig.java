@@ -19,10 +19,19 @@ import org.m2mbridge.core.codec.Serialization;
  * @param http          HTTP client tuning for this upstream (binding http)
  * @param mqtt          MQTT client tuning for this upstream (binding mqtt)
  * @param ws            WebSocket client settings for this upstream (binding ws): subprotocols, proxy, TLS, window
+ * @param cseName       the resource name of the upstream's CSEBase ({@code cse-in} for ACME, {@code Mobius}), optional;
+ *                      the {@code slashedCseBaseName} dialect repair needs it
  */
 public record UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
                              String serialization, Duration timeout, HttpUpstreamSettings http,
-                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws) {
+                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws, String cseName) {
+
+    /** Without a CSEBase name. */
+    public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
+                          String serialization, Duration timeout, HttpUpstreamSettings http,
+                          MqttUpstreamSettings mqtt, WsUpstreamSettings ws) {
+        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, ws, null);
+    }
 
     /** Without {@code ws} settings (defaults). */
     public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
@@ -51,6 +60,8 @@ public record UpstreamConfig(String name, BindingType binding, String url, Strin
                 "is required and must be SP-relative, e.g. /id-in; got '" + cseId + "'");
         ConfigException.require(spId == null || spId.startsWith("//"), key + ".spId",
                 "must start with //, e.g. //acme.example.com; got '" + spId + "'");
+        ConfigException.require(cseName == null || cseName.matches("^[^/\\s?#]+$"), key + ".cseName",
+                "must be a resource name without '/', e.g. cse-in; got '" + cseName + "'");
         switch (binding) {
             case HTTP -> ConfigException.require(url != null && (url.startsWith("http://") || url.startsWith("https://")),
                     key + ".url", "is required for binding http and must be an http:// or https:// URL; got '" + url + "'");

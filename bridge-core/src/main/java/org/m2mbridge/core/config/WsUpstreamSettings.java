@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * WebSocket client tuning for one upstream (binding ws, {@code upstreams[].ws}). Owned by the WS binding. The bridge
- * keeps ONE client connection to such an upstream (TS-0020 6.2) and multiplexes every request on it.
+ * WebSocket client tuning for one upstream (binding ws, {@code upstreams[].ws}). Owned by the WS binding. By default
+ * the bridge keeps ONE client connection to such an upstream (TS-0020 6.2) and multiplexes every request on it;
+ * {@code sockets: per-entity} opens one per registered entity instead, for servers that bind a socket to one
+ * originator (ACME).
  *
  * @param subprotocols  subprotocol names offered, most preferred first (TS-0020 7.2.2.9); default
  *                      {@code [oneM2M.json, oneM2M.R2.0.json]}. The serialization follows the name the server picks
@@ -27,13 +29,25 @@ import java.util.List;
  * @param tls           for a {@code wss://} url: trust store and optional client certificate (mutual TLS, TS-0020 8),
  *                      protocols and ciphers, as {@code upstreams[].http.tls}; {@code clientAuth} is ignored
  * @param hostnameVerification check that the upstream's certificate names the url's host (default true)
+ * @param sockets       {@code shared} (default): one socket for everything. {@code per-entity}: one socket per
+ *                      entity registered through this upstream, upgraded with {@code X-M2M-Origin: <entity-id>}, so
+ *                      a server that binds a socket to the originator of its upgrade (ACME) takes each entity's
+ *                      requests and sends it its notifications; a registration without an entity ID yet travels
+ *                      on a socket of its own without the header
+ * @param maxSockets    per-entity mode: sockets open (or opening) at once towards this upstream (default 256); each
+ *                      costs two threads. Beyond it a request that needs another socket is answered 5103
  */
 public record WsUpstreamSettings(List<String> subprotocols, String originHeader, Integer maxInflight,
                                  Integer maxQueued, Duration pingInterval, Duration connectTimeout,
                                  Duration maxReconnectDelay, List<String> poa, Proxy proxy, TlsSettings tls,
-                                 Boolean hostnameVerification) {
+                                 Boolean hostnameVerification, String sockets, Integer maxSockets) {
     public static final WsUpstreamSettings DEFAULTS =
-            new WsUpstreamSettings(null, null, null, null, null, null, null, null, null, null, null);
+            new WsUpstreamSettings(null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** {@code sockets: shared}: one socket for every entity (TS-0020 6.2). */
+    public static final String SHARED = "shared";
+    /** {@code sockets: per-entity}: one socket per registered entity (ACME). */
+    public static final String PER_ENTITY = "per-entity";
 
     /**
      * An HTTP proxy ({@code upstreams[].ws.proxy}).
@@ -65,6 +79,13 @@ public record WsUpstreamSettings(List<String> subprotocols, String originHeader,
         maxReconnectDelay = maxReconnectDelay == null ? Duration.ofSeconds(10) : maxReconnectDelay;
         poa = poa == null || poa.isEmpty() ? List.of("ws://default") : List.copyOf(poa);
         hostnameVerification = hostnameVerification == null || hostnameVerification;
+        sockets = sockets == null ? SHARED : sockets;
+        maxSockets = maxSockets == null ? 256 : maxSockets;
+        ConfigException.require(sockets.equals(SHARED) || sockets.equals(PER_ENTITY), "ws.sockets",
+                "must be shared or per-entity; got '" + sockets + "'");
+        ConfigException.require(maxSockets > 0, "ws.maxSockets", "must be positive");
+        ConfigException.require(!sockets.equals(PER_ENTITY) || originHeader == null, "ws.originHeader",
+                "cannot be combined with sockets: per-entity, which sends each entity's own ID as X-M2M-Origin");
         ConfigException.require(maxInflight > 0, "ws.maxInflight", "must be positive");
         ConfigException.require(maxQueued >= 0, "ws.maxQueued", "must not be negative");
         ConfigException.require(!pingInterval.isNegative(), "ws.pingInterval", "must not be negative");
@@ -73,5 +94,10 @@ public record WsUpstreamSettings(List<String> subprotocols, String originHeader,
         if (tls != null) {
             tls.validateClient("ws.tls");
         }
+    }
+
+    /** True in {@code sockets: per-entity} mode. */
+    public boolean socketPerEntity() {
+        return sockets.equals(PER_ENTITY);
     }
 }

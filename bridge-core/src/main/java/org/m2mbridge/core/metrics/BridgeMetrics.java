@@ -90,6 +90,8 @@ public final class BridgeMetrics {
     public final Histogram mqttReconnectSeconds;
     /** Requests received again over MQTT and answered from the first exchange (QoS 1 redelivery): session. */
     public final Counter mqttRedeliveries;
+    /** Requests a device listener's dialect repaired on the way in: listener, repair (rvi|to|srv). */
+    public final Counter dialectRepairs;
 
     /** Always 1; the label says which release runs: version. */
     public final Gauge buildInfo;
@@ -168,6 +170,9 @@ public final class BridgeMetrics {
                 .help("Requests received again over MQTT (QoS 1 redelivery, a peer's retry with the same rqi) and "
                         + "answered from the first exchange instead of being delivered twice")
                 .labelNames("session").register(registry);
+        dialectRepairs = Counter.builder().name(PREFIX + "dialect_repairs_total")
+                .help("Requests from devices repaired by their listener's dialect settings")
+                .labelNames("listener", "repair").register(registry);
         buildInfo = Gauge.builder().name(PREFIX + "build_info")
                 .help("Build of the running bridge (value always 1)").labelNames("version").register(registry);
     }

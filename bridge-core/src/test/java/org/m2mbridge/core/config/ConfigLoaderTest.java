@@ -132,6 +132,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deviceDialectsAreReadPerDeviceListenerAndValidated() {
+        BridgeConfig c = ConfigLoader.parse(MINIMAL.replace("cseId: /id-in", "cseId: /id-in\n    cseName: cse-in")
+                .replace("port: 8180 }", "port: 8180, dialect: { defaultRvi: \"2a\", slashedCseBaseName: true, "
+                        + "defaultSrv: [\"2a\"] } }"));
+        DeviceDialect d = c.listeners().ws().dialect();
+        assertEquals("2a", d.defaultRvi());
+        assertTrue(d.slashedCseBaseName());
+        assertEquals(java.util.List.of("2a"), d.defaultSrv());
+        assertEquals("cse-in", c.upstreams().get(0).cseName());
+        assertTrue(ConfigLoader.parse(MINIMAL).listeners().ws().dialect().isEmpty(), "off by default");
+
+        assertNames(MINIMAL.replace("port: 8180 }", "port: 8180, dialect: { slashedCseBaseName: true } }"),
+                "listeners.ws.dialect.slashedCseBaseName");
+        assertNames(MINIMAL.replace("port: 8180 }", "port: 8180, dialect: { defaultRvi: R2 } }"),
+                "listeners.ws.dialect.defaultRvi");
+        assertNames(MINIMAL.replace("port: 8180 }", "port: 8180, dialect: { defaultSrv: [\"3\", 4.5] } }"),
+                "listeners.ws.dialect.defaultSrv[1]");
+        assertNames(MINIMAL.replace("port: 8280 }", "port: 8280, dialect: { defaultRvi: \"3\" } }"),
+                "listeners.http.dialect");
+        assertNames(MINIMAL.replace("cseId: /id-in", "cseId: /id-in\n    cseName: /cse-in"), "upstreams[0].cseName");
+    }
+
+    @Test
     void webSocketIoThreadsDefaultToUndertowsDefault() {
         assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), ConfigLoader.parse(MINIMAL).ws().ioThreads());
         assertEquals(1, ConfigLoader.parse(MINIMAL + "ws: { ioThreads: 1 }\n").ws().ioThreads());
