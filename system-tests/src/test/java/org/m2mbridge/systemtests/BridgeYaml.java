@@ -30,11 +30,6 @@ record BridgeYaml(int httpPort, int upstreamPort, Path dataDir, String store, St
         return new BridgeYaml(httpPort, upstreamPort, dataDir, members, extra, slowPort);
     }
 
-    /** The same configuration with the HTTP listener on {@code port} (a restart on the port the first run bound). */
-    BridgeYaml withHttpPort(int port) {
-        return new BridgeYaml(port, upstreamPort, dataDir, store, extra, slowPort);
-    }
-
     /** Replaces the top-level extra YAML (default {@code timeouts: { shutdownGrace: 1s }}). */
     BridgeYaml withExtra(String yaml) {
         return new BridgeYaml(httpPort, upstreamPort, dataDir, store, yaml, slowPort);

@@ -60,7 +60,7 @@ class DescriptorStarvationIT {
     private void startBridge() {
         assertTrue(FileDescriptorBudget.processLimit() > SLOW_CONNECTIONS + 200,
                 "this test JVM itself needs more than " + SLOW_CONNECTIONS + " descriptors (ulimit -n)");
-        bridge = BridgeProcess.startWithOpenFileLimit(new BridgeYaml(0, upstream.port(), dir.resolve("data"))
+        bridge = BridgeProcess.startWithOpenFileLimit(new BridgeYaml(upstream.port(), dir.resolve("data"))
                 .writeTo(dir.resolve("bridge.yaml")), OPEN_FILE_LIMIT);
     }
 

@@ -42,9 +42,9 @@ class StorePolicyIT {
         upstream.close();
     }
 
-    /** HTTP listener on an ephemeral port; a restart reuses the port it bound ({@link BridgeYaml#withHttpPort}). */
+    /** HTTP listener on an ephemeral port; a restart reuses the port it bound ({@link BridgeYaml#onHttpPortOf}). */
     private BridgeYaml yaml(String store) {
-        return new BridgeYaml(0, upstream.port(), dir.resolve("data")).withStore(store);
+        return new BridgeYaml(upstream.port(), dir.resolve("data")).withStore(store);
     }
 
     private BridgeProcess start(BridgeYaml yaml) {
@@ -88,7 +88,7 @@ class StorePolicyIT {
 
         receivesAndClosesUnanswered(bridge, "thyme", "n-0");
         receivesAndClosesUnanswered(bridge, "thyme", "n-0");
-        BridgeYaml again = first.withHttpPort(bridge.listener("http").getPort()); // the CSE keeps the poa
+        BridgeYaml again = first.onHttpPortOf(bridge); // the CSE keeps the poa
         assertEquals(0, bridge.stop(Duration.ofSeconds(30)));
         BridgeProcess restarted = start(again);
         assertEquals(2, restarted.metric("m2mbridge_store_primitives"), "both still stored after the restart");
