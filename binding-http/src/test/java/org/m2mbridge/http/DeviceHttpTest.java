@@ -243,4 +243,28 @@ class DeviceHttpTest {
             assertEquals(5103, unknown.rsc());
         }
     }
+
+    @Test
+    void aFrozenDeviceIs4008ForEveryRequestEvenThoseWaitingForAPooledConnection() throws Exception {
+        // SIGSTOP-like: the kernel completes the TCP handshakes (backlog), nobody reads or answers
+        try (ServerSocket frozen = new ServerSocket(0, 16, java.net.InetAddress.getByName("127.0.0.1"));
+             HttpRequestSender sender = new HttpRequestSender(new HttpUpstreamSettings(2, null, null, null, null,
+                     null, null, null, null), bus.timer, 4096)) {
+            bus.bus.registry().put(new Registration("Cfrozen", Registration.Kind.AE, "in-cse", "t3", "frozen",
+                    "Cfrozen", List.of("http://127.0.0.1:" + frozen.getLocalPort() + "/n"), Instant.now()));
+            sender.start();
+            HttpDeviceLink link = new HttpDeviceLink(bus.bus, sender, codecs, bus.metrics, Clock.systemUTC());
+            Instant deadline = Instant.now().plusMillis(800);
+            List<java.util.concurrent.CompletableFuture<ResponsePrimitive>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(link.deliver(RequestPrimitive.builder().op(Operation.NOTIFY).to("Cfrozen").fr("/id-in")
+                        .rqi("f-" + i).rvi("3").pc(JSON.readTree("{\"m2m:sgn\":{}}")).build(), deadline));
+            }
+            for (int i = 0; i < 50; i++) {
+                ResponsePrimitive r = answers.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(4008, r.rsc(), "request " + i + " (2 pooled connections, 48 waiting): " + r);
+                assertEquals("f-" + i, r.rqi());
+            }
+        }
+    }
 }
