@@ -214,6 +214,27 @@ class DeviceHttpTest {
     }
 
     @Test
+    void aDeviceRequestWithoutOriginIs4000ButAnAeRegistrationMayOmitIt() throws Exception {
+        HttpResponse<String> noOrigin = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev5"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-RI", "get-5").header("X-M2M-RVI", "3").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, noOrigin.statusCode());
+        assertEquals("4000", noOrigin.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("get-5", noOrigin.headers().firstValue("X-M2M-RI").orElse(null));
+        assertTrue(cse.received.isEmpty(), "nothing forwarded: " + cse.received);
+        assertEquals(1.0, bus.metrics.rejectedRequests.labelValues("bad_request").get());
+        // TS-0004 7.2.1.1: From may be absent in a CREATE <AE> only; the registrar assigns the AE-ID
+        HttpResponse<String> registration = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-RI", "reg-5").header("X-M2M-RVI", "3")
+                .header("Content-Type", "application/json;ty=2")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"m2m:ae\":{\"rn\":\"dev5\",\"api\":\"Nx\","
+                        + "\"rr\":false}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, registration.statusCode(), registration.body());
+        assertEquals(1, cse.received.size());
+        assertEquals(null, cse.received.get(0).fr());
+    }
+
+    @Test
     void aDeviceThatCannotBeReachedIs5103AndOneThatDoesNotAnswerInTimeIs4008() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
