@@ -106,11 +106,10 @@ class MqttFailuresTest {
         assertEquals(defined, new TreeSet<>(MqttFailures.REASONS.keySet()), "a row per Paho reason code");
         assertEquals(defined, reasonCodes().map(a -> ((Number) a.get()[0]).intValue())
                 .collect(Collectors.toCollection(TreeSet::new)), "a case per Paho reason code");
-        var rows = MqttFailures.CAUSES.rows();
-        Set<Integer> hit = causes().map(a -> a.get()[0]).map(t -> IntStream.range(0, rows.size())
-                .filter(i -> rows.get(i).type().isInstance(t)).findFirst().orElse(-1)).collect(Collectors.toSet());
-        assertEquals(IntStream.range(0, rows.size()).boxed().collect(Collectors.toSet()), hit.stream()
-                .filter(i -> i >= 0).collect(Collectors.toSet()), "a case per cause row");
+        Set<Integer> hit = causes().map(a -> MqttFailures.CAUSES.rowOf((Throwable) a.get()[0]))
+                .filter(i -> i >= 0).collect(Collectors.toSet());
+        assertEquals(IntStream.range(0, MqttFailures.CAUSES.rows().size()).boxed().collect(Collectors.toSet()), hit,
+                "a case per cause row");
         Set<TransportFailure> reached = Stream.concat(reasonCodes().map(a -> new MqttException((short) a.get()[0])),
                 causes().map(a -> (Throwable) a.get()[0])).map(t -> MqttFailures.of(t, false))
                 .collect(Collectors.toSet());

@@ -38,15 +38,19 @@ public final class FailureTable {
 
     /** What {@code failure} (or the failure it wraps) is; {@code otherwise} for null or an unknown type. */
     public TransportFailure classify(Throwable failure) {
+        int row = rowOf(failure);
+        return row < 0 ? otherwise : rows.get(row).failure();
+    }
+
+    /** Index of the row that decides {@code failure} (or the failure it wraps); -1 when none does. */
+    public int rowOf(Throwable failure) {
         Throwable t = unwrap(failure);
-        if (t != null) {
-            for (Row r : rows) {
-                if (r.type().isInstance(t)) {
-                    return r.failure();
-                }
+        for (int i = 0; t != null && i < rows.size(); i++) {
+            if (rows.get(i).type().isInstance(t)) {
+                return i;
             }
         }
-        return otherwise;
+        return -1;
     }
 
     /** The rows, in the order they are tried. */

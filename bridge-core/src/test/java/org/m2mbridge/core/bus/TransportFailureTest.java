@@ -68,6 +68,8 @@ class TransportFailureTest {
                 table.classify(new CompletionException(new ExecutionException(new ConnectException()))));
         assertEquals(TransportFailure.PROTOCOL, table.classify(new IllegalStateException()));
         assertEquals(TransportFailure.PROTOCOL, table.classify(null));
+        assertEquals(1, table.rowOf(new SocketException()));
+        assertEquals(-1, table.rowOf(new IllegalStateException()), "no row: otherwise");
     }
 
     @Test
