@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code http://} or {@code https://} URL of the poa it registered with ({@link Registration#originalPoa()}, kept
  * current by poa updates), as TS-0009 6.2.2.1 sends a request to a poa: the URL is the request-target, the
  * operation's query parameters are appended, JSON content. One link for all devices: it holds no state per
- * entity, so a bridge restart only needs a re-bind. Transport failure answers 5103, no answer before the deadline
- * 4008, an answer that cannot be decoded 5000.
+ * entity, so a bridge restart only needs a re-bind. Failures are answered by the same table as the upstream's
+ * ({@link HttpFailures}, {@link TransportFailure}): unreachable or closed 5103, no answer before the deadline 4008,
+ * an answer that cannot be decoded 5000.
  */
 final class HttpDeviceLink implements Link {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDeviceLink.class);
@@ -113,31 +115,29 @@ final class HttpDeviceLink implements Link {
             response = HttpResponseMapping.fromHttp(answer, request, codecs, codec.serialization());
         } catch (HttpResponseMapping.UndecodableBody e) {
             LOG.debug("device {}: {}", request.to(), e.getMessage());
-            response = ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR, e.getMessage());
+            response = TransportFailure.PROTOCOL.answer(request, peer(request), e.getMessage());
         }
         metrics.primitives.labelValues("http", BridgeMetrics.IN, "response", op(request),
                 ResponseStatusCode.classOf(response.rsc())).inc();
         return response;
     }
 
+    /** The one outcome table ({@link TransportFailure}); the text names the entity, never its private URL. */
     private ResponsePrimitive failed(RequestPrimitive request, URI uri, HttpRequestSender.Outcome.Failed f) {
-        return switch (f.failure()) {
-            case TIMEOUT -> timeout(request);
-            case TOO_LARGE -> ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    f.cause().getMessage());
-            default -> {
-                LOG.debug("device {} at {} not reachable: {}", request.to(), uri, String.valueOf(f.cause()));
-                yield ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
-                        "cannot reach '" + request.to() + "' at its point of access");
-            }
-        };
+        if (f.failure() == TransportFailure.TIMEOUT) {
+            return timeout(request);
+        }
+        LOG.debug("device {} at {}: {} ({})", request.to(), uri, f.failure(), String.valueOf(f.cause()));
+        return f.failure().answer(request, peer(request), null);
     }
 
-    /** Error texts go upstream: they never show the device's private URL. */
     private ResponsePrimitive timeout(RequestPrimitive request) {
         metrics.requestTimeouts.labelValues("http").inc();
-        return ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
-                "no answer from '" + request.to() + "' before the request deadline");
+        return TransportFailure.TIMEOUT.answer(request, peer(request), null);
+    }
+
+    private static String peer(RequestPrimitive request) {
+        return "'" + request.to() + "'";
     }
 
     private static String op(RequestPrimitive r) {

@@ -15,6 +15,7 @@ import org.m2mbridge.core.codec.ContentResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -137,7 +138,7 @@ final class HttpRequestMapping {
         String rqi = m.header(M2mHeaders.RI);
         String rvi = m.header(M2mHeaders.RVI);
         String fr = m.header(M2mHeaders.ORIGIN);
-        if (rqi == null || rqi.isBlank()) { // TS-0009 6.4.1: X-M2M-RI is mandatory
+        if (rqi == null || rqi.isBlank()) { // TS-0009 6.4: X-M2M-RI is mandatory in every request
             return reject(null, rvi, fr, ResponseStatusCode.BAD_REQUEST, "X-M2M-RI header is missing");
         }
         String contentType = m.header(M2mHeaders.CONTENT_TYPE);
@@ -157,6 +158,11 @@ final class HttpRequestMapping {
         if (op == null) {
             return reject(rqi, rvi, fr, ResponseStatusCode.OPERATION_NOT_ALLOWED,
                     "HTTP method " + m.method() + " has no oneM2M operation");
+        }
+        if ((fr == null || fr.isBlank()) && !(op == Operation.CREATE && ty.get() == ResourceType.AE.code())) {
+            // TS-0009 6.4, TS-0004 7.2.1.1: From is mandatory in every request but an AE's registration; a request
+            // without it reaches nobody (a NOTIFY with no fr would tell the device nothing of its sender)
+            return reject(rqi, rvi, null, ResponseStatusCode.BAD_REQUEST, "X-M2M-Origin header is missing");
         }
         Serialization serialization = Serialization.JSON;
         if (contentType != null && !contentType.isBlank()) {

@@ -1,22 +1,15 @@
 package org.m2mbridge.http;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
@@ -36,13 +29,14 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 
 /**
  * Sends mapped HTTP requests with Apache HttpClient 5's asynchronous client (pooled, keep-alive, nothing ever
- * blocks a thread) and completes with the answer or the kind of transport failure, never later than the time
- * given. The transport shared by {@link HttpUpstream} (one per upstream CSE) and {@link HttpDeviceLink} (one for
- * all HTTP devices); each decides what a failure means in oneM2M terms.
+ * blocks a thread) and completes with the answer or the kind of transport failure ({@link HttpFailures}), never
+ * later than the time given. The transport shared by {@link HttpUpstream} (one per upstream CSE) and
+ * {@link HttpDeviceLink} (one for all HTTP devices).
  */
 final class HttpRequestSender implements AutoCloseable {
 
@@ -51,28 +45,8 @@ final class HttpRequestSender implements AutoCloseable {
         record Answered(HttpResponseMessage response) implements Outcome {
         }
 
-        record Failed(Failure failure, Exception cause) implements Outcome {
-        }
-    }
-
-    /** Transport failures, as oneM2M cares about them: 5103 (connect, closed), 4008 (timeout), 5000 (others). */
-    enum Failure {
-        CONNECT, TIMEOUT, TOO_LARGE, CLOSED, PROTOCOL;
-
-        static Failure of(Exception e) {
-            if (e instanceof ConnectTimeoutException || e instanceof ConnectException
-                    || e instanceof UnknownHostException || e instanceof NoRouteToHostException
-                    || e instanceof SSLException) {
-                return CONNECT;
-            }
-            if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException
-                    || e instanceof org.apache.hc.core5.util.TimeoutValueException) {
-                return TIMEOUT;
-            }
-            if (e instanceof BoundedResponseConsumer.TooLarge) {
-                return TOO_LARGE;
-            }
-            return e instanceof IOException ? CLOSED : PROTOCOL;
+        /** {@code cause}: what the client library reported (null when the exchange was cut at the deadline). */
+        record Failed(TransportFailure failure, Exception cause) implements Outcome {
         }
     }
 
@@ -87,7 +61,7 @@ final class HttpRequestSender implements AutoCloseable {
 
     /**
      * @param maxBytes the largest answer body buffered ({@code limits.maxMessageBytes}); a bigger one fails
-     *                 with {@link Failure#TOO_LARGE}
+     *                 with {@link TransportFailure#TOO_LARGE}
      */
     HttpRequestSender(HttpUpstreamSettings settings, ScheduledExecutorService timer, int maxBytes) {
         this.client = buildClient(settings);
@@ -171,10 +145,13 @@ final class HttpRequestSender implements AutoCloseable {
             entity = AsyncEntityProducers.create(new byte[0], null);
         }
         HttpClientContext context = HttpClientContext.create();
+        // Every wait of the exchange ends by the deadline: the pool lease (else HttpClient's default is 3 minutes,
+        // and a frozen upstream holding every pooled connection keeps the rest waiting), and each socket read.
         context.setRequestConfig(RequestConfig.custom()
                 .setConnectionRequestTimeout(Timeout.ofMilliseconds(leftMs))
                 .setResponseTimeout(Timeout.ofMilliseconds(leftMs))
                 .build());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leftMs);
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Future<HttpResponseMessage> exchange = client.execute(new BasicRequestProducer(request, entity),
                 new BoundedResponseConsumer(maxBytes), null,
@@ -186,19 +163,25 @@ final class HttpRequestSender implements AutoCloseable {
 
                     @Override
                     public void failed(Exception e) {
-                        result.complete(new Outcome.Failed(Failure.of(e), e));
+                        result.complete(failure(e, deadline));
                     }
 
                     @Override
                     public void cancelled() {
-                        result.complete(new Outcome.Failed(Failure.TIMEOUT, null));
+                        result.complete(failure(null, deadline));
                     }
                 });
         // The response timeout is per socket read; the sweep cancels the whole exchange (lease, connect, transfer)
         // at the deadline, so the 4008 is ours and prompt and the connection goes back to the pool or is closed.
-        deadlines.put(exchange, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leftMs));
+        deadlines.put(exchange, deadline);
         result.whenComplete((r, e) -> deadlines.remove(exchange)); // at once if it already completed
         return result;
+    }
+
+    /** {@code e} null: the exchange was cancelled (by the sweep at the deadline, or by a shutdown before it). */
+    private static Outcome failure(Exception e, long deadline) {
+        boolean late = System.nanoTime() - deadline >= 0;
+        return new Outcome.Failed(HttpFailures.of(e == null ? new CancellationException() : e, late), e);
     }
 
     private void cancelExpired() {

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.apache.hc.core5.http.HttpHost;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
+import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream CSE reached over HTTP (TS-0009), with Apache HttpClient 5's asynchronous client: one pooled,
- * keep-alive connection set per upstream, nothing ever blocks a thread. Transport failures become oneM2M answers:
- * connect/DNS/TLS failure 5103, no answer before the request's deadline 4008, an undecodable answer 5000.
+ * keep-alive connection set per upstream, nothing ever blocks a thread. Transport failures become oneM2M answers by
+ * {@link HttpFailures} and {@link TransportFailure}: connect/DNS/TLS failure or a closed connection 5103, no answer
+ * before the request's deadline 4008 (however the client noticed), an undecodable answer 5000.
  */
 public final class HttpUpstream extends ConfiguredUpstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpUpstream.class);
@@ -117,48 +119,37 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         try {
             response = HttpResponseMapping.fromHttp(answer, request, codecs, codec.serialization());
         } catch (HttpResponseMapping.UndecodableBody e) {
-            metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
+            metrics.upstreamErrors.labelValues(config.name(), TransportFailure.PROTOCOL.errorKind()).inc();
             LOG.debug("upstream {}: {}", config.name(), e.getMessage());
-            response = ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR, e.getMessage());
+            response = TransportFailure.PROTOCOL.answer(request, peer(), e.getMessage());
         }
         metrics.primitives.labelValues("http", BridgeMetrics.IN, "response", op(request),
                 ResponseStatusCode.classOf(response.rsc())).inc();
         return response;
     }
 
+    /** The one outcome table ({@link TransportFailure}); the cause goes into the debug text. */
     private ResponsePrimitive transportFailure(RequestPrimitive request, HttpRequestSender.Outcome.Failed f) {
-        return switch (f.failure()) {
-            case CONNECT -> unreachable(request, "connect",
-                    "cannot connect to upstream " + config.name() + ": " + f.cause());
-            case TIMEOUT -> timeout(request);
-            case CLOSED -> unreachable(request, "closed",
-                    "connection to upstream " + config.name() + " failed: " + f.cause());
-            case TOO_LARGE -> {
-                metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
-                yield ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                        f.cause().getMessage());
-            }
-            case PROTOCOL -> {
-                metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
-                LOG.debug("upstream {}: protocol failure", config.name(), f.cause());
-                yield ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                        "protocol error talking to upstream " + config.name() + ": " + f.cause());
-            }
-        };
-    }
-
-    private ResponsePrimitive unreachable(RequestPrimitive request, String kind, String text) {
-        reachability.failed();
-        metrics.upstreamErrors.labelValues(config.name(), kind).inc();
-        LOG.debug("upstream {}: {}", config.name(), text);
-        return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, text);
+        TransportFailure failure = f.failure();
+        if (failure == TransportFailure.TIMEOUT) {
+            return timeout(request);
+        }
+        if (failure.unreachable()) {
+            reachability.failed();
+        }
+        metrics.upstreamErrors.labelValues(config.name(), failure.errorKind()).inc();
+        LOG.debug("upstream {}: {}", config.name(), failure, f.cause());
+        return failure.answer(request, peer(), f.cause() == null ? null : f.cause().toString());
     }
 
     private ResponsePrimitive timeout(RequestPrimitive request) {
-        metrics.upstreamErrors.labelValues(config.name(), "timeout").inc();
+        metrics.upstreamErrors.labelValues(config.name(), TransportFailure.TIMEOUT.errorKind()).inc();
         metrics.requestTimeouts.labelValues("http").inc();
-        return ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
-                "no answer from upstream " + config.name() + " before the request deadline");
+        return TransportFailure.TIMEOUT.answer(request, peer(), null);
+    }
+
+    private String peer() {
+        return "upstream " + config.name();
     }
 
     private static String op(RequestPrimitive r) {

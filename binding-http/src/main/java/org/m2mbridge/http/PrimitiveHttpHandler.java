@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * upstream CSEs reach entities behind the bridge ({@link CseRequestRoute}) and the one devices use as their
  * registrar ({@link DeviceRequestRoute}). Nothing blocks an I/O thread: the body is read asynchronously, within
  * {@code limits.maxMessageBytes} (413 beyond), and the exchange ends in the route's callback. A request that does
- * not map is answered 4000/4005/4015 with its {@code rqi}.
+ * not map (no {@code X-M2M-RI}, no {@code X-M2M-Origin} outside an AE registration, a bad body...) is answered
+ * 4000/4005/4015 with its {@code rqi} and goes nowhere.
  */
 final class PrimitiveHttpHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PrimitiveHttpHandler.class);
@@ -85,7 +86,10 @@ final class PrimitiveHttpHandler implements HttpHandler {
         HttpRequestMapping.Inbound inbound = HttpRequestMapping.fromHttp(message, codecs);
         if (inbound instanceof HttpRequestMapping.Inbound.Rejected rejected) {
             metrics.rejectedRequests.labelValues("bad_request").inc();
-            respond(exchange, rejected.error(), HttpResponseMapping.answerSerialization(message, Serialization.JSON));
+            // the error body in the request's own serialization unless Accept names another (TS-0009 6.4.2)
+            Serialization sent = Serialization.fromMediaType(message.header(M2mHeaders.CONTENT_TYPE))
+                    .orElse(Serialization.JSON);
+            respond(exchange, rejected.error(), HttpResponseMapping.answerSerialization(message, sent));
             return;
         }
         HttpRequestMapping.Inbound.Accepted accepted = (HttpRequestMapping.Inbound.Accepted) inbound;

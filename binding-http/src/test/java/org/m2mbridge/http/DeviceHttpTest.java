@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -214,6 +215,27 @@ class DeviceHttpTest {
     }
 
     @Test
+    void aDeviceRequestWithoutOriginIs4000ButAnAeRegistrationMayOmitIt() throws Exception {
+        HttpResponse<String> noOrigin = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev5"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-RI", "get-5").header("X-M2M-RVI", "3").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, noOrigin.statusCode());
+        assertEquals("4000", noOrigin.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("get-5", noOrigin.headers().firstValue("X-M2M-RI").orElse(null));
+        assertTrue(cse.received.isEmpty(), "nothing forwarded: " + cse.received);
+        assertEquals(1.0, bus.metrics.rejectedRequests.labelValues("bad_request").get());
+        // TS-0004 7.2.1.1: From may be absent in a CREATE <AE> only; the registrar assigns the AE-ID
+        HttpResponse<String> registration = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-RI", "reg-5").header("X-M2M-RVI", "3")
+                .header("Content-Type", "application/json;ty=2")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"m2m:ae\":{\"rn\":\"dev5\",\"api\":\"Nx\","
+                        + "\"rr\":false}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, registration.statusCode(), registration.body());
+        assertEquals(1, cse.received.size());
+        assertEquals(null, cse.received.get(0).fr());
+    }
+
+    @Test
     void aDeviceThatCannotBeReachedIs5103AndOneThatDoesNotAnswerInTimeIs4008() throws Exception {
         try (RefusingPort refusing = new RefusingPort()) {
             deliversToUnreachableAndSlowDevices(refusing.port());
@@ -243,6 +265,30 @@ class DeviceHttpTest {
             ResponsePrimitive unknown = link.deliver(notify.to("Cnobody").rqi("u-1").build(),
                     Instant.now().plusSeconds(5)).get(10, TimeUnit.SECONDS);
             assertEquals(5103, unknown.rsc());
+        }
+    }
+
+    @Test
+    void aFrozenDeviceIs4008ForEveryRequestEvenThoseWaitingForAPooledConnection() throws Exception {
+        // SIGSTOP-like: the kernel completes the TCP handshakes (backlog), nobody reads or answers
+        try (ServerSocket frozen = new ServerSocket(0, 16, java.net.InetAddress.getByName("127.0.0.1"));
+             HttpRequestSender sender = new HttpRequestSender(new HttpUpstreamSettings(2, null, null, null, null,
+                     null, null, null, null), bus.timer, 4096)) {
+            bus.bus.registry().put(new Registration("Cfrozen", Registration.Kind.AE, "in-cse", "t3", "frozen",
+                    "Cfrozen", List.of("http://127.0.0.1:" + frozen.getLocalPort() + "/n"), Instant.now()));
+            sender.start();
+            HttpDeviceLink link = new HttpDeviceLink(bus.bus, sender, codecs, bus.metrics, Clock.systemUTC());
+            Instant deadline = Instant.now().plusMillis(800);
+            List<java.util.concurrent.CompletableFuture<ResponsePrimitive>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                answers.add(link.deliver(RequestPrimitive.builder().op(Operation.NOTIFY).to("Cfrozen").fr("/id-in")
+                        .rqi("f-" + i).rvi("3").pc(JSON.readTree("{\"m2m:sgn\":{}}")).build(), deadline));
+            }
+            for (int i = 0; i < 50; i++) {
+                ResponsePrimitive r = answers.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(4008, r.rsc(), "request " + i + " (2 pooled connections, 48 waiting): " + r);
+                assertEquals("f-" + i, r.rqi());
+            }
         }
     }
 }

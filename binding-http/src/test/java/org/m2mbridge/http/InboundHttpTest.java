@@ -193,13 +193,42 @@ class InboundHttpTest {
         assertTrue(device.received.isEmpty());
     }
 
-    @Test
-    void missingRequestIdentifierIs400With4000() throws Exception {
-        Map<String, String> h = notifyHeaders("x");
-        h.remove("X-M2M-RI");
-        HttpResponse<String> r = post("/notify/" + token, h, "{\"m2m:sgn\":{}}");
+    /**
+     * TS-0009 6.4: X-M2M-Origin and X-M2M-RI are mandatory in every request from a CSE. Without one the CSE gets 400
+     * + 4000 and nothing reaches the device: a valid notification sent afterwards is the only one it gets.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"X-M2M-Origin", "X-M2M-RI"})
+    void aNotificationWithoutAMandatoryHeaderIs400With4000AndReachesNobody(String header) throws Exception {
+        Map<String, String> h = notifyHeaders("bad-1");
+        h.remove(header);
+        double rejectedBefore = bus.metrics.rejectedRequests.labelValues("bad_request").get();
+        HttpResponse<String> r = post("/notify/" + token, h, "{\"m2m:sgn\":{\"sur\":\"/id-in/bad\"}}");
         assertEquals(400, r.statusCode());
         assertEquals("4000", r.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals(header.equals("X-M2M-RI") ? null : "bad-1", r.headers().firstValue("X-M2M-RI").orElse(null));
+        assertTrue(JSON.readTree(r.body()).path("m2m:dbg").asText().contains(header), r.body());
+        assertEquals(rejectedBefore + 1, bus.metrics.rejectedRequests.labelValues("bad_request").get());
+
+        HttpResponse<String> ok = post("/notify/" + token, notifyHeaders("good-1"),
+                "{\"m2m:sgn\":{\"sur\":\"/id-in/good\"}}");
+        assertEquals(200, ok.statusCode());
+        assertEquals(1, device.received.size(), "only the valid notification: " + device.received);
+        assertEquals("good-1", device.received.get(0).rqi());
+        assertEquals("/id-in", device.received.get(0).fr());
+    }
+
+    @Test
+    void theErrorBodyIsInTheRequestsSerialization() throws Exception {
+        Map<String, String> h = notifyHeaders("bad-2");
+        h.remove("X-M2M-RI");
+        h.put("Content-Type", "application/vnd.onem2m-ntfy+xml");
+        HttpResponse<String> r = post("/notify/" + token, h,
+                "<m2m:sgn xmlns:m2m=\"http://www.onem2m.org/xml/protocols\"><sur>/id-in/x</sur></m2m:sgn>");
+        assertEquals(400, r.statusCode());
+        assertEquals("4000", r.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("application/xml", r.headers().firstValue("Content-Type").orElse(null));
+        assertTrue(r.body().contains("X-M2M-RI"), r.body());
         assertTrue(device.received.isEmpty());
     }
 

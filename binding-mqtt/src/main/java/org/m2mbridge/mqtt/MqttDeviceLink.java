@@ -11,6 +11,7 @@ import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class MqttDeviceLink implements Link {
     private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceLink.class);
     static final String ID = "mqtt-devices";
+    private static final String PEER = "the MQTT broker of the devices";
 
     /** How a device talks to the bridge: the receiver segment it addresses and its serialization. */
     record Route(String receiver, Serialization format) {
@@ -81,8 +83,7 @@ final class MqttDeviceLink implements Link {
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         counter.request(BridgeMetrics.OUT, request);
         if (!transport.isConnected()) {
-            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    "MQTT broker of the devices is not connected"));
+            return counter.answered(TransportFailure.CONNECT.answer(request, PEER, "not connected"));
         }
         String entity = bus.findEntity(request.to()).map(Registration::entityId).orElse(request.to());
         Topic topic;
@@ -100,11 +101,14 @@ final class MqttDeviceLink implements Link {
         }
         RequestPrimitive wire = pending.get().wireRequest();
         transport.publish(topic.name(), codecs.get(route.format()).encode(wire)).whenComplete((ok, e) -> {
-            if (e != null) {
+            if (e != null && !pending.get().response().isDone()) {
+                // the one outcome table, as for the MQTT upstream
+                TransportFailure f = MqttFailures.of(e, !Instant.now().isBefore(deadline));
+                if (f == TransportFailure.TIMEOUT) {
+                    bus.metrics().requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
+                }
                 LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
-                correlator.complete(ResponsePrimitive.error(wire.rqi(), wire.rvi(), wire.fr(),
-                        ResponseStatusCode.TARGET_NOT_REACHABLE,
-                        "MQTT broker of the devices did not take the request"));
+                correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), PEER, e.getMessage()));
             }
         });
         return counter.answers(pending.get().response());
@@ -114,8 +118,8 @@ final class MqttDeviceLink implements Link {
     void onResponse(Topic topic, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
             LOG.warn("unreadable response from device on {}: {}", topic, f.reason());
-            f.rqi().ifPresent(rqi -> correlator.complete(ResponsePrimitive.error(rqi, f.rvi().orElse(null), null,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "unreadable response from the device")));
+            f.rqi().ifPresent(rqi -> correlator.complete(TransportFailure.PROTOCOL.answer(rqi, f.rvi().orElse(null),
+                    null, "the device", "unreadable response")));
             return;
         }
         decoded.response().ifPresentOrElse(correlator::complete,
@@ -173,6 +177,6 @@ final class MqttDeviceLink implements Link {
 
     /** Fails every request still waiting for a device (broker connection lost with a clean session, shutdown). */
     int failAll(String reason) {
-        return correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE, reason);
+        return correlator.failAll(TransportFailure.CLOSED.rsc(), reason);
     }
 }

@@ -16,6 +16,7 @@ import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
+import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -80,7 +81,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
             @Override
             public void timedOut() {
                 metrics.requestTimeouts.labelValues(BINDING).inc();
-                counter.error("timeout");
+                counter.error(TransportFailure.TIMEOUT.errorKind());
             }
 
             @Override
@@ -89,10 +90,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
             }
         });
         this.health = new SessionHealth(config.name(), metrics, cause -> {
-            counter.error("connect");
+            counter.error(TransportFailure.CONNECT.errorKind());
             if (config.mqtt().cleanSession()) {
                 // A clean session loses whatever the CSE answers while we are away: fail now, not at deadline.
-                correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE,
+                correlator.failAll(TransportFailure.CLOSED.rsc(),
                         "MQTT connection to the broker of upstream " + config.name() + " was lost");
             }
         });
@@ -141,9 +142,8 @@ public final class MqttUpstream extends ConfiguredUpstream {
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         counter.request(BridgeMetrics.OUT, request);
         if (!transport.isConnected()) {
-            counter.error("connect");
-            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    "MQTT broker of upstream " + config.name() + " is not connected"));
+            counter.error(TransportFailure.CONNECT.errorKind());
+            return counter.answered(TransportFailure.CONNECT.answer(request, peer(), "not connected"));
         }
         Topic topic;
         try {
@@ -164,16 +164,28 @@ public final class MqttUpstream extends ConfiguredUpstream {
         RequestPrimitive wire = pending.get().wireRequest();
         answered.remove(wire.rqi());
         track(topic.originator(), wire.rqi(), pending.get().response());
+        Instant expires = deadline;
         transport.publish(topic.name(), codec(serialization).encode(wire)).whenComplete((ok, e) -> {
-            if (e != null) {
-                counter.error("closed");
-                LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
-                correlator.complete(ResponsePrimitive.error(wire.rqi(), wire.rvi(), wire.fr(),
-                        ResponseStatusCode.TARGET_NOT_REACHABLE,
-                        "MQTT broker of upstream " + config.name() + " did not take the request"));
+            if (e != null && !pending.get().response().isDone()) {
+                publishFailed(wire, e, expires);
             }
         });
         return counter.answers(pending.get().response());
+    }
+
+    /** The broker did not take the request: the one outcome table says what the device gets. */
+    private void publishFailed(RequestPrimitive wire, Throwable e, Instant deadline) {
+        TransportFailure f = MqttFailures.of(e, !Instant.now().isBefore(deadline));
+        counter.error(f.errorKind());
+        if (f == TransportFailure.TIMEOUT) {
+            metrics.requestTimeouts.labelValues(BINDING).inc();
+        }
+        LOG.debug("upstream {}: publish of {} failed: {}", config.name(), wire.rqi(), e.toString());
+        correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), peer(), e.getMessage()));
+    }
+
+    private String peer() {
+        return "the MQTT broker of upstream " + config.name();
     }
 
     /**
@@ -277,10 +289,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
 
     private void onResponse(Topic topic, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
-            counter.error("protocol");
+            counter.error(TransportFailure.PROTOCOL.errorKind());
             LOG.warn("upstream {}: unreadable response on {}: {}", config.name(), topic, f.reason());
-            f.rqi().ifPresent(rqi -> correlator.complete(ResponsePrimitive.error(rqi, f.rvi().orElse(null), null,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "unreadable response from upstream " + config.name())));
+            f.rqi().ifPresent(rqi -> correlator.complete(TransportFailure.PROTOCOL.answer(rqi, f.rvi().orElse(null),
+                    null, "upstream " + config.name(), "unreadable response")));
             return;
         }
         Optional<ResponsePrimitive> response = decoded.response();

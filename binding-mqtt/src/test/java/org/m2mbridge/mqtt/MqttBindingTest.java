@@ -214,6 +214,30 @@ class MqttBindingTest {
 
     @ParameterizedTest
     @MethodSource("brokers")
+    void aCseThatNeverAnswersGives4008ToEveryRequestInFlightWithItsOwnRqi(String broker) throws Exception {
+        String url = Brokers.url(broker, embedded);
+        try (StandInCse cse = new StandInCse(url, "/id-in");
+             TestBridge bridge = new TestBridge(url, Duration.ofMillis(1500))) {
+            awaitConnected(bridge);
+            cse.silent = true; // the broker takes every request, the CSE answers none
+            TestLink link = new TestLink("ws-7");
+            List<CompletableFuture<ResponsePrimitive>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                all.add(bridge.bus.send(RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in")
+                        .fr("Cmqttae").rqi("silent-" + i).rvi("3").build(), Origin.downstream(link)));
+            }
+            for (int i = 0; i < 200; i++) {
+                ResponsePrimitive r = all.get(i).get(15, TimeUnit.SECONDS);
+                assertEquals(4008, r.rsc(), String.valueOf(r));
+                assertEquals("silent-" + i, r.rqi());
+            }
+            assertEquals(200.0, bridge.metrics.upstreamErrors.labelValues("acme", "timeout").get());
+            assertEquals(0, bridge.upstream.outstanding());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokers")
     void mobiusStylePoaWithEntityPathAndNotifyAddressedToThePoa(String broker) throws Exception {
         String url = Brokers.url(broker, embedded);
         try (StandInCse cse = new StandInCse(url, "/id-in");

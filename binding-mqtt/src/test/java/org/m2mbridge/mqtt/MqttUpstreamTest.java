@@ -14,9 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -68,10 +71,14 @@ class MqttUpstreamTest {
             return CompletableFuture.completedFuture(null);
         }
 
+        /** When set, every publish fails with it (as Paho's token would). */
+        volatile Throwable publishFailure;
+
         @Override
         public CompletableFuture<Void> publish(String topic, byte[] payload) {
             published.add(Map.entry(topic, payload));
-            return CompletableFuture.completedFuture(null);
+            Throwable failure = publishFailure;
+            return failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure);
         }
 
         @Override
@@ -147,6 +154,23 @@ class MqttUpstreamTest {
         transport.listener.disconnected(new java.io.IOException("broker gone"));
         assertEquals(5103, pending.get(2, TimeUnit.SECONDS).rsc());
         assertEquals(0, clean.outstanding());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"32000, 4008, timeout", "32002, 4008, timeout", "32104, 5103, connect", "32109, 5103, closed",
+            "32202, 5103, closed", "0, 5103, closed", "32108, 5000, protocol"})
+    void aFailedPublishIsAnsweredByTheOutcomeTable(int reasonCode, int rsc, String kind) throws Exception {
+        upstream("json");
+        // reason 0 wraps the I/O failure that ended the connection
+        transport.publishFailure = reasonCode == 0 ? new MqttException(new java.io.IOException("reset"))
+                : new MqttException(reasonCode);
+        long t0 = System.nanoTime();
+        ResponsePrimitive r = retrieve("Cae", "p1").get(5, TimeUnit.SECONDS);
+        assertEquals(rsc, r.rsc(), String.valueOf(r));
+        assertEquals("p1", r.rqi());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "at once, not at the 5 s deadline");
+        assertEquals(1.0, metrics.upstreamErrors.labelValues("acme", kind).get());
+        assertEquals(rsc == 4008 ? 1.0 : 0.0, metrics.requestTimeouts.labelValues("mqtt").get());
     }
 
     @Test

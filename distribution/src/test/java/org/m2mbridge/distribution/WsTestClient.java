@@ -61,6 +61,28 @@ final class WsTestClient implements AutoCloseable {
         throw new AssertionError("no response to " + rqi);
     }
 
+    /**
+     * Sends a request ({@code fr}, {@code rqi} and {@code rvi} filled in) without waiting for its response, for
+     * many requests in flight at once; {@link #responses} collects the answers. Returns the rqi.
+     */
+    String send(ObjectNode request) throws Exception {
+        String rqi = originator + "-" + rqis.incrementAndGet();
+        request.put("fr", originator).put("rqi", rqi).put("rvi", "3");
+        socket.sendText(JSON.writeValueAsString(request), true).get(5, TimeUnit.SECONDS);
+        return rqi;
+    }
+
+    /** The next {@code count} responses, within {@code timeout} in all; fewer when the time runs out. */
+    java.util.List<JsonNode> responses(int count, Duration timeout) throws InterruptedException {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        long until = System.nanoTime() + timeout.toNanos();
+        for (JsonNode r; out.size() < count
+                && (r = responses.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
+            out.add(r);
+        }
+        return out;
+    }
+
     /** The next request the bridge pushed down, within the timeout, or null. */
     JsonNode nextPushedRequest(Duration timeout) throws InterruptedException {
         return requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

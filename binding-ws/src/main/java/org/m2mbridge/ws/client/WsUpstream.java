@@ -10,19 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.Correlator;
+import org.m2mbridge.core.bus.FailureTable;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -78,7 +80,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     private int inflight; // guarded by this
     private boolean stopped; // guarded by this
 
-    private record Waiting(RequestPrimitive request, Instant deadline, CompletableFuture<ResponsePrimitive> answer) {
+    /** {@code expiry}: answers it 4008 at the deadline while it waits (null when the timer is gone). */
+    private record Waiting(RequestPrimitive request, Instant deadline, CompletableFuture<ResponsePrimitive> answer,
+                           ScheduledFuture<?> expiry) {
     }
 
     /** One client socket: the X-M2M-Origin of its upgrade and its connection state. */
@@ -245,9 +249,10 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                     return CompletableFuture.completedFuture(unreachable(request,
                             "too many requests waiting for upstream " + config.name() + " (ws.maxQueued)"));
                 }
-                Waiting w = new Waiting(request, deadline, new CompletableFuture<>());
-                waiting.add(w);
-                return w.answer();
+                CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
+                // a slot may not free up before the deadline
+                waiting.add(new Waiting(request, deadline, answer, expireAt(answer, request, deadline)));
+                return answer;
             }
             inflight++;
         }
@@ -257,14 +262,18 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     private CompletableFuture<ResponsePrimitive> dispatch(RequestPrimitive request, Instant deadline) {
         long started = System.nanoTime();
         Optional<UpstreamSocket> socket = socketFor(request);
-        CompletableFuture<ResponsePrimitive> answer = socket.map(this::connection).orElseGet(() ->
-                        CompletableFuture.failedFuture(new IOException("too many sockets open (ws.maxSockets)")))
-                .thenCompose(s -> s.send(request, deadline))
-                .exceptionally(e -> {
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    return unreachable(request, "cannot connect to upstream " + config.name() + ": "
-                            + cause.getMessage());
-                });
+        CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
+        CompletableFuture<Session> opened = socket.map(this::connection).orElseGet(() ->
+                CompletableFuture.failedFuture(new IOException("too many sockets open (ws.maxSockets)")));
+        // opening may take up to ws.connectTimeout; the socket's correlator only guards requests sent on it
+        ScheduledFuture<?> expiry = opened.isDone() ? null : expireAt(answer, request, deadline);
+        opened.whenComplete((s, e) -> {
+            if (e != null) {
+                openFailed(answer, request, e, deadline);
+            } else if (expiry == null || expiry.cancel(false)) { // else the deadline is answering it right now
+                s.send(request, deadline).thenAccept(answer::complete);
+            }
+        });
         answer.whenComplete((r, e) -> {
             metrics.upstreamRequestDuration.labelValues(config.name(), BridgeMetricsLabels.op(request))
                     .observe((System.nanoTime() - started) / 1e9);
@@ -347,7 +356,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 }
                 if (!w.deadline().isAfter(Instant.now())) {
                     expired.add(w);
-                } else {
+                } else if (w.expiry() == null || w.expiry().cancel(false)) { // from here the socket's deadline
                     next = w;
                 }
             }
@@ -355,8 +364,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 inflight--;
             }
         }
-        expired.forEach(w -> w.answer().complete(ResponsePrimitive.error(w.request(),
-                ResponseStatusCode.REQUEST_TIMEOUT, "deadline passed while waiting for upstream " + config.name())));
+        expired.forEach(w -> expire(w.answer(), w.request()));
         if (next != null) {
             Waiting w = next;
             // on the timer, not here: while backing off every dispatch fails at once, and a long line would
@@ -491,10 +499,48 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, text);
     }
 
+    /**
+     * The connection could not be opened for {@code request}: the one outcome table says what it gets. Only the
+     * one that completes {@code answer} counts a timeout, so a deadline timer racing it never counts twice.
+     */
+    private void openFailed(CompletableFuture<ResponsePrimitive> answer, RequestPrimitive request, Throwable e,
+                            Instant deadline) {
+        Throwable cause = FailureTable.unwrap(e);
+        TransportFailure f = WsFailures.of(cause, !Instant.now().isBefore(deadline));
+        if (answer.complete(f.answer(request, peer(), f == TransportFailure.TIMEOUT ? null : cause.getMessage()))
+                && f == TransportFailure.TIMEOUT) {
+            timedOut();
+        }
+    }
+
+    /** Answers {@code answer} 4008 at {@code deadline} unless it is answered by then; null if the timer is gone. */
+    private ScheduledFuture<?> expireAt(CompletableFuture<ResponsePrimitive> answer, RequestPrimitive request,
+                                        Instant deadline) {
+        long ms = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        try {
+            ScheduledFuture<?> t = timer.schedule(() -> expire(answer, request), ms, TimeUnit.MILLISECONDS);
+            answer.whenComplete((r, e) -> t.cancel(false));
+            return t;
+        } catch (RejectedExecutionException e) {
+            LOG.debug("upstream {}: timer stopped, no deadline for {}", config.name(), request.rqi());
+            return null;
+        }
+    }
+
+    private void expire(CompletableFuture<ResponsePrimitive> answer, RequestPrimitive request) {
+        if (answer.complete(TransportFailure.TIMEOUT.answer(request, peer(), null))) {
+            timedOut();
+        }
+    }
+
+    private String peer() {
+        return "upstream " + config.name();
+    }
+
     @Override
     public void timedOut() {
         metrics.requestTimeouts.labelValues("ws").inc();
-        metrics.upstreamErrors.labelValues(config.name(), "timeout").inc();
+        metrics.upstreamErrors.labelValues(config.name(), TransportFailure.TIMEOUT.errorKind()).inc();
     }
 
     @Override
@@ -537,8 +583,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             count(BridgeMetrics.OUT, wire);
             if (!connection.send(codec.encode(wire), codec.serialization().isText()) || !connection.isOpen()) {
                 // closed under us: its close may already have failed the others, so fail again (this socket only)
-                correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE, "connection to upstream "
-                        + config.name() + " closed");
+                correlator.failAll(TransportFailure.CLOSED.rsc(), TransportFailure.CLOSED.describe(peer()));
             }
             return pending.get().response();
         }
@@ -586,10 +631,10 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                     socket.session = null;
                 }
             }
-            int failed = correlator.failAll(ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    "connection to upstream " + config.name() + " closed: " + reason);
+            int failed = correlator.failAll(TransportFailure.CLOSED.rsc(),
+                    TransportFailure.CLOSED.describe(peer()) + ": " + reason);
             if (failed > 0) {
-                metrics.upstreamErrors.labelValues(config.name(), "closed").inc();
+                metrics.upstreamErrors.labelValues(config.name(), TransportFailure.CLOSED.errorKind()).inc();
             }
             reconnectLater(socket, FIRST_RETRY);
         }

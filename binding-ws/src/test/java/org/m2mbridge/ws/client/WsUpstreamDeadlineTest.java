@@ -1,0 +1,77 @@
+package org.m2mbridge.ws.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.RecordingLink;
+import org.m2mbridge.ws.Metrics;
+import org.m2mbridge.ws.WsFixture;
+
+/**
+ * A frozen upstream behind the bridge's WebSocket client: every request that runs out of time gets 4008 from the
+ * upstream itself, with its own rqi, and {@code m2mbridge_upstream_errors_total{kind="timeout"}} counts it, whether
+ * it was on the socket, waiting for a slot in the window, or waiting for the connection to open
+ * (docs/reliability.md, "Deadline outcomes").
+ */
+@Timeout(60)
+class WsUpstreamDeadlineTest {
+
+    /** rqet 1000: a relative request expiration of one second (TS-0004 6.4.1). */
+    private static List<CompletableFuture<ResponsePrimitive>> send(ClientBus a, int n) {
+        RecordingLink device = new RecordingLink("dev", a.bus.timer, 16);
+        List<CompletableFuture<ResponsePrimitive>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(a.bus.bus.send(RequestPrimitive.builder().op(Operation.RETRIEVE).to("/id-in/cnt" + i).fr("Cae")
+                    .rqi("q" + i).rvi("3").rqet("1000").build(), Origin.downstream(device)));
+        }
+        return all;
+    }
+
+    private static void assertEach4008(List<CompletableFuture<ResponsePrimitive>> all) throws Exception {
+        for (int i = 0; i < all.size(); i++) {
+            ResponsePrimitive r = all.get(i).get(10, TimeUnit.SECONDS);
+            assertEquals(4008, r.rsc(), String.valueOf(r));
+            assertEquals("q" + i, r.rqi());
+        }
+    }
+
+    private static double timeouts(ClientBus a) {
+        return Metrics.value(a.bus.metrics.registry(), "m2mbridge_upstream_errors", "upstream", "b", "kind",
+                "timeout");
+    }
+
+    @Test
+    void upgradedThenSilent() throws Exception {
+        try (FrozenWsServer frozen = new FrozenWsServer(true);
+             ClientBus a = new ClientBus(frozen.url(), "      maxInflight: 16\n")) {
+            WsFixture.awaitUntil(Duration.ofSeconds(10), () -> a.upstream.view().isPresent());
+            // 16 on the socket, 84 waiting for a slot in the window
+            assertEach4008(send(a, 100));
+            assertEquals(100.0, timeouts(a));
+        }
+    }
+
+    @Test
+    void acceptedButTheUpgradeIsNeverAnswered() throws Exception {
+        try (FrozenWsServer frozen = new FrozenWsServer(false);
+             ClientBus a = new ClientBus(frozen.url(), "      connectTimeout: 20s\n")) {
+            WsFixture.awaitUntil(Duration.ofSeconds(10), () -> frozen.connections() == 1);
+            long t0 = System.nanoTime();
+            assertEach4008(send(a, 20));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 5000, "at the deadline, not at ws.connectTimeout: " + ms + " ms");
+            assertEquals(20.0, timeouts(a));
+        }
+    }
+}

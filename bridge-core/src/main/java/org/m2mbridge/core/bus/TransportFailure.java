@@ -1,0 +1,78 @@
+package org.m2mbridge.core.bus;
+
+import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
+
+/**
+ * Why no answer came from the next hop, in oneM2M terms: the one table of transport failure to response status
+ * code and upstream error kind, for every link (HTTP upstream and HTTP devices, MQTT upstream and MQTT devices,
+ * WebSocket client; docs/reliability.md, "Deadline outcomes"). Each binding sorts its client library's failures
+ * into these with a {@link FailureTable}; whatever the library reports once the request's deadline has passed is
+ * {@link #TIMEOUT} ({@link #seenAt}): a request that ran out of time gets 4008 REQUEST_TIMEOUT (TS-0004 6.6.3),
+ * never a 5000 because a pool, a socket or a client library noticed the deadline first.
+ */
+public enum TransportFailure {
+    /** The deadline passed before an answer: waiting for a pooled connection, connecting, sending or waiting. */
+    TIMEOUT(ResponseStatusCode.REQUEST_TIMEOUT, "timeout", "no answer from %s before the request deadline"),
+    /** The next hop cannot be reached: refused, unknown host, no route, TLS handshake failed, not connected. */
+    CONNECT(ResponseStatusCode.TARGET_NOT_REACHABLE, "connect", "cannot connect to %s"),
+    /** The connection closed or was reset before the answer, or the request could not be handed to it. */
+    CLOSED(ResponseStatusCode.TARGET_NOT_REACHABLE, "closed", "connection to %s closed before the answer"),
+    /** The answer is larger than {@code limits.maxMessageBytes}. */
+    TOO_LARGE(ResponseStatusCode.INTERNAL_SERVER_ERROR, "protocol", "answer from %s is too large"),
+    /** Anything else: a malformed answer, a protocol violation, a failure no table knows. */
+    PROTOCOL(ResponseStatusCode.INTERNAL_SERVER_ERROR, "protocol", "protocol error talking to %s");
+
+    private final ResponseStatusCode rsc;
+    private final String errorKind;
+    private final String text;
+
+    TransportFailure(ResponseStatusCode rsc, String errorKind, String text) {
+        this.rsc = rsc;
+        this.errorKind = errorKind;
+        this.text = text;
+    }
+
+    /** The response status code the originator gets. */
+    public ResponseStatusCode rsc() {
+        return rsc;
+    }
+
+    /** The {@code kind} label of {@code m2mbridge_upstream_errors_total}. */
+    public String errorKind() {
+        return errorKind;
+    }
+
+    /** True for the failures that say the next hop is not reachable (5103). */
+    public boolean unreachable() {
+        return rsc == ResponseStatusCode.TARGET_NOT_REACHABLE;
+    }
+
+    /**
+     * This failure as observed when {@code deadlinePassed}: once the request's time is up, the failure is a timeout
+     * whatever the library calls it (a pool lease, a connect or a read cut at the deadline).
+     */
+    public TransportFailure seenAt(boolean deadlinePassed) {
+        return deadlinePassed ? TIMEOUT : this;
+    }
+
+    /** The debug text for {@code peer} (as "upstream in-cse" or "'Cae1'"); never carries a URL. */
+    public String describe(String peer) {
+        return text.formatted(peer);
+    }
+
+    /** The error response to {@code request}, with {@link #describe}{@code (peer)} plus {@code detail} if any. */
+    public ResponsePrimitive answer(RequestPrimitive request, String peer, String detail) {
+        return ResponsePrimitive.error(request, rsc, debugText(peer, detail));
+    }
+
+    /** As {@link #answer(RequestPrimitive, String, String)} when only the request's wire identifiers are at hand. */
+    public ResponsePrimitive answer(String rqi, String rvi, String to, String peer, String detail) {
+        return ResponsePrimitive.error(rqi, rvi, to, rsc, debugText(peer, detail));
+    }
+
+    private String debugText(String peer, String detail) {
+        return detail == null || detail.isEmpty() ? describe(peer) : describe(peer) + ": " + detail;
+    }
+}
