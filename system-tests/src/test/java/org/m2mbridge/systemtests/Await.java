@@ -11,13 +11,19 @@ final class Await {
     }
 
     static void until(Duration timeout, BooleanSupplier condition, Supplier<String> whatWasExpected) {
+        until(timeout, Duration.ofMillis(20), condition, whatWasExpected);
+    }
+
+    /** Polls every {@code interval}: for conditions that cost a request to a real peer each time. */
+    static void until(Duration timeout, Duration interval, BooleanSupplier condition,
+                      Supplier<String> whatWasExpected) {
         long until = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > until) {
                 throw new AssertionError("not within " + timeout + ": " + whatWasExpected.get());
             }
             try {
-                TimeUnit.MILLISECONDS.sleep(20);
+                TimeUnit.MILLISECONDS.sleep(interval.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for: " + whatWasExpected.get(), e);

@@ -45,7 +45,12 @@ final class BridgeProcess implements AutoCloseable {
 
     /** Starts {@code Main --config config} and returns once the admin listener (bound last) is announced. */
     static BridgeProcess start(Path config) {
-        return start(List.of(), config);
+        return start(List.of(), config, List.of());
+    }
+
+    /** {@link #start(Path)} with extra JVM options, e.g. {@code -Dlogback.configurationFile=...}. */
+    static BridgeProcess start(Path config, List<String> jvmOptions) {
+        return start(List.of(), config, jvmOptions);
     }
 
     /**
@@ -53,14 +58,15 @@ final class BridgeProcess implements AutoCloseable {
      * under systemd) lowered to {@code limit}.
      */
     static BridgeProcess startWithOpenFileLimit(Path config, int limit) {
-        return start(List.of("sh", "-c", "ulimit -n " + limit + " && exec \"$@\"", "sh"), config);
+        return start(List.of("sh", "-c", "ulimit -n " + limit + " && exec \"$@\"", "sh"), config, List.of());
     }
 
-    private static BridgeProcess start(List<String> wrapper, Path config) {
+    private static BridgeProcess start(List<String> wrapper, Path config, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.m2mbridge.distribution.Main", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         long started = System.nanoTime();
