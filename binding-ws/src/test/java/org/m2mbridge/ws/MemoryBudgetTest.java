@@ -178,7 +178,7 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void multiByteCharactersSplitAcrossFragmentsAreDecodedWhole() throws Exception {
+    void multiByteCharactersSplitAcrossFragmentsWithAPingBetweenAreDecodedWhole() throws Exception {
         bridge = new WsFixture("");
         String rqi = "\u00e9\u20ac\ud834\udd1e-ok"; // 2, 3 and 4 bytes in UTF-8
         byte[] all = Json.retrieve("Cnobody", rqi, "/id-in").getBytes(StandardCharsets.UTF_8);
@@ -191,6 +191,12 @@ class MemoryBudgetTest {
                 c.sendFrame(i == cuts.length - 1, false, i == 0 ? RawWsClient.TEXT : RawWsClient.CONTINUATION,
                         Arrays.copyOfRange(all, from, cuts[i]));
                 from = cuts[i];
+                if (i == 0) { // a control frame between fragments is allowed (RFC 6455 5.4) and answered at once
+                    c.sendFrame(true, false, RawWsClient.PING, new byte[] {'p'});
+                    RawWsClient.Frame pong = c.readFrame();
+                    assertEquals(RawWsClient.PONG, pong.opcode());
+                    assertEquals("p", pong.text());
+                }
             }
             JsonNode r = Json.parse(c.readText());
             assertEquals(rqi, r.path("rqi").asText());

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +43,18 @@ final class BridgeProcess implements AutoCloseable {
 
     /** Starts {@code Main --config config} and returns once the admin listener (bound last) is announced. */
     static BridgeProcess start(Path config) {
+        return start(config, List.of());
+    }
+
+    /** With more JVM options after the defaults (a later {@code -Xmx} wins). */
+    static BridgeProcess start(Path config, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                "org.m2mbridge.distribution.Main", "--config", config.toString()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "org.m2mbridge.distribution.Main", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         long started = System.nanoTime();
         BridgeProcess bridge;
         try {
@@ -99,6 +109,10 @@ final class BridgeProcess implements AutoCloseable {
             throw new AssertionError("no listener " + name + " announced: " + listeners);
         }
         return uri;
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no store close, sockets reset by the kernel. */
