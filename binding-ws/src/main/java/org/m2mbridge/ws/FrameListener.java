@@ -2,69 +2,35 @@ package org.m2mbridge.ws;
 
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.StreamSourceFrameChannel;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.xnio.IoUtils;
-import org.xnio.Pooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
- * Whole WebSocket messages of one connection (Undertow reassembles fragments, TS-0020 T3) handed to its
- * {@link WsSession}. Undertow's message size is unlimited by default (stack-notes 1.1): the cap here applies to the
- * message after permessage-deflate inflation, and Undertow closes with 1009 when it is exceeded.
+ * The frames of one connection: text and binary messages go to the session's {@link MessageAssembly} as they
+ * arrive (it bounds their size, memory and time); pings, pongs and close frames are Undertow's, whose control
+ * frames hold 125 bytes at most (RFC 6455 5.5).
  */
 final class FrameListener extends AbstractReceiveListener {
     private static final Logger LOG = LoggerFactory.getLogger(FrameListener.class);
 
-    /**
-     * Undertow's code for a message over the limit. An inflated frame over it (UT002047, a deflate bomb) is closed
-     * 1009 inside Undertow and reaches {@link #onError} only as a ClosedChannelException, so it is not counted.
-     */
-    private static final String SIZE_LIMIT_CODE = "UT002040";
-
     private final WsSession session;
-    private final long maxMessageBytes;
-    private final BridgeMetrics metrics;
 
-    FrameListener(WsSession session, long maxMessageBytes, BridgeMetrics metrics) {
+    FrameListener(WsSession session) {
         this.session = session;
-        this.maxMessageBytes = maxMessageBytes;
-        this.metrics = metrics;
     }
 
     @Override
-    protected long getMaxTextBufferSize() {
-        return maxMessageBytes;
+    protected void onText(WebSocketChannel channel, StreamSourceFrameChannel message) {
+        session.assembly().begin(message, true);
     }
 
     @Override
-    protected long getMaxBinaryBufferSize() {
-        return maxMessageBytes;
-    }
-
-    @Override
-    protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
-        String text = message.getData(); // consumes the buffer: read once (stack-notes 1.1)
-        session.onMessage(text.getBytes(StandardCharsets.UTF_8), true);
-    }
-
-    @Override
-    protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-        Pooled<ByteBuffer[]> data = message.getData();
-        try {
-            ByteBuffer merged = WebSockets.mergeBuffers(data.getResource());
-            byte[] bytes = new byte[merged.remaining()];
-            merged.get(bytes);
-            session.onMessage(bytes, false);
-        } finally {
-            data.free();
-        }
+    protected void onBinary(WebSocketChannel channel, StreamSourceFrameChannel message) {
+        session.assembly().begin(message, false);
     }
 
     @Override
@@ -84,14 +50,13 @@ final class FrameListener extends AbstractReceiveListener {
         }
     }
 
+    /**
+     * A broken frame (Undertow has queued the close: 1002 protocol error, 1009 for an inflated frame over the
+     * limit, a deflate bomb) or a failed read.
+     */
     @Override
     protected void onError(WebSocketChannel channel, Throwable error) {
         LOG.debug("{}: {}", session.id(), error.toString());
-        String message = String.valueOf(error.getMessage());
-        // Undertow reports the size limit only by message text; it closes with 1009 itself
-        if (message.startsWith(SIZE_LIMIT_CODE)) {
-            metrics.limitRefusals.labelValues("ws_message_size").inc();
-        }
         super.onError(channel, error);
     }
 }

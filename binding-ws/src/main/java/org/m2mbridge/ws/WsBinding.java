@@ -84,8 +84,7 @@ public final class WsBinding implements Binding {
         SubprotocolSelection selection = new SubprotocolSelection(enabled);
         environment = new WsSession.Environment(ctx.bus(), ctx.metrics(), ctx.timer(), new RegistrationGate(ctx.bus(),
                         ResponseStatusCode.of(ws.identityRefusalRsc()).orElseThrow()),
-                limits.maxInflightPerConnection(), ws.maxQueuedBytes(), limits.maxEntitiesPerConnection(),
-                limits.requestsPerSecondPerConnection(), limits.requestBurstPerConnection());
+                limits, ws.maxQueuedBytes(), ctx.inboundBudget());
         connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
         plainDialect = plain == null ? DialectRepair.NONE
                 : DialectRepair.of("ws", plain.dialect(), config, ctx.metrics());
@@ -96,11 +95,10 @@ public final class WsBinding implements Binding {
             HandshakeGate[] gate = new HandshakeGate[1];
             WebSocketProtocolHandshakeHandler upgrade = new WebSocketProtocolHandshakeHandler(
                     List.of(new OfferedSubprotocolHandshake(selection.names(), ws.deflate())),
-                    (WebSocketConnectionCallback) (exchange, channel) ->
-                            onConnect(exchange, channel, ws, config.limits().maxMessageBytes()),
+                    (WebSocketConnectionCallback) (exchange, channel) -> onConnect(exchange, channel, ws),
                     exchange -> gate[0].malformed().handleRequest(exchange));
             if (ws.deflate()) {
-                // RFC 7692; the inflated size is capped by the receive listener's message limit (FrameListener).
+                // RFC 7692; the inflated size is capped by the message limit (MessageAssembly).
                 // Undertow caps each inflated frame at its own 1 MiB default (closing 1009): align it with ours.
                 upgrade.addExtension(new PerMessageDeflateHandshake(false, Deflater.DEFAULT_COMPRESSION, true, true,
                         config.limits().maxMessageBytes()));
@@ -168,7 +166,7 @@ public final class WsBinding implements Binding {
         }
     }
 
-    private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel, WsSettings ws, int maxBytes) {
+    private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel, WsSettings ws) {
         java.net.InetAddress source = channel.getSourceAddress() == null ? null
                 : channel.getSourceAddress().getAddress();
         Optional<Serialization> serialization = Serialization.fromSubprotocol(channel.getSubProtocol());
@@ -190,7 +188,7 @@ public final class WsBinding implements Binding {
             connections.closed(source);
             gauge.dec();
         });
-        channel.getReceiveSetter().set(new FrameListener(session, maxBytes, context.metrics()));
+        channel.getReceiveSetter().set(new FrameListener(session));
         if (!ws.idleTimeout().isZero()) {
             channel.setIdleTimeout(ws.idleTimeout().toMillis());
         }

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.m2mbridge.core.budget.InboundBudget;
+import org.m2mbridge.core.budget.ShedReason;
 import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
@@ -27,6 +29,7 @@ import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.dialect.DialectRepair;
+import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -52,8 +55,7 @@ final class WsSession implements Link, Correlator.Listener {
 
     /** What a session needs from its binding; one per binding. */
     record Environment(PrimitiveBus bus, BridgeMetrics metrics, ScheduledExecutorService timer,
-                       RegistrationGate gate, int maxInflight, long maxQueuedBytes, int maxEntities,
-                       int requestsPerSecond, int requestBurst) {
+                       RegistrationGate gate, LimitsConfig limits, long maxQueuedBytes, InboundBudget budget) {
     }
 
     private final String id = "ws-" + IDS.incrementAndGet();
@@ -70,6 +72,9 @@ final class WsSession implements Link, Correlator.Listener {
     /** Registrations forwarded but not yet answered: they count against maxEntities like bound entities. */
     private final AtomicInteger registering = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** What this connection holds of the process's inbound budget: its partial message and its send queue. */
+    private final InboundBudget.Account account;
+    private final MessageAssembly assembly;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<CloseReason> closeWhenIdle = new AtomicReference<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -88,8 +93,13 @@ final class WsSession implements Link, Correlator.Listener {
         this.grant = grant;
         this.dialect = dialect;
         this.dialectNotes = dialect.notes(id);
-        this.rate = new RequestRate(env.requestsPerSecond(), env.requestBurst());
-        this.correlator = new Correlator(id, env.timer(), env.maxInflight(), this);
+        LimitsConfig limits = env.limits();
+        this.rate = new RequestRate(limits.requestsPerSecondPerConnection(), limits.requestBurstPerConnection());
+        this.correlator = new Correlator(id, env.timer(), limits.maxInflightPerConnection(), this);
+        // The budget calls shed() only for an account that holds bytes or has a message under way, so never
+        // before this constructor has returned.
+        this.account = env.budget().open(this::shed);
+        this.assembly = new MessageAssembly(this, account, limits, env.metrics());
     }
 
     @Override
@@ -110,6 +120,15 @@ final class WsSession implements Link, Correlator.Listener {
         return entities.contains(entityId);
     }
 
+    /** True once an entity is registered or re-identified on this connection (it may send larger messages). */
+    boolean carriesEntities() {
+        return !entities.isEmpty();
+    }
+
+    MessageAssembly assembly() {
+        return assembly;
+    }
+
     OriginatorGrant grant() {
         return grant;
     }
@@ -119,12 +138,12 @@ final class WsSession implements Link, Correlator.Listener {
     }
 
     boolean hasRoomForEntity() {
-        return entityCount() < env.maxEntities();
+        return entityCount() < env.limits().maxEntitiesPerConnection();
     }
 
     /** Holds a slot for a registration on its way to the CSE; freed when it is answered. */
     boolean reserveEntitySlot() {
-        if (registering.incrementAndGet() + entities.size() > env.maxEntities()) {
+        if (registering.incrementAndGet() + entities.size() > env.limits().maxEntitiesPerConnection()) {
             registering.decrementAndGet();
             return false;
         }
@@ -227,7 +246,7 @@ final class WsSession implements Link, Correlator.Listener {
             return;
         }
         boolean holdsEntitySlot = request.isRegistration(); // reserved by the gate
-        if (inflightUp.incrementAndGet() > env.maxInflight()) {
+        if (inflightUp.incrementAndGet() > env.limits().maxInflightPerConnection()) {
             inflightUp.decrementAndGet();
             if (holdsEntitySlot) {
                 registering.decrementAndGet();
@@ -263,7 +282,8 @@ final class WsSession implements Link, Correlator.Listener {
 
     /**
      * Queues one message. {@link WebSockets} queues without bound, so bytes not yet taken by the socket are counted
-     * and a reader that falls {@code maxQueuedBytes} behind is closed (1008) instead of growing memory.
+     * and a reader that falls {@code maxQueuedBytes} behind is closed (1008) instead of growing memory. They count
+     * against the inbound budget too: a send it cannot pay for has shed this connection (or a larger one).
      */
     private void write(Primitive primitive) {
         if (closing.get() && !channel.isOpen()) {
@@ -277,16 +297,25 @@ final class WsSession implements Link, Correlator.Listener {
             closeNow(1008, "peer reads too slowly: outbound queue over ws.maxQueuedBytes");
             return;
         }
+        if (!account.reserve(bytes.length)) {
+            queuedBytes.addAndGet(-bytes.length); // shed: shed() is closing this connection
+            return;
+        }
         WebSocketCallback<Void> done = new WebSocketCallback<>() {
             @Override
             public void complete(WebSocketChannel ch, Void context) {
-                queuedBytes.addAndGet(-bytes.length);
+                sent();
             }
 
             @Override
             public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-                queuedBytes.addAndGet(-bytes.length);
+                sent();
                 LOG.debug("{}: send failed: {}", id, throwable.toString());
+            }
+
+            private void sent() {
+                queuedBytes.addAndGet(-bytes.length);
+                account.release(bytes.length);
             }
         };
         DataFrameSender.send(channel, bytes, codec.serialization().isText(), done);
@@ -338,12 +367,55 @@ final class WsSession implements Link, Correlator.Listener {
 
     /** Starts the closing handshake (RFC 6455 7); drops the socket if the peer does not answer in time. */
     void closeNow(int code, String reason) {
+        close(code, reason, false);
+    }
+
+    /**
+     * Fails the connection (RFC 6455 7.1.7): reads nothing more, sends the close frame and drops the socket once it
+     * is out, without waiting for the peer's. For a peer that broke a limit while sending.
+     */
+    void fail(int code, String reason) {
+        close(code, reason, true);
+    }
+
+    /**
+     * Shed by the inbound budget ({@code core.budget}): its partial message is dropped on its I/O thread and the
+     * connection failed, 1013 when the budget ran out (the peer may try again later), 1008 for a message not
+     * finished in time. Called from any thread.
+     */
+    private void shed(ShedReason reason) {
+        DataFrameSender.onIoThread(channel, assembly::discard);
+        if (reason == ShedReason.MEMORY_BUDGET) {
+            fail(1013, "bridge overloaded: inbound memory budget spent (limits.inboundBudgetBytes), try again later");
+        } else {
+            fail(1008, "message not completed within limits.messageAssemblyTimeout ("
+                    + env.limits().messageAssemblyTimeout().toMillis() + " ms)");
+        }
+    }
+
+    private void close(int code, String reason, boolean failing) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
         LOG.debug("{}: closing {} {}", id, code, reason);
+        WebSocketCallback<Void> then = failing ? new WebSocketCallback<>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                IoUtils.safeClose(ch);
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                IoUtils.safeClose(ch);
+            }
+        } : null;
         // behind any response already queued on the I/O thread (DataFrameSender): answered, then closed
-        if (!DataFrameSender.onIoThread(channel, () -> WebSockets.sendClose(code, reason, channel, null))) {
+        if (!DataFrameSender.onIoThread(channel, () -> {
+            if (failing) {
+                channel.suspendReceives();
+            }
+            WebSockets.sendClose(code, reason, channel, then);
+        })) {
             IoUtils.safeClose(channel);
         }
         env.timer().schedule(() -> {
@@ -356,6 +428,7 @@ final class WsSession implements Link, Correlator.Listener {
     /** The channel closed (either side): fail what the device still owed, unbind, never deregister (R4). */
     void onClosed() {
         closing.set(true);
+        account.close();
         ScheduledFuture<?> k = keepalive;
         if (k != null) {
             k.cancel(false);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -50,6 +51,8 @@ public final class Bridge implements AutoCloseable {
     private final Codecs codecs;
     private final BridgeStorage storage;
     private final PrimitiveBus bus;
+    /** One for the process: every connection of every binding holds an account of it (docs/security.md). */
+    private final InboundBudget inboundBudget;
     private final List<Binding> started = new ArrayList<>();
     private final Map<String, URI> listeners = new LinkedHashMap<>();
     private AdminServer admin;
@@ -70,6 +73,7 @@ public final class Bridge implements AutoCloseable {
         this.bus = new PrimitiveBus(storage.registry(), routes,
                 new Deadlines(config.timeouts().request(), config.timeouts().maxRequest(), Clock.systemUTC()),
                 timer, metrics, storage.deliveries(), config.store());
+        this.inboundBudget = InboundBudget.start(config.limits(), metrics, timer);
     }
 
     /** Starts with the bindings registered on this class's class loader. */
@@ -100,12 +104,14 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void startAll(List<Binding> bindings) {
-        BridgeContext context = new BridgeContext(config, bus, codecs, metrics, timer);
+        BridgeContext context = new BridgeContext(config, bus, codecs, metrics, timer, inboundBudget);
         LOG.info("bindings found: {}", bindings.stream().map(Binding::name).toList());
         // Every listener takes its caps from the same budget (bindings compute it from the same config and limit).
         FileDescriptorBudget descriptors = FileDescriptorBudget.forThisProcess(config);
         LOG.info(descriptors.summary());
         descriptors.warning().ifPresent(LOG::warn);
+        LOG.info("inbound memory budget {} bytes (limits.inboundBudgetBytes), unfinished messages closed after {}",
+                inboundBudget.limit(), config.limits().messageAssemblyTimeout());
         for (Binding b : bindings) {
             try {
                 b.start(context);
@@ -131,7 +137,7 @@ public final class Bridge implements AutoCloseable {
         if (wsConfigured && !listeners.containsKey("ws") && !listeners.containsKey("wss")) {
             LOG.warn("no installed binding serves listeners.ws or listeners.wss: devices cannot connect");
         }
-        StatusReport report = new StatusReport(bus, started, storage.deliveries());
+        StatusReport report = new StatusReport(bus, started, storage.deliveries(), inboundBudget);
         metrics.registerConnectedEntities(report::connections);
         metrics.registerAccessLogDropped(AccessLog::dropped);
         if (config.listeners().admin() != null) {
@@ -210,6 +216,7 @@ public final class Bridge implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        inboundBudget.close();
         bus.close(); // stops the store sweep and drains pending store writes
         storage.close();
         timer.shutdownNow();

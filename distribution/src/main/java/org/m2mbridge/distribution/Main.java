@@ -29,6 +29,7 @@ public final class Main {
 
     public static void main(String[] args) {
         installJulBridge();
+        UncaughtErrors.install();
         Launch launch = launch(args, System.getenv(), System.out, System.err);
         if (launch.running() == null) {
             System.exit(launch.exitCode());

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.m2mbridge.core.Binding;
+import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.bus.Upstream;
@@ -25,11 +26,13 @@ final class StatusReport {
     private final PrimitiveBus bus;
     private final List<Binding> bindings;
     private final DeliveryStore stored;
+    private final InboundBudget inboundBudget;
 
-    StatusReport(PrimitiveBus bus, List<Binding> bindings, DeliveryStore stored) {
+    StatusReport(PrimitiveBus bus, List<Binding> bindings, DeliveryStore stored, InboundBudget inboundBudget) {
         this.bus = bus;
         this.bindings = List.copyOf(bindings);
         this.stored = stored;
+        this.inboundBudget = inboundBudget;
     }
 
     /** Every binding's device connections now. */
@@ -38,8 +41,9 @@ final class StatusReport {
     }
 
     /**
-     * Ready when every binding is ready and every upstream reachable (what a load balancer should know); one
-     * snapshot, so the overall status always agrees with the detail.
+     * Ready when every binding is ready, every upstream reachable and no connection was shed for memory lately
+     * (what a load balancer should know: send new devices elsewhere for a while); one snapshot, so the overall
+     * status always agrees with the detail.
      */
     ObjectNode readiness() {
         ObjectNode root = JSON.createObjectNode();
@@ -52,6 +56,13 @@ final class StatusReport {
         ObjectNode u = root.putObject("upstreams");
         for (Upstream upstream : bus.upstreams()) {
             ready &= up(u.putObject(upstream.name()), upstream.isReachable());
+        }
+        ObjectNode budget = root.putObject("inboundBudget").put("usedBytes", inboundBudget.used())
+                .put("limitBytes", inboundBudget.limit());
+        if (!up(budget, !inboundBudget.shedRecently())) {
+            budget.put("reason", "shedding: the inbound memory budget (limits.inboundBudgetBytes) ran out within the "
+                    + "last " + InboundBudget.SHEDDING_REPORTED_FOR.toSeconds() + " s, connections were closed 1013");
+            ready = false;
         }
         return root.put("status", ready ? "UP" : "DOWN");
     }

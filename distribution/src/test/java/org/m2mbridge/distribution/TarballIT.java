@@ -12,7 +12,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -214,6 +218,69 @@ class TarballIT {
             if (Files.exists(pidFile)) {
                 script("stop");
             }
+        }
+    }
+
+    /**
+     * Issue 14: an OutOfMemoryError that happens anyway (here: the budget disabled by a budget far above a 64 MiB
+     * heap, and 16 MiB messages allowed before registration) is written to the bridge's log and ends the process
+     * with status 3, for systemd to restart it (config/m2m-bridge.service: Restart=on-failure).
+     */
+    @Test
+    void outOfMemoryIsLoggedAndEndsTheProcessWithStatusThree() throws Exception {
+        Path config = Files.writeString(unpacked.resolve("oom.yaml"), """
+                listeners:
+                  ws:    { host: 127.0.0.1, port: 0 }
+                  admin: { host: 127.0.0.1, port: 0 }
+                limits:
+                  maxMessageBytes: 16777216
+                  unregisteredMessageBytes: 16777216
+                  inboundBudgetBytes: 4294967296
+                  messageAssemblyTimeout: 5m
+                store: { durable: false }
+                """);
+        ProcessBuilder pb = launcher("--config", config.toString());
+        pb.environment().put("JAVA_OPTS", "-Xmx64m");
+        Process bridge = pb.start();
+        HttpClient client = HttpClient.newHttpClient();
+        List<WebSocket> sockets = new ArrayList<>();
+        try {
+            BlockingQueue<String> stdout = lines(bridge.getInputStream());
+            CompletableFuture<String> stderr = drain(bridge.getErrorStream());
+            URI ws = null;
+            String line;
+            while ((line = stdout.poll(60, TimeUnit.SECONDS)) != null && !line.startsWith("listening admin=")) {
+                if (line.startsWith("listening ws=")) {
+                    ws = URI.create(line.substring("listening ws=".length()));
+                }
+            }
+            assertNotNull(ws, "no listening ws= line; stderr: " + stderr.getNow(""));
+            ByteBuffer part = ByteBuffer.allocate(16 * 1024 * 1024 - 1);
+            for (int i = 0; i < 8 && bridge.isAlive(); i++) { // 8 x 16 MiB unfinished binary messages
+                try {
+                    WebSocket s = client.newWebSocketBuilder().subprotocols("oneM2M.R2.0.cbor")
+                            .buildAsync(ws, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+                    sockets.add(s);
+                    s.sendBinary(part.duplicate(), false);
+                } catch (ExecutionException gone) {
+                    break; // the bridge has already exited
+                }
+            }
+            assertTrue(bridge.waitFor(60, TimeUnit.SECONDS), "the bridge exited; stderr: " + stderr.getNow(""));
+            assertEquals(3, bridge.exitValue(), "-XX:+ExitOnOutOfMemoryError's status");
+            List<String> out = new ArrayList<>();
+            stdout.drainTo(out);
+            assertTrue(out.stream().anyMatch(l -> l.startsWith("Terminating due to java.lang.OutOfMemoryError")),
+                    "the JVM says why on stdout: " + out);
+            String log = Files.readString(home.resolve("logs/m2m-bridge.log"));
+            String note = "ERROR [oom] org.m2mbridge.distribution.Main - java.lang.OutOfMemoryError in pid "
+                    + bridge.pid() + ":";
+            assertTrue(log.contains(note), "the log says it before the exit: " + log.substring(
+                    Math.max(0, log.length() - 2000)));
+            assertTrue(log.indexOf(note) > log.lastIndexOf("listening admin="), "after what was logged before");
+        } finally {
+            sockets.forEach(WebSocket::abort);
+            bridge.destroyForcibly();
         }
     }
 

@@ -133,6 +133,10 @@ final class BridgeProcess implements AutoCloseable {
         return uri;
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: no shutdown hook, no store close, sockets reset by the kernel. */
     void kill() {
         process.destroyForcibly();

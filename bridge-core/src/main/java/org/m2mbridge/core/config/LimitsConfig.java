@@ -23,11 +23,20 @@ import java.time.Duration;
  *                         MN-CSE may speak for many AEs; a flood arrives at tens of thousands per second)
  * @param requestBurstPerConnection bucket size: requests a connection may send at once after being quiet;
  *                         default 2 x {@code requestsPerSecondPerConnection}
+ * @param inboundBudgetBytes bytes all connections together may hold in messages not yet received whole and in
+ *                         responses not yet sent (one process-wide budget, docs/security.md); when it is spent the
+ *                         connections holding the most are shed. 0 (the default) = a quarter of the maximum heap,
+ *                         at most half the maximum direct memory ({@code org.m2mbridge.core.budget.BudgetSize})
+ * @param unregisteredMessageBytes largest message a connection that carries no registered entity yet may send (it
+ *                         may only register or re-identify); default 64 KiB, never more than {@code maxMessageBytes}
+ * @param messageAssemblyTimeout time from the first byte of a message to its last; a message not complete by then
+ *                         closes its connection (slow or stalled senders holding memory); default 30s
  */
 public record LimitsConfig(Integer maxMessageBytes, Integer maxDepth, Integer maxInflightPerConnection,
                            Integer maxConnections, Integer maxConnectionsPerAddress, Integer maxEntitiesPerConnection,
                            Duration handshakeTimeout, Integer requestsPerSecondPerConnection,
-                           Integer requestBurstPerConnection) {
+                           Integer requestBurstPerConnection, Long inboundBudgetBytes,
+                           Integer unregisteredMessageBytes, Duration messageAssemblyTimeout) {
     public static final LimitsConfig DEFAULTS = new LimitsConfig(null, null, null, null);
 
     public LimitsConfig {
@@ -41,12 +50,16 @@ public record LimitsConfig(Integer maxMessageBytes, Integer maxDepth, Integer ma
         requestsPerSecondPerConnection = requestsPerSecondPerConnection == null ? 1000 : requestsPerSecondPerConnection;
         requestBurstPerConnection = requestBurstPerConnection == null
                 ? Math.max(1, 2 * requestsPerSecondPerConnection) : requestBurstPerConnection;
+        inboundBudgetBytes = inboundBudgetBytes == null ? 0L : inboundBudgetBytes;
+        unregisteredMessageBytes = unregisteredMessageBytes == null ? 64 * 1024 : unregisteredMessageBytes;
+        messageAssemblyTimeout = messageAssemblyTimeout == null ? Duration.ofSeconds(30) : messageAssemblyTimeout;
     }
 
     /** The first four limits only (the rest default). */
     public LimitsConfig(Integer maxMessageBytes, Integer maxDepth, Integer maxInflightPerConnection,
                         Integer maxConnections) {
-        this(maxMessageBytes, maxDepth, maxInflightPerConnection, maxConnections, null, null, null, null, null);
+        this(maxMessageBytes, maxDepth, maxInflightPerConnection, maxConnections, null, null, null, null, null, null,
+                null, null);
     }
 
     void validate() {
@@ -60,5 +73,16 @@ public record LimitsConfig(Integer maxMessageBytes, Integer maxDepth, Integer ma
         ConfigException.require(requestsPerSecondPerConnection >= 0, "limits.requestsPerSecondPerConnection",
                 "must not be negative (0 = unlimited)");
         ConfigException.require(requestBurstPerConnection > 0, "limits.requestBurstPerConnection", "must be positive");
+        ConfigException.require(inboundBudgetBytes == 0 || inboundBudgetBytes >= maxMessageBytes,
+                "limits.inboundBudgetBytes", "must be 0 (automatic) or at least limits.maxMessageBytes ("
+                        + maxMessageBytes + "), or a largest message could never be received");
+        ConfigException.require(unregisteredMessageBytes > 0, "limits.unregisteredMessageBytes", "must be positive");
+        ConfigException.require(messageAssemblyTimeout.toMillis() > 0, "limits.messageAssemblyTimeout",
+                "must be positive");
+    }
+
+    /** The message size a connection may send: {@code maxMessageBytes}, or less before it carries an entity. */
+    public int messageBytesFor(boolean registered) {
+        return registered ? maxMessageBytes : Math.min(unregisteredMessageBytes, maxMessageBytes);
     }
 }

@@ -92,9 +92,15 @@ public final class BridgeMetrics {
     public final Counter mqttRedeliveries;
     /** Requests a device listener's dialect repaired on the way in: listener, repair (rvi|to|srv). */
     public final Counter dialectRepairs;
+    /** Connections closed to protect memory: reason (memory_budget|assembly_timeout), {@code core.budget}. */
+    public final Counter loadShed;
 
     /** Always 1; the label says which release runs: version. */
     public final Gauge buildInfo;
+
+    /** Reads the inbound budget's use at scrape time; replaced when a budget is created (one per process). */
+    private volatile LongSupplier inboundBudgetUsed = () -> 0;
+    private volatile long inboundBudgetLimit;
 
     /** binding|subprotocol pairs seen so far, so a gauge drops to 0 instead of vanishing when the last one goes. */
     private final Set<List<String>> seenConnectionLabels = ConcurrentHashMap.newKeySet();
@@ -173,6 +179,16 @@ public final class BridgeMetrics {
         dialectRepairs = Counter.builder().name(PREFIX + "dialect_repairs_total")
                 .help("Requests from devices repaired by their listener's dialect settings")
                 .labelNames("listener", "repair").register(registry);
+        loadShed = Counter.builder().name(PREFIX + "load_shed_total")
+                .help("Connections closed to protect the bridge's memory: the inbound budget was spent "
+                        + "(memory_budget) or a message was not complete in time (assembly_timeout)")
+                .labelNames("reason").register(registry);
+        GaugeWithCallback.builder().name(PREFIX + "inbound_budget_used_bytes")
+                .help("Bytes held in messages not yet received whole and not yet sent, all connections together")
+                .callback(cb -> cb.call(inboundBudgetUsed.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name(PREFIX + "inbound_budget_limit_bytes")
+                .help("Size of the inbound memory budget (limits.inboundBudgetBytes, or its automatic default)")
+                .callback(cb -> cb.call(inboundBudgetLimit)).register(registry);
         buildInfo = Gauge.builder().name(PREFIX + "build_info")
                 .help("Build of the running bridge (value always 1)").labelNames("version").register(registry);
     }
@@ -198,6 +214,12 @@ public final class BridgeMetrics {
                     counts.forEach((labels, n) -> cb.call(n, labels.get(0), labels.get(1)));
                 })
                 .register(registry);
+    }
+
+    /** Exposes {@code m2mbridge_inbound_budget_used_bytes} and {@code _limit_bytes} of the process's budget. */
+    public void watchInboundBudget(LongSupplier used, long limit) {
+        inboundBudgetUsed = used;
+        inboundBudgetLimit = limit;
     }
 
     /**

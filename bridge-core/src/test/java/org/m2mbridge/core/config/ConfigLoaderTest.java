@@ -170,4 +170,20 @@ class ConfigLoaderTest {
         assertEquals(null, ConfigLoader.parseDuration("250"), "a bare number has no unit");
         assertEquals(null, ConfigLoader.parseDuration("fast"));
     }
+
+    @Test
+    void theMemoryBudgetLimitsHaveDefaultsAndAreValidated() {
+        LimitsConfig limits = ConfigLoader.parse(MINIMAL).limits();
+        assertEquals(0L, limits.inboundBudgetBytes(), "0 = sized from the JVM's memory");
+        assertEquals(64 * 1024, limits.unregisteredMessageBytes());
+        assertEquals(Duration.ofSeconds(30), limits.messageAssemblyTimeout());
+        assertEquals(64 * 1024, limits.messageBytesFor(false));
+        assertEquals(1024 * 1024, limits.messageBytesFor(true));
+        assertNames(MINIMAL + "limits:\n  inboundBudgetBytes: 1000\n", "limits.inboundBudgetBytes");
+        assertNames(MINIMAL + "limits:\n  inboundBudgetBytes: -1\n", "limits.inboundBudgetBytes");
+        assertNames(MINIMAL + "limits:\n  unregisteredMessageBytes: 0\n", "limits.unregisteredMessageBytes");
+        assertNames(MINIMAL + "limits:\n  messageAssemblyTimeout: 0s\n", "limits.messageAssemblyTimeout");
+        LimitsConfig small = ConfigLoader.parse(MINIMAL + "limits:\n  maxMessageBytes: 4096\n").limits();
+        assertEquals(4096, small.messageBytesFor(false), "never more than maxMessageBytes");
+    }
 }
