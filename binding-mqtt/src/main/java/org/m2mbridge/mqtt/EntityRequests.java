@@ -94,7 +94,10 @@ final class EntityRequests {
             earlier.thenAccept(response -> reply(topic, format, response));
             return;
         }
-        bus.send(r, origin).whenComplete((response, e) -> fresh.complete(response))
+        // The receiver topic names the entity (the next hop) and "to" the target, which may lie below it (a
+        // resource of an MN-CSE behind the bridge, TS-0010 6.4.2): route by the topic, keep "to".
+        (entity != null ? bus.sendVia(entity, r, origin) : bus.send(r, origin))
+                .whenComplete((response, e) -> fresh.complete(response))
                 .thenAccept(response -> reply(topic, format, response));
     }
 

@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
@@ -165,7 +167,17 @@ final class MqttDeviceSession {
         // Simple devices count rqis from 1 again after a restart: a repeat is only a redelivery for a while.
         fresh.whenComplete((x, e) -> forgetLater(key, fresh));
         MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
-        link.seen(r.fr(), route);
+        // The registration gate, the same rule as on a WebSocket (TS-0020 7.4; RegistrationAdmission).
+        RegistrationAdmission.Decision admitted = bus.admission().decide(r);
+        if (admitted.refused()) {
+            ResponsePrimitive refusal = bus.admission().refused(r, admitted,
+                    "deviceMqtt " + broker + " topic " + topic.name());
+            AccessLog.answeredLocally(r, origin, refusal);
+            fresh.complete(refusal);
+            reply(topic, format, refusal);
+            return;
+        }
+        admitted.entity().ifPresent(entity -> link.seen(entity.entityId(), route));
         bus.send(r, origin).whenComplete((response, e) -> fresh.complete(response)).thenAccept(response -> {
             if (r.isRegistration()) {
                 link.registered(response, route);

@@ -77,7 +77,10 @@ final class RegistrationExchange {
         }
         List<String> poa = upstream.pointOfAccess(token, entityId);
         if (poa.isEmpty()) {
-            return request;
+            // Nothing to announce (a WebSocket upstream reaches the entity over the bridge's own connection,
+            // TS-0020 6.2): the entity's own poa is not reachable behind the bridge, so it is not passed on either.
+            return PointOfAccessRewrite.hasPoa(request.pc())
+                    ? request.toBuilder().pc(PointOfAccessRewrite.withoutPoa(request.pc())).build() : request;
         }
         return request.toBuilder().pc(PointOfAccessRewrite.withPoa(request.pc(), poa, true)).build();
     }
@@ -116,7 +119,9 @@ final class RegistrationExchange {
                 return restore(response);
             }
             case DELETE -> {
-                if (response.rsc() == ResponseStatusCode.DELETED.code()) {
+                // 4004: the registrar has no such resource (any more): the entity is not registered either way.
+                if (response.rsc() == ResponseStatusCode.DELETED.code()
+                        || response.rsc() == ResponseStatusCode.NOT_FOUND.code()) {
                     bus.deregistered(existing);
                 }
                 return response;
@@ -157,30 +162,8 @@ final class RegistrationExchange {
         return PointOfAccessRewrite.resource(request.pc()).map(r -> r.path("rn").asText(null)).orElse(null);
     }
 
-    /**
-     * True when {@code to} addresses the registration resource itself: by its resource ID or entity ID, or by a
-     * structured address {@code <csebase>/<rn>} (also {@code -/<rn>}), optionally SP-relative or absolute.
-     */
+    /** True when {@code to} addresses the registration resource of {@code reg} ({@link RegistrationResource}). */
     static boolean addressesResource(String to, Registration reg) {
-        if (to == null) {
-            return false;
-        }
-        String rest = to;
-        if (rest.startsWith("//")) { // //sp/cse/rest -> /cse/rest
-            int s = rest.indexOf('/', 2);
-            rest = s < 0 ? "" : rest.substring(s);
-        }
-        if (rest.startsWith("/")) { // /cse/rest -> rest, unless it is the entity's own SP-relative ID
-            if (rest.equals(reg.entityId())) {
-                return true;
-            }
-            int s = rest.indexOf('/', 1);
-            rest = s < 0 ? "" : rest.substring(s + 1);
-        }
-        if (rest.equals(reg.entityId()) || rest.equals(reg.resourceId())) {
-            return true;
-        }
-        String[] seg = rest.split("/");
-        return seg.length == 2 && reg.resourceName() != null && seg[1].equals(reg.resourceName());
+        return RegistrationResource.addressedBy(to, reg.entityId(), reg.resourceName(), reg.resourceId());
     }
 }
