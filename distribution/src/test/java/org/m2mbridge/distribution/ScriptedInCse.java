@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An IN-CSE over HTTP (TS-0009) scripted the way ACME answers an MN-CSE's registration (fixture
- * ws-client-mn-registration-transit-liveliness): CSE-ID {@code /id-in}, CSEBase {@code cse-in}; DELETE of the MN's
+ * An IN-CSE over HTTP (TS-0009) scripted the way ACME answers an MN-CSE's registration (fixtures/peers/acme/
+ * ws-client-mn-registration-transit-liveliness.txt): CSE-ID {@code /id-in}, CSEBase {@code cse-in}; DELETE of the MN's
  * {@code <remoteCSE>} is 4004 until it exists, its CREATE (ty=16) 2001 keeping the given {@code poa}, an announced
  * resource under it 2001, the CSEBase 2000. As the IN it also sends requests to the MN's point of access.
  */

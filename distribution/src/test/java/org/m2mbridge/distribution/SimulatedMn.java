@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An MN-CSE behind NAT that registers with its IN-CSE through the bridge as ACME's MN does (fixture
- * ws-client-mn-registration-transit-liveliness): it upgrades with {@code X-M2M-Origin: /id-mn} and the R3
+ * An MN-CSE behind NAT that registers with its IN-CSE through the bridge as ACME's MN does (fixtures/peers/acme/
+ * ws-client-mn-registration-transit-liveliness.txt): it upgrades with {@code X-M2M-Origin: /id-mn} and the R3
  * subprotocol {@code oneM2M.json}, sends its requests with {@code fr=/id-mn}, keeps its socket, and answers every
  * request that comes down it at once: 2000 with an {@code <AE>} for a RETRIEVE, 2000 for anything else.
  */
