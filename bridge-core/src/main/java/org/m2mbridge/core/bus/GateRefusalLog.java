@@ -37,7 +37,7 @@ final class GateRefusalLog {
     /** Records one refusal; returns whether it was logged (false: inside the pair's window, counted for later). */
     boolean refused(String originator, String reason, String connection, int rsc, String text) {
         long now = nanoTime.getAsLong();
-        String who = originator == null || originator.isEmpty() ? "(none)" : originator;
+        String who = originator == null || originator.isEmpty() ? "(none)" : printable(originator);
         String key = reason + ' ' + who;
         if (!windows.containsKey(key) && windows.size() >= MAX_KEYS) {
             windows.values().removeIf(w -> now - w.startNanos() >= WINDOW.toNanos());
@@ -58,9 +58,15 @@ final class GateRefusalLog {
         if (unloggedBefore[0] < 0) {
             return false;
         }
-        LOG.warn("registration gate refused a request from '{}' on {}: {} {}{}", who, connection, rsc, text,
+        LOG.warn("registration gate refused a request from '{}' on {}: {} {}{}", who, connection, rsc, printable(text),
                 unloggedBefore[0] == 0 ? "" : " (" + unloggedBefore[0] + " more refusals of this originator for "
                         + reason + " in the last " + WINDOW.toSeconds() + " s were not logged)");
         return true;
+    }
+
+    /** What a device sent, safe for one log line: control characters (a forged line break) shown as '?', bounded. */
+    private static String printable(String s) {
+        String p = s.replaceAll("\\p{Cntrl}", "?");
+        return p.length() <= 200 ? p : p.substring(0, 200) + "...";
     }
 }

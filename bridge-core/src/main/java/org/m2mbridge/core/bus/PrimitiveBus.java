@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>From DOWNSTREAM (devices): routed to an upstream by the {@link RouteTable}. Registrations (CREATE
  *       {@code <AE>}/{@code <remoteCSE>}) get their {@code poa} rewritten to the bridge and, once answered 2001,
- *       enter the {@link EntityRegistry} and are bound to the originating link (TS-0020 7.4). A 2002 answer to the
- *       DELETE of that resource deregisters (closing a connection never does).</li>
+ *       enter the {@link EntityRegistry} and are bound to the originating link (TS-0020 7.4). A 2002 (or 4004) answer
+ *       to the DELETE of that resource deregisters (closing a connection never does).</li>
  *   <li>From UPSTREAM (CSEs): routed to the registered entity the {@code to} names, on the link it is bound to
  *       (notifications down the device's own socket); 4004 when no such entity is registered. When it is
  *       registered but not connected the request is stored and delivered on reconnect ({@link StoreAndForward},
