@@ -14,8 +14,10 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /**
  * Requests from upstream CSEs to entities registered through the bridge (TS-0009 as the HTTP server side,
- * {@code listeners.http}): {@code POST <notificationPath>/<token>[/...]} is addressed to the entity that token
- * stands for (the poa the bus announced for it); any other path is a oneM2M target read by the reverse path rule
+ * {@code listeners.http}): {@code <notificationPath>/<token>[/rest][?query]} goes to the entity that token stands
+ * for (the poa the bus announced for it), with the target the rest names ({@link NotificationTarget}: the entity
+ * itself, or a resource below an MN-CSE such as {@code /~/id-mn/cse-mn/ae1}); the query carries the request's
+ * parameters as on any TS-0009 request. Any other path is a oneM2M target read by the reverse path rule
  * (TS-0009 6.2.2.1). The request goes on the bus as coming from UPSTREAM.
  */
 final class CseRequestRoute implements PrimitiveHttpHandler.Route {
@@ -33,20 +35,33 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
     public CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, HttpRequestMessage message,
                                                       String peer) {
         String path = TargetPath.decode(message.path());
-        RequestPrimitive addressed;
-        if (path.startsWith(notificationPrefix)) {
-            String token = path.substring(notificationPrefix.length()).split("/", 2)[0];
-            Optional<Registration> entity = bus.registry().byToken(token);
-            if (entity.isEmpty()) {
-                metrics.rejectedRequests.labelValues("unknown_target").inc();
-                return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
-                        "no entity is registered through this bridge under that notification URL"));
-            }
-            addressed = request.toBuilder().to(entity.get().entityId()).build();
-        } else {
-            addressed = verificationTarget(request);
+        Origin origin = Origin.upstream("http", peer);
+        if (!path.startsWith(notificationPrefix)) {
+            return bus.send(verificationTarget(request), origin);
         }
-        return bus.send(addressed, Origin.upstream("http", peer));
+        String tokenAndRest = path.substring(notificationPrefix.length());
+        int slash = tokenAndRest.indexOf('/');
+        String token = slash < 0 ? tokenAndRest : tokenAndRest.substring(0, slash);
+        Optional<Registration> entity = bus.registry().byToken(token);
+        if (entity.isEmpty()) {
+            metrics.rejectedRequests.labelValues("unknown_target").inc();
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
+                    "no entity is registered through this bridge under that notification URL"));
+        }
+        Optional<String> to = NotificationTarget.to(slash < 0 ? "" : tokenAndRest.substring(slash), entity.get());
+        if (to.isEmpty()) {
+            metrics.rejectedRequests.labelValues("bad_request").inc();
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
+                    "'" + path + "' names no target after /~ or /_ (TS-0009 6.2.2.1)"));
+        }
+        RequestPrimitive addressed = request.toBuilder().to(to.get() + partialRetrieve(request.to())).build();
+        return bus.sendVia(entity.get().entityId(), addressed, origin);
+    }
+
+    /** The {@code #attr} suffix the mapping gave a partial RETRIEVE with one {@code atrl} name (TS-0009 6.2.2.2). */
+    private static String partialRetrieve(String to) {
+        int hash = to == null ? -1 : to.indexOf('#');
+        return hash < 0 ? "" : to.substring(hash);
     }
 
     /**

@@ -53,8 +53,10 @@ public final class HttpBinding implements Binding {
         }
         for (UpstreamConfig u : config.upstreams()) {
             if (u.binding() == BindingType.HTTP) {
+                // notifications: false announces no point of access for the entities (UpstreamConfig)
                 HttpUpstream upstream = new HttpUpstream(u, context.codecs(), context.metrics(), context.timer(),
-                        notificationBase == null ? null : () -> notificationBase, Clock.systemUTC());
+                        notificationBase == null || !u.notifications() ? null : () -> notificationBase,
+                        Clock.systemUTC());
                 upstream.start();
                 upstreams.add(upstream);
                 context.bus().addUpstream(upstream);

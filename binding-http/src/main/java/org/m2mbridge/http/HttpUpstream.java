@@ -83,13 +83,19 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
 
 
 
-    /** {@code <inbound public URL><notificationPath>/<token>}, resolved by {@link CseRequestRoute}. */
+    /**
+     * {@code <inbound public URL><notificationPath>/<token>}, resolved by {@link CseRequestRoute}; none with
+     * {@code notifications: false} (the configuration refuses an http upstream without {@code listeners.http}
+     * otherwise).
+     */
     @Override
     public List<String> pointOfAccess(String token, String entityId) {
         String base = notificationBase == null ? null : notificationBase.get();
         if (base == null) {
-            LOG.warn("upstream {}: no inbound HTTP listener (listeners.http), so it cannot notify entity {}",
-                    config.name(), entityId);
+            if (config.notifications()) {
+                LOG.warn("upstream {}: no inbound HTTP listener (listeners.http), so it cannot notify entity {}",
+                        config.name(), entityId);
+            }
             return List.of();
         }
         return List.of(base + "/" + token);

@@ -157,6 +157,8 @@ class DeviceHttpTest {
 
     @Test
     void otherRequestsAreMappedAndForwardedUpstreamWithTheirAnswerMappedBack() throws Exception {
+        bus.bus.registry().put(new Registration("Cdev1", Registration.Kind.AE, "in-cse", "tok1", "dev1", "Cdev1",
+                List.of(poa), Instant.now()));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev1/data?rcn=1"))
                 .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cdev1").header("X-M2M-RI", "get-1")
                 .header("X-M2M-RVI", "3").GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -167,6 +169,25 @@ class DeviceHttpTest {
         assertEquals(Operation.RETRIEVE, atCse.op());
         assertEquals("/id-in/dev1/data", atCse.to());
         assertEquals(1, atCse.rcn());
+    }
+
+    @Test
+    void anOriginatorNotRegisteredYetMayOnlyReachItsOwnRegistrationResource() throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev1/data"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cnew").header("X-M2M-RI", "get-9")
+                .header("X-M2M-RVI", "3").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("4103", refused.headers().firstValue("X-M2M-RSC").orElse(null));
+        assertEquals("get-9", refused.headers().firstValue("X-M2M-RI").orElse(null));
+        assertTrue(refused.body().contains("register (CREATE <AE>) first"), refused.body());
+        assertTrue(cse.received.isEmpty(), "a refused request never reaches the CSE");
+
+        HttpResponse<String> own = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/cse-in/Cnew"))
+                .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cnew").header("X-M2M-RI", "del-9")
+                .header("X-M2M-RVI", "3").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, own.statusCode(), own.body());
+        assertEquals(Operation.DELETE, cse.received.get(0).op());
+        assertEquals("/id-in/cse-in/Cnew", cse.received.get(0).to());
     }
 
     @Test

@@ -88,7 +88,9 @@ final class EntityRequests {
         }
         RequestPrimitive routed = r;
         String key = r.rqi() == null ? null : RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
-        received.once(key, () -> bus.send(routed, origin), () -> {
+        // The receiver topic names the entity (the next hop) and "to" the target, which may lie below it (a
+        // resource of an MN-CSE behind the bridge, TS-0010 6.4.2): route by the topic, keep "to".
+        received.once(key, () -> entity != null ? bus.sendVia(entity, routed, origin) : bus.send(routed, origin), () -> {
             LOG.debug("upstream {}: repeated request {} answered from the first exchange", upstream, routed.rqi());
             bus.metrics().mqttRedeliveries.labelValues(upstream).inc();
         }).thenAccept(response -> reply(topic, format, response));

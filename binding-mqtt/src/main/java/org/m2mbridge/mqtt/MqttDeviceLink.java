@@ -127,20 +127,15 @@ final class MqttDeviceLink implements Link {
     }
 
     /**
-     * A request from device {@code fr} arrived over {@code route}: remember how to reach it and, when it is a
-     * registered entity not bound here (bridge restart, or it used another binding before), bind it, which
-     * delivers what store-and-forward kept for it meanwhile.
+     * A request from the registered entity {@code entityId} (as the registration gate found it) arrived over
+     * {@code route}: remember how to reach it and, when it is not bound here (bridge restart, or it used another
+     * binding before), bind it, which delivers what store-and-forward kept for it meanwhile.
      */
-    void seen(String fr, Route route) {
-        if (fr == null || fr.isEmpty()) {
-            return;
+    void seen(String entityId, Route route) {
+        routes.put(entityId, route);
+        if (bus.boundLink(entityId).orElse(null) != this) {
+            bus.bind(entityId, this);
         }
-        bus.findEntity(fr).map(Registration::entityId).ifPresent(entity -> {
-            routes.put(entity, route);
-            if (bus.boundLink(entity).orElse(null) != this) {
-                bus.bind(entity, this);
-            }
-        });
     }
 
     /**

@@ -6,8 +6,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
+import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
@@ -154,7 +157,15 @@ final class MqttDeviceSession {
         String key = r.rqi() == null ? null : RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
         MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
         received.once(key, () -> {
-            link.seen(r.fr(), route);
+            // The registration gate, the same rule as on a WebSocket (TS-0020 7.4; RegistrationAdmission).
+            RegistrationAdmission.Decision admitted = bus.admission().decide(r);
+            if (admitted.refused()) {
+                ResponsePrimitive refusal = bus.admission().refused(r, admitted,
+                        "deviceMqtt " + broker + " topic " + topic.name());
+                AccessLog.answeredLocally(r, origin, refusal);
+                return CompletableFuture.completedFuture(refusal);
+            }
+            admitted.entity().ifPresent(entity -> link.seen(entity.entityId(), route));
             return bus.send(r, origin).thenApply(response -> {
                 if (r.isRegistration()) {
                     link.registered(response, route);

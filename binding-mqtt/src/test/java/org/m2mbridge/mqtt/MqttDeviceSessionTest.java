@@ -77,6 +77,7 @@ class MqttDeviceSessionTest {
                     binding: http
                     url: http://127.0.0.1:9
                     cseId: /id-in
+                    notifications: false          # the bus in this test uses a scripted CSE instead
                 %s
                 routes:
                   default: cse

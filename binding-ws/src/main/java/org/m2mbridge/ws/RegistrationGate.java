@@ -2,49 +2,48 @@ package org.m2mbridge.ws;
 
 import java.util.Optional;
 import org.m2mbridge.core.bus.PrimitiveBus;
-import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /**
- * The registration gate of TS-0020 7.4 and ws-binding.md 8: before an entity is registered, only its registration
- * (CREATE {@code <AE>} / {@code <remoteCSE>}) passes. The gate is per registered entity, not per connection
- * (seed 6.2 step 15): a request whose {@code fr} is an entity registered through the bridge re-identifies it and
- * binds it to the connection it came on (newest wins). Anything else is answered by the bridge and not forwarded.
+ * The registration gate of TS-0020 7.4 on a WebSocket connection: the bus's {@link RegistrationAdmission} decides
+ * what a device may send before and after it registered (its registration; RETRIEVE/DELETE of its own registration
+ * resource, which a gateway sends before re-registering; anything once registered), and this gate does what that
+ * means for the connection. The gate is per registered entity, not per connection: a request whose {@code fr} is
+ * an entity registered through the bridge (or an ID below a registered CSE) re-identifies it and binds it to the
+ * connection it came on (newest wins). Anything else is answered by the bridge and not forwarded.
  *
  * <p>Before all that, the connection's {@link OriginatorGrant} must allow the {@code fr} (TS-0020 8: on wss with
  * {@code ws.identities} the certificate names who may speak; 4103 otherwise, as ACME answers an originator without
- * privilege; 4106 with {@code ws.identityRefusalRsc}, ws-binding.md 8 step 8). On plain {@code ws} nothing proves that the sender of {@code fr} is that entity: anyone who knows a
- * registered AE-ID can claim it, the trust model of TS-0020 without TLS (seed 8: a secure environment only).
- * A registration or re-identification that would put more than {@code limits.maxEntitiesPerConnection} entities
- * on one connection is answered 5000.
+ * privilege; 4106 with {@code ws.identityRefusalRsc}). On plain {@code ws} nothing proves that the sender of
+ * {@code fr} is that entity: anyone who knows a registered AE-ID can claim it, the trust model of TS-0020 without
+ * TLS (docs/security.md). A registration or re-identification that would put more than
+ * {@code limits.maxEntitiesPerConnection} entities on one connection is answered 5000. Refusals are counted and
+ * logged, rate-limited, by the admission.
  */
 final class RegistrationGate {
 
-    /**
-     * Forward ({@code refusal} empty) or answer with {@code refusal} and {@code reason}; {@code counter} is the
-     * {@code rejectedRequests} reason, or the {@code limitRefusals} limit when {@code limit} is set.
-     */
-    record Decision(Optional<ResponseStatusCode> refusal, String reason, String counter, boolean limit) {
-        static final Decision FORWARD = new Decision(Optional.empty(), null, null, false);
+    /** Forward ({@code refusal} empty) or answer with {@code refusal}, which the gate has counted already. */
+    record Decision(Optional<ResponsePrimitive> refusal) {
+        static final Decision FORWARD = new Decision(Optional.empty());
 
-        static Decision refuse(ResponseStatusCode code, String counter, String reason) {
-            return new Decision(Optional.of(code), reason, counter, false);
-        }
-
-        static Decision overLimit(String limit, String reason) {
-            return new Decision(Optional.of(ResponseStatusCode.INTERNAL_SERVER_ERROR), reason, limit, true);
+        static Decision refuse(ResponsePrimitive answer) {
+            return new Decision(Optional.of(answer));
         }
     }
 
     private static final String ENTITY_LIMIT = "ws_entities_per_connection";
 
     private final PrimitiveBus bus;
+    private final RegistrationAdmission admission;
     private final ResponseStatusCode identityRefusal;
 
     /** {@code identityRefusal}: 4103 or 4106 for an {@code fr} the certificate does not grant. */
     RegistrationGate(PrimitiveBus bus, ResponseStatusCode identityRefusal) {
         this.bus = bus;
+        this.admission = bus.admission();
         this.identityRefusal = identityRefusal;
     }
 
@@ -53,53 +52,59 @@ final class RegistrationGate {
         String fr = request.fr();
         OriginatorGrant grant = session.grant();
         if (!grant.allows(fr)) {
-            return Decision.refuse(identityRefusal, "identity",
+            return Decision.refuse(admission.refused(request, identityRefusal, "identity",
                     fr == null || fr.isEmpty()
                             ? "an authenticated connection must name its originator (fr) in every request"
                             : "the client certificate (" + grant.holder() + ") does not grant originator '" + fr
-                                    + "' (ws.identities)");
+                                    + "' (ws.identities)", session.id()));
         }
-        if (request.isRegistration()) {
-            // the bus binds the entity to this session once answered 2001
-            return session.reserveEntitySlot() ? Decision.FORWARD : entityLimit(session);
+        if (fr != null && !request.isRegistration() && session.carries(fr)) {
+            return Decision.FORWARD; // the common case, without a registry lookup
         }
-        if (fr == null || fr.isEmpty()) {
-            // TS-0004 7.3.2.1: From is mandatory except in an AE CREATE (ws-binding.md I9).
-            return Decision.refuse(ResponseStatusCode.BAD_REQUEST, "bad_request",
-                    "originator (fr) is mandatory in this request");
-        }
-        if (session.carries(fr)) {
-            return Decision.FORWARD;
-        }
-        Optional<Registration> registered = bus.registry().byEntityId(fr).or(() -> bus.findEntity(fr));
-        if (registered.isPresent()) {
-            if (!session.hasRoomForEntity()) {
-                return entityLimit(session);
+        RegistrationAdmission.Decision admitted = admission.decide(request);
+        switch (admitted.verdict()) {
+            case REGISTRATION -> {
+                // the bus binds the entity to this session once answered 2001
+                return session.reserveEntitySlot() ? Decision.FORWARD : entityLimit(request, session);
             }
-            bus.bind(registered.get().entityId(), session); // reconnect: registration outlives the socket
-            return Decision.FORWARD;
+            case REGISTERED -> {
+                String entity = admitted.entity().orElseThrow().entityId();
+                if (!session.carries(entity)) {
+                    if (!session.hasRoomForEntity()) {
+                        return entityLimit(request, session);
+                    }
+                    bus.bind(entity, session); // reconnect: registration outlives the socket
+                }
+                return Decision.FORWARD;
+            }
+            case OWN_REGISTRATION -> {
+                return Decision.FORWARD;
+            }
+            default -> {
+                return Decision.refuse(admission.refused(request, admitted, session.id()));
+            }
         }
-        // ACME answers 4103 here; TS-0004 would allow 4106 too (ws-binding.md 8, gate step 4).
-        return Decision.refuse(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE, "not_registered",
-                "originator '" + fr + "' is not registered through this bridge: register (CREATE <AE>) first");
     }
 
-    private static Decision entityLimit(WsSession session) {
-        return Decision.overLimit(ENTITY_LIMIT, "this connection already carries " + session.entityCount()
-                + " entities (limits.maxEntitiesPerConnection)");
+    private Decision entityLimit(RequestPrimitive request, WsSession session) {
+        bus.metrics().limitRefusals.labelValues(ENTITY_LIMIT).inc();
+        return Decision.refuse(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
+                "this connection already carries " + session.entityCount()
+                        + " entities (limits.maxEntitiesPerConnection)"));
     }
 
     /**
      * The non-standard {@code X-M2M-Origin} upgrade header (ACME, tinyIoT; CR SDS-2024-0021) is only a hint: it
-     * binds an entity that is registered but has no live connection, so notifications waiting for it can flow
-     * before its first request. It never takes an entity away from a live connection, and on an authenticated
-     * connection only names the certificate grants count.
+     * binds an entity that is registered but has no live connection, so requests waiting for it can flow before
+     * its first request. An AE-ID and a CSE-ID ({@code /id-mn}, as ACME's MN-CSE sends it) are read by the same
+     * rule as a request's {@code fr} ({@link RegistrationAdmission#registeredOriginator}). It never takes an entity
+     * away from a live connection, and on an authenticated connection only names the certificate grants count.
      */
     void hint(String origin, WsSession session) {
         if (origin == null || origin.isBlank() || !session.grant().allows(origin.trim())) {
             return;
         }
-        bus.registry().byEntityId(origin.trim())
+        admission.registeredOriginator(origin)
                 .filter(r -> bus.boundLink(r.entityId()).isEmpty())
                 .filter(r -> session.hasRoomForEntity())
                 .ifPresent(r -> bus.bind(r.entityId(), session));

@@ -240,9 +240,7 @@ final class WsSession implements Link, Correlator.Listener {
         }
         RegistrationGate.Decision decision = env.gate().decide(request, this);
         if (decision.refusal().isPresent()) {
-            (decision.limit() ? env.metrics().limitRefusals : env.metrics().rejectedRequests)
-                    .labelValues(decision.counter()).inc();
-            refuse(request, ResponsePrimitive.error(request, decision.refusal().get(), decision.reason()), op);
+            refuse(request, decision.refusal().get(), op);
             return;
         }
         boolean holdsEntitySlot = request.isRegistration(); // reserved by the gate

@@ -114,7 +114,7 @@ final class DemoPeers implements AutoCloseable {
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
         upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), BindingType.HTTP, url, null,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName()));
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName(), null));
         return config.withUpstreams(upstreams).validate();
     }
 

@@ -172,6 +172,7 @@ class HttpDeviceToWsUpstreamTest {
                         binding: http
                         url: http://127.0.0.1:%d
                         cseId: /id-in
+                        notifications: false
                     routes:
                       default: in-cse
                     store: { durable: false }

@@ -82,6 +82,22 @@ class MainTest {
     }
 
     @Test
+    void checkConfigRefusesAnHttpUpstreamThatCouldNeverNotifyNamingBothKeys() throws IOException {
+        String yaml = "listeners:\n  ws: { port: 0 }\nupstreams:\n  - { name: in-cse, binding: http, "
+                + "url: \"http://127.0.0.1:8080\", cseId: /id-in%s }\nroutes: { default: in-cse }\n";
+        Main.Launch l = launch("--check-config", "--config", config(yaml.formatted("")).toString());
+        assertEquals(Main.CONFIG_ERROR, l.exitCode());
+        assertTrue(stderr().contains("upstreams[0]") && stderr().contains("binding http")
+                && stderr().contains("listeners.http") && stderr().contains("upstreams[0].notifications: false"),
+                stderr());
+        // the explicit opt-out: an upstream that never notifies entities behind the bridge
+        out.reset();
+        l = launch("--check-config", "--config", config(yaml.formatted(", notifications: false")).toString());
+        assertEquals(Main.OK, l.exitCode(), stderr());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("configuration OK"));
+    }
+
+    @Test
     void startsAndAnnouncesThenStops() throws Exception {
         Path file = config("listeners:\n  ws: { port: 0 }\n  admin: { port: 0 }\nstore: { durable: false }\n");
         Main.Launch l = launch("--config", file.toString());

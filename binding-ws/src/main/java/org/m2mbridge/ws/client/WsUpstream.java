@@ -213,11 +213,11 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     }
 
     /**
-     * The upstream reaches entities registered through the bridge over this same socket, so the poa says so:
-     * {@code ws://default} by default (CR SDS-2024-0021; ACME's own WS clients register with it and ACME then
-     * notifies them over their connection, fixtures/peers/acme/ws-01, ws-05). Pointing it at the bridge's own
-     * listener instead would make the upstream open connections towards the bridge, which TS-0020 T1 does not
-     * foresee for a registrar. A bridge on the other end rewrites poa itself anyway.
+     * The upstream reaches entities registered through the bridge over this same socket, so by default nothing is
+     * announced ({@code upstreams[].ws.poa}, WsUpstreamSettings: TS-0020 gives a WebSocket client without a server
+     * no ws URI; ACME needs {@code ws://default}, CR SDS-2024-0021). Pointing it at the bridge's own listener instead
+     * would make the upstream open connections towards the bridge, which TS-0020 T1 does not foresee for a
+     * registrar. A bridge on the other end rewrites poa itself anyway.
      */
     @Override
     public List<String> pointOfAccess(String token, String entityId) {

@@ -30,7 +30,7 @@ class WsUpstreamSettingsTest {
         assertEquals(Duration.ofSeconds(20), s.pingInterval());
         assertEquals(Duration.ofSeconds(5), s.connectTimeout());
         assertEquals(Duration.ofSeconds(10), s.maxReconnectDelay());
-        assertEquals(List.of("ws://default"), s.poa());
+        assertEquals(List.of(), s.poa(), "no poa: reached over the bridge's connection (TS-0020 6.2)");
         assertNull(s.proxy());
         assertNull(s.tls());
         assertTrue(s.hostnameVerification());

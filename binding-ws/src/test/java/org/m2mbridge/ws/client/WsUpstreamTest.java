@@ -92,9 +92,9 @@ class WsUpstreamTest {
         RecordingLink dev = deviceOnA();
         ResponsePrimitive created = sendFromA(createAe("Cae2", "reg2"), dev);
         assertEquals(2001, created.rsc(), String.valueOf(created));
-        // A announces "reach me over my connection"; B, a bridge itself, rewrote poa for its CSE and bound the
-        // entity to the session A opened
-        assertEquals(List.of("ws://default"), pair.upstreamA.pointOfAccess("token", "Cae2"));
+        // A announces no poa (it is reached over its own connection); B, a bridge itself, wrote its own poa for its
+        // CSE and bound the entity to the session A opened
+        assertEquals(List.of(), pair.upstreamA.pointOfAccess("token", "Cae2"));
         assertEquals(Operation.CREATE, pair.cse.received.get(0).op());
         assertEquals("ws", pair.busB.bus.boundLink("Cae2").map(l -> l.binding()).orElse(null));
         assertEquals("dev-a", pair.busA.bus.boundLink("Cae2").map(l -> l.id()).orElse(null));

@@ -22,10 +22,13 @@ final class OwnPoaRestore implements ResponseFilter {
         boolean read = request.op() == Operation.RETRIEVE && response.rsc() == ResponseStatusCode.OK.code()
                 || request.op() == Operation.UPDATE && response.rsc() == ResponseStatusCode.UPDATED.code();
         if (!read || response.pc() == null || request.fr() == null
-                || !PointOfAccessRewrite.hasPoa(response.pc())) {
+                || PointOfAccessRewrite.resource(response.pc()).isEmpty()) {
             return response;
         }
+        // Also when the upstream shows no poa: the bridge may have announced none (a WebSocket upstream).
+        boolean shown = PointOfAccessRewrite.hasPoa(response.pc());
         return registry.byEntityId(request.fr())
+                .filter(own -> shown || !own.originalPoa().isEmpty())
                 .filter(own -> RegistrationExchange.addressesResource(request.to(), own))
                 .map(own -> response.toBuilder().pc(PointOfAccessRewrite.restore(response.pc(), own.originalPoa(),
                         PointOfAccessRewrite.rrOf(response.pc()))).build())

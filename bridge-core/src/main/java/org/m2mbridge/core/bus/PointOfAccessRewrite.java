@@ -62,6 +62,13 @@ final class PointOfAccessRewrite {
         return copy;
     }
 
+    /** Copy of {@code pc} whose resource carries no {@code poa}. */
+    static JsonNode withoutPoa(JsonNode pc) {
+        JsonNode copy = pc.deepCopy();
+        resource(copy).ifPresent(r -> r.remove("poa"));
+        return copy;
+    }
+
     /** Copy of a response {@code pc} showing the entity its own poa and rr (absent ones removed). */
     static JsonNode restore(JsonNode pc, List<String> originalPoa, JsonNode originalRr) {
         if (resource(pc).isEmpty()) {

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>From DOWNSTREAM (devices): routed to an upstream by the {@link RouteTable}. Registrations (CREATE
  *       {@code <AE>}/{@code <remoteCSE>}) get their {@code poa} rewritten to the bridge and, once answered 2001,
- *       enter the {@link EntityRegistry} and are bound to the originating link (TS-0020 7.4). A 2002 answer to the
- *       DELETE of that resource deregisters (closing a connection never does).</li>
+ *       enter the {@link EntityRegistry} and are bound to the originating link (TS-0020 7.4). A 2002 (or 4004) answer
+ *       to the DELETE of that resource deregisters (closing a connection never does).</li>
  *   <li>From UPSTREAM (CSEs): routed to the registered entity the {@code to} names, on the link it is bound to
  *       (notifications down the device's own socket); 4004 when no such entity is registered. When it is
  *       registered but not connected the request is stored and delivered on reconnect ({@link StoreAndForward},
@@ -66,6 +66,7 @@ public final class PrimitiveBus {
     /** Serialises registry changes, so an ending registration never removes the one that replaced it. */
     private final Object registrations = new Object();
     private final ScheduledFuture<?> expirySweep;
+    private final RegistrationAdmission admission;
 
     /** A bus with store-and-forward in memory and default store settings (tests, embedding). */
     public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
@@ -93,6 +94,7 @@ public final class PrimitiveBus {
         long every = settings.sweepInterval().toMillis();
         this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
                 TimeUnit.MILLISECONDS);
+        this.admission = new RegistrationAdmission(this::findEntity, metrics, new GateRefusalLog());
     }
 
     /** An in-memory delivery store bounded as {@code settings} say. */
@@ -145,6 +147,11 @@ public final class PrimitiveBus {
         return metrics;
     }
 
+    /** The registration gate's rule that every device-facing binding applies (one per bus: one refusal log). */
+    public RegistrationAdmission admission() {
+        return admission;
+    }
+
     // ---- entity binding ------------------------------------------------------------------------------------
 
     /**
@@ -189,11 +196,30 @@ public final class PrimitiveBus {
      * Routes {@code request} and completes with exactly one response; never completes exceptionally.
      */
     public CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin) {
-        long started = System.nanoTime(); // one access-log line per exchange, whichever binding it came from
-        return route(request, origin).whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, started));
+        return send(request, origin, null);
     }
 
-    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin) {
+    /**
+     * A request from upstream that arrived at the point of access of the registered entity {@code nextHop} (its
+     * notification URL, its MQTT receiver topic) goes to that entity whatever its {@code to} names: the point of
+     * access names the next hop and {@code to} the target (TS-0009 6.2.2.1, TS-0010 6.4.2), which may be a resource
+     * below an MN-CSE ({@code /id-mn/cse-mn/ae1}) or beyond it. Same guarantees as {@link #send}; 4004 when
+     * {@code nextHop} is no longer registered.
+     */
+    public CompletableFuture<ResponsePrimitive> sendVia(String nextHop, RequestPrimitive request, Origin origin) {
+        if (origin.side() != Origin.Side.UPSTREAM) {
+            throw new IllegalArgumentException("only requests from upstream go to an entity's point of access");
+        }
+        return send(request, origin, nextHop);
+    }
+
+    private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin, String nextHop) {
+        long started = System.nanoTime(); // one access-log line per exchange, whichever binding it came from
+        return route(request, origin, nextHop)
+                .whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, started));
+    }
+
+    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop) {
         Instant deadline = deadlines.deadlineOf(request);
         if (!deadline.isAfter(deadlines.now())) {
             return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, "expired",
@@ -202,7 +228,7 @@ public final class PrimitiveBus {
         metrics.pendingRequests.inc();
         CompletableFuture<ResponsePrimitive> result = origin.side() == Origin.Side.DOWNSTREAM
                 ? sendUp(request, origin, deadline)
-                : sendDown(request, deadline);
+                : sendDown(request, deadline, nextHop);
         return result.whenComplete((r, e) -> metrics.pendingRequests.dec());
     }
 
@@ -228,11 +254,12 @@ public final class PrimitiveBus {
         });
     }
 
-    private CompletableFuture<ResponsePrimitive> sendDown(RequestPrimitive request, Instant deadline) {
-        Optional<Registration> target = findEntity(request.to());
+    private CompletableFuture<ResponsePrimitive> sendDown(RequestPrimitive request, Instant deadline,
+                                                          String nextHop) {
+        Optional<Registration> target = nextHop != null ? registry.byEntityId(nextHop) : findEntity(request.to());
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, "unknown_target",
-                    "'" + request.to() + "' is not an entity registered through this bridge");
+            return reject(request, ResponseStatusCode.NOT_FOUND, "unknown_target", "'"
+                    + (nextHop != null ? nextHop : request.to()) + "' is not an entity registered through this bridge");
         }
         if (storeAndForward != null) {
             return storeAndForward.send(target.get(), request, deadline);

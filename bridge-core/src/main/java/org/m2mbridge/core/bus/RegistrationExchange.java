@@ -82,7 +82,10 @@ final class RegistrationExchange {
         }
         List<String> poa = upstream.pointOfAccess(token, entityId);
         if (poa.isEmpty()) {
-            return request;
+            // Nothing to announce (a WebSocket upstream reaches the entity over the bridge's own connection,
+            // TS-0020 6.2): the entity's own poa is not reachable behind the bridge, so it is not passed on either.
+            return PointOfAccessRewrite.hasPoa(request.pc())
+                    ? request.toBuilder().pc(PointOfAccessRewrite.withoutPoa(request.pc())).build() : request;
         }
         return request.toBuilder().pc(PointOfAccessRewrite.withPoa(request.pc(), poa, true)).build();
     }
@@ -178,30 +181,8 @@ final class RegistrationExchange {
         return PointOfAccessRewrite.resource(request.pc()).map(r -> r.path("rn").asText(null)).orElse(null);
     }
 
-    /**
-     * True when {@code to} addresses the registration resource itself: by its resource ID or entity ID, or by a
-     * structured address {@code <csebase>/<rn>} (also {@code -/<rn>}), optionally SP-relative or absolute.
-     */
+    /** True when {@code to} addresses the registration resource of {@code reg} ({@link RegistrationResource}). */
     static boolean addressesResource(String to, Registration reg) {
-        if (to == null) {
-            return false;
-        }
-        String rest = to;
-        if (rest.startsWith("//")) { // //sp/cse/rest -> /cse/rest
-            int s = rest.indexOf('/', 2);
-            rest = s < 0 ? "" : rest.substring(s);
-        }
-        if (rest.startsWith("/")) { // /cse/rest -> rest, unless it is the entity's own SP-relative ID
-            if (rest.equals(reg.entityId())) {
-                return true;
-            }
-            int s = rest.indexOf('/', 1);
-            rest = s < 0 ? "" : rest.substring(s + 1);
-        }
-        if (rest.equals(reg.entityId()) || rest.equals(reg.resourceId())) {
-            return true;
-        }
-        String[] seg = rest.split("/");
-        return seg.length == 2 && reg.resourceName() != null && seg[1].equals(reg.resourceName());
+        return RegistrationResource.addressedBy(to, reg.entityId(), reg.resourceName(), reg.resourceId());
     }
 }

@@ -30,7 +30,7 @@ public interface Upstream extends Link {
     default void entityRegistered(Registration registration) {
     }
 
-    /** The entity was deregistered (DELETE answered 2002): stop receiving requests for it. */
+    /** The entity was deregistered (DELETE answered 2002, or 4004): stop receiving requests for it. */
     default void entityDeregistered(Registration registration) {
     }
 

@@ -51,6 +51,7 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
             String key = "upstreams[" + i + "]";
             ConfigException.require(u != null, key, "is empty");
             u.validate(key);
+            u.validateReachBack(key, listeners);
             ConfigException.require(names.add(u.name()), key + ".name", "'" + u.name() + "' is used twice");
         }
         boolean anyCseName = upstreams.stream().anyMatch(u -> u.cseName() != null);

@@ -21,23 +21,26 @@ import org.m2mbridge.core.codec.Serialization;
  * @param ws            WebSocket client settings for this upstream (binding ws): subprotocols, proxy, TLS, window
  * @param cseName       the resource name of the upstream's CSEBase ({@code cse-in} for ACME, {@code Mobius}), optional;
  *                      the {@code slashedCseBaseName} dialect repair needs it
+ * @param notifications binding http: whether this upstream sends notifications and requests to entities registered
+ *                      through it (default true), which needs {@code listeners.http}; {@code false} starts without
+ *                      that listener and announces no point of access for the entities (docs/architecture.md)
  */
 public record UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
                              String serialization, Duration timeout, HttpUpstreamSettings http,
-                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws, String cseName) {
+                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws, String cseName, Boolean notifications) {
 
-    /** Without a CSEBase name. */
+    /** Without a CSEBase name and {@code notifications} (default true). */
     public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
                           String serialization, Duration timeout, HttpUpstreamSettings http,
                           MqttUpstreamSettings mqtt, WsUpstreamSettings ws) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, ws, null);
+        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, ws, null, null);
     }
 
     /** Without {@code ws} settings (defaults). */
     public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
                           String serialization, Duration timeout, HttpUpstreamSettings http,
                           MqttUpstreamSettings mqtt) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, null);
+        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, null, null, null);
     }
 
     public UpstreamConfig {
@@ -45,6 +48,7 @@ public record UpstreamConfig(String name, BindingType binding, String url, Strin
         http = http == null ? HttpUpstreamSettings.DEFAULTS : http;
         mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
         ws = ws == null ? WsUpstreamSettings.DEFAULTS : ws;
+        notifications = notifications == null || notifications;
     }
 
     public Serialization serializationFormat() {
@@ -73,5 +77,18 @@ public record UpstreamConfig(String name, BindingType binding, String url, Strin
         }
         ConfigException.require(timeout == null || !timeout.isNegative() && !timeout.isZero(), key + ".timeout",
                 "must be positive");
+    }
+
+    /**
+     * An http upstream reaches entities registered through it only through {@code listeners.http}: without that
+     * listener it could never notify them, so the start is refused unless {@code notifications: false} says so.
+     */
+    void validateReachBack(String key, Listeners listeners) {
+        ConfigException.require(binding == BindingType.HTTP || notifications, key + ".notifications",
+                "only applies to binding http (an mqtt or ws upstream reaches entities over its own connection)");
+        ConfigException.require(binding != BindingType.HTTP || !notifications || listeners.http() != null,
+                key + ".notifications", "upstream '" + name + "' (" + key + ", binding http) can only send"
+                        + " notifications to entities behind the bridge through listeners.http, which is not"
+                        + " configured: add listeners.http, or set " + key + ".notifications: false");
     }
 }

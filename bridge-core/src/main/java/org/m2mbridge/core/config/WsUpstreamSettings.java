@@ -22,9 +22,14 @@ import java.util.List;
  * @param connectTimeout how long opening the socket (proxy tunnel, TLS and upgrade included) may take (default 5s)
  * @param maxReconnectDelay upper bound of the exponential back-off between failed connects (default 10s); while
  *                      backing off requests are answered 5103 at once
- * @param poa           points of access announced for entities registered through this upstream (default
- *                      {@code [ws://default]}: "reach me over my existing connection", CR SDS-2024-0021, what ACME's
- *                      WS clients send and ACME honours)
+ * @param poa           points of access announced for entities registered through this upstream. Default: none
+ *                      (the entity's own poa is removed too): the upstream reaches them over the bridge's
+ *                      connection, and TS-0020 gives a WebSocket client without a server no ws URI in poa (6.2: a
+ *                      sender without a poa for the entity buffers until the connection is back). A peer cannot
+ *                      dial an address that is not there, while any URL is dialled by some (Mobius opens a new
+ *                      connection to every ws:// poa, {@code ws://default} included). ACME needs
+ *                      {@code [ws://default]} (CR SDS-2024-0021: "over my existing connection") to pick its
+ *                      WebSocket binding for the entity
  * @param proxy         HTTP proxy to tunnel through with {@code CONNECT host:port HTTP/1.1} (TS-0020 7.6); optional
  * @param tls           for a {@code wss://} url: trust store and optional client certificate (mutual TLS, TS-0020 8),
  *                      protocols and ciphers, as {@code upstreams[].http.tls}; {@code clientAuth} is ignored
@@ -77,7 +82,7 @@ public record WsUpstreamSettings(List<String> subprotocols, String originHeader,
         pingInterval = pingInterval == null ? Duration.ofSeconds(20) : pingInterval;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         maxReconnectDelay = maxReconnectDelay == null ? Duration.ofSeconds(10) : maxReconnectDelay;
-        poa = poa == null || poa.isEmpty() ? List.of("ws://default") : List.copyOf(poa);
+        poa = poa == null ? List.of() : List.copyOf(poa);
         hostnameVerification = hostnameVerification == null || hostnameVerification;
         sockets = sockets == null ? SHARED : sockets;
         maxSockets = maxSockets == null ? 256 : maxSockets;

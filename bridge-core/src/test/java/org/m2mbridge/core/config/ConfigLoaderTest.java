@@ -88,6 +88,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anHttpUpstreamWithoutTheInboundListenerIsRefusedUnlessItSaysItNeverNotifies() {
+        String noInbound = MINIMAL.replaceFirst("(?m)^  http: .*\n", "");
+        assertTrue(!noInbound.contains("port: 8280"), noInbound);
+        String m = error(noInbound);
+        assertTrue(m.contains("upstreams[0]") && m.contains("binding http") && m.contains("listeners.http"), m);
+        BridgeConfig optOut = ConfigLoader.parse(noInbound.replace("serialization: json ",
+                "notifications: false\n    serialization: json "));
+        assertEquals(false, optOut.upstreams().get(0).notifications());
+        assertEquals(true, ConfigLoader.parse(MINIMAL).upstreams().get(0).notifications());
+        assertNames(MINIMAL.replace("binding: http ", "binding: mqtt ")
+                .replace("url: http://127.0.0.1:8080", "broker: tcp://127.0.0.1:1883")
+                .replace("serialization: json ", "notifications: false\n    serialization: json "),
+                "upstreams[0].notifications");
+    }
+
+    @Test
     void semanticErrorsNameTheKey() {
         assertNames(MINIMAL.replace("default: in-cse", "default: nowhere"), "routes.default");
         assertNames(MINIMAL.replace("binding: http ", "binding: smtp "), "upstreams[0].binding");
