@@ -153,7 +153,8 @@ class MqttDeviceSessionTest {
                     mqtt: { clientId: "C::bridge-devices-%d", maxReconnectDelay: 1s }
                     dialect: { defaultRvi: "2a", slashedCseBaseName: true, defaultSrv: ["2a"] }
                 upstreams:
-                  - { name: cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in, cseName: cse-in }
+                  - { name: cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in, cseName: cse-in,
+                      notifications: false }
                 routes:
                   default: cse
                 """.formatted(embedded.url(), System.nanoTime()));

@@ -34,6 +34,7 @@ class FrozenUpstreamTest {
         return """
                 listeners:
                   ws:    { host: 127.0.0.1, port: 0 }
+                  http:  { host: 127.0.0.1, port: 0 }
                   admin: { host: 127.0.0.1, port: 0 }
                 upstreams:
                   - name: in-cse
