@@ -7,6 +7,7 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -38,7 +39,7 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
             String token = path.substring(notificationPrefix.length()).split("/", 2)[0];
             Optional<Registration> entity = bus.registry().byToken(token);
             if (entity.isEmpty()) {
-                metrics.rejectedRequests.labelValues("unknown_target").inc();
+                metrics.rejected(RejectReason.UNKNOWN_TARGET);
                 return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
                         "no entity is registered through this bridge under that notification URL"));
             }
@@ -46,7 +47,15 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         } else {
             addressed = verificationTarget(request);
         }
-        return bus.send(addressed, Origin.upstream("http", peer));
+        return bus.send(addressed, Origin.upstream("http", sender(addressed, peer)));
+    }
+
+    /**
+     * Who sent it, for the access line's {@code conn=}: the upstream the addressed entity registered through (the
+     * CSE that notifies it), else the client's address.
+     */
+    private String sender(RequestPrimitive addressed, String peer) {
+        return bus.findEntity(addressed.to()).map(Registration::upstream).orElse(peer);
     }
 
     /**

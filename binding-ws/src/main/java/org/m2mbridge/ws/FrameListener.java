@@ -3,16 +3,18 @@ package org.m2mbridge.ws;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.xnio.IoUtils;
-import org.xnio.Pooled;
+import org.m2mbridge.core.metrics.Limit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.Pooled;
 
 /**
  * Whole WebSocket messages of one connection (Undertow reassembles fragments, TS-0020 T3) handed to its
@@ -76,6 +78,16 @@ final class FrameListener extends AbstractReceiveListener {
     @Override
     protected void onFullCloseMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
         boolean weClosedFirst = channel.isCloseFrameSent();
+        if (!weClosedFirst) {
+            // read from duplicates: Undertow reads the same buffers again to answer the close
+            ByteBuffer[] frames = message.getData().getResource();
+            ByteBuffer[] copies = new ByteBuffer[frames.length];
+            for (int i = 0; i < frames.length; i++) {
+                copies[i] = frames[i].duplicate();
+            }
+            CloseMessage close = new CloseMessage(WebSockets.mergeBuffers(copies));
+            session.peerClosed(close.getCode(), close.getReason());
+        }
         super.onFullCloseMessage(channel, message);
         if (weClosedFirst) {
             // Closing handshake complete (RFC 6455 7.1.1: the server drops TCP first); Undertow would keep the
@@ -90,7 +102,8 @@ final class FrameListener extends AbstractReceiveListener {
         String message = String.valueOf(error.getMessage());
         // Undertow reports the size limit only by message text; it closes with 1009 itself
         if (message.startsWith(SIZE_LIMIT_CODE)) {
-            metrics.limitRefusals.labelValues("ws_message_size").inc();
+            metrics.limitRefused(Limit.WS_MESSAGE_SIZE);
+            session.closedByUndertow(1009, "message over limits.maxMessageBytes");
         }
         super.onError(channel, error);
     }

@@ -3,6 +3,9 @@ package org.m2mbridge.ws;
 import java.util.Optional;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Limit;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -22,22 +25,30 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
 final class RegistrationGate {
 
     /**
-     * Forward ({@code refusal} empty) or answer with {@code refusal} and {@code reason}; {@code counter} is the
-     * {@code rejectedRequests} reason, or the {@code limitRefusals} limit when {@code limit} is set.
+     * Forward ({@code refusal} empty) or answer with {@code refusal} and {@code reason}, counted under
+     * {@code rejected} ({@code m2mbridge_rejected_requests_total}) or {@code limit}
+     * ({@code m2mbridge_limit_refusals_total}).
      */
-    record Decision(Optional<ResponseStatusCode> refusal, String reason, String counter, boolean limit) {
-        static final Decision FORWARD = new Decision(Optional.empty(), null, null, false);
+    record Decision(Optional<ResponseStatusCode> refusal, String reason, RejectReason rejected, Limit limit) {
+        static final Decision FORWARD = new Decision(Optional.empty(), null, null, null);
 
-        static Decision refuse(ResponseStatusCode code, String counter, String reason) {
-            return new Decision(Optional.of(code), reason, counter, false);
+        static Decision refuse(ResponseStatusCode code, RejectReason counter, String reason) {
+            return new Decision(Optional.of(code), reason, counter, null);
         }
 
-        static Decision overLimit(String limit, String reason) {
-            return new Decision(Optional.of(ResponseStatusCode.INTERNAL_SERVER_ERROR), reason, limit, true);
+        static Decision overLimit(Limit limit, String reason) {
+            return new Decision(Optional.of(ResponseStatusCode.INTERNAL_SERVER_ERROR), reason, null, limit);
+        }
+
+        /** Counts the refusal. */
+        void count(BridgeMetrics metrics) {
+            if (limit != null) {
+                metrics.limitRefused(limit);
+            } else if (rejected != null) {
+                metrics.rejected(rejected);
+            }
         }
     }
-
-    private static final String ENTITY_LIMIT = "ws_entities_per_connection";
 
     private final PrimitiveBus bus;
     private final ResponseStatusCode identityRefusal;
@@ -53,7 +64,7 @@ final class RegistrationGate {
         String fr = request.fr();
         OriginatorGrant grant = session.grant();
         if (!grant.allows(fr)) {
-            return Decision.refuse(identityRefusal, "identity",
+            return Decision.refuse(identityRefusal, RejectReason.IDENTITY,
                     fr == null || fr.isEmpty()
                             ? "an authenticated connection must name its originator (fr) in every request"
                             : "the client certificate (" + grant.holder() + ") does not grant originator '" + fr
@@ -65,7 +76,7 @@ final class RegistrationGate {
         }
         if (fr == null || fr.isEmpty()) {
             // TS-0004 7.3.2.1: From is mandatory except in an AE CREATE (ws-binding.md I9).
-            return Decision.refuse(ResponseStatusCode.BAD_REQUEST, "bad_request",
+            return Decision.refuse(ResponseStatusCode.BAD_REQUEST, RejectReason.BAD_REQUEST,
                     "originator (fr) is mandatory in this request");
         }
         if (session.carries(fr)) {
@@ -80,12 +91,12 @@ final class RegistrationGate {
             return Decision.FORWARD;
         }
         // ACME answers 4103 here; TS-0004 would allow 4106 too (ws-binding.md 8, gate step 4).
-        return Decision.refuse(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE, "not_registered",
+        return Decision.refuse(ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE, RejectReason.NOT_REGISTERED,
                 "originator '" + fr + "' is not registered through this bridge: register (CREATE <AE>) first");
     }
 
     private static Decision entityLimit(WsSession session) {
-        return Decision.overLimit(ENTITY_LIMIT, "this connection already carries " + session.entityCount()
+        return Decision.overLimit(Limit.WS_ENTITIES_PER_CONNECTION, "this connection already carries " + session.entityCount()
                 + " entities (limits.maxEntitiesPerConnection)");
     }
 

@@ -21,6 +21,7 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -89,6 +90,8 @@ public final class PrimitiveBus {
         this.metrics = metrics;
         metrics.registeredEntities.set(registry.size());
         this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
+        metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
+        metrics.storeCapacityBytes.set(settings.enabled() ? settings.maxTotalBytes() : 0);
         responseFilters.add(new OwnPoaRestore(registry));
         long every = settings.sweepInterval().toMillis();
         this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
@@ -196,7 +199,7 @@ public final class PrimitiveBus {
     private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin) {
         Instant deadline = deadlines.deadlineOf(request);
         if (!deadline.isAfter(deadlines.now())) {
-            return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, "expired",
+            return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, RejectReason.EXPIRED,
                     "request expiration time (rqet) has already passed");
         }
         metrics.pendingRequests.inc();
@@ -209,7 +212,7 @@ public final class PrimitiveBus {
     private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline) {
         Optional<Upstream> target = routes.resolve(request.to(), upstreams()).flatMap(this::upstream);
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, "no_route",
+            return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.NO_ROUTE,
                     "no upstream route for target '" + request.to() + "'");
         }
         Upstream upstream = target.get();
@@ -231,7 +234,7 @@ public final class PrimitiveBus {
     private CompletableFuture<ResponsePrimitive> sendDown(RequestPrimitive request, Instant deadline) {
         Optional<Registration> target = findEntity(request.to());
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, "unknown_target",
+            return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.UNKNOWN_TARGET,
                     "'" + request.to() + "' is not an entity registered through this bridge");
         }
         if (storeAndForward != null) {
@@ -239,7 +242,7 @@ public final class PrimitiveBus {
         }
         Link link = bound.get(target.get().entityId());
         if (link == null) {
-            return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
+            return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
                     "entity '" + target.get().entityId() + "' is registered but not connected");
         }
         return deliver(link, request, deadline);
@@ -352,8 +355,8 @@ public final class PrimitiveBus {
     }
 
     CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
-                                                        String reason, String text) {
-        metrics.rejectedRequests.labelValues(reason).inc();
+                                                        RejectReason reason, String text) {
+        metrics.rejected(reason);
         return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text));
     }
 
@@ -399,7 +402,7 @@ public final class PrimitiveBus {
             registry.remove(registration.entityId());
         }
         metrics.registeredEntities.set(registry.size());
-        metrics.deregistrations.labelValues(why.label()).inc();
+        metrics.deregistered(why.label());
         Link link = bound.remove(registration.entityId());
         metrics.boundEntities.set(bound.size());
         if (link != null) {
@@ -409,7 +412,7 @@ public final class PrimitiveBus {
         if (storeAndForward != null) {
             storeAndForward.deregistered(registration.entityId(), why);
         }
-        LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label());
+        LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label().label());
     }
 
     /** Periodic, on the timer: ends the registrations whose expiration time passed (the CSE deleted them). */
