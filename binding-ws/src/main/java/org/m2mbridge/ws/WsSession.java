@@ -22,6 +22,7 @@ import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
+import org.m2mbridge.core.bus.LocalAnswers;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
@@ -263,6 +264,8 @@ final class WsSession implements Link, Correlator.Listener {
     /** An answer the session gives itself, before the bus: logged like a bus exchange (access log). */
     private void refuse(RequestPrimitive request, ResponsePrimitive response, OpLabel op) {
         AccessLog.answeredLocally(request, Origin.downstream(this), response);
+        LocalAnswers.answered(response.rsc(), response.rqi(), request == null ? null : request.fr(),
+                id + ": " + (response.pc() == null ? "refused" : response.pc().path("m2m:dbg").asText("refused")));
         respond(response, op);
     }
 

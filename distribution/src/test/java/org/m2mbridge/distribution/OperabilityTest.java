@@ -16,12 +16,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -361,32 +359,9 @@ class OperabilityTest {
         assertTrue(connections.contains("127.0.0.1:"), connections);
     }
 
+    /** The DOM headless Chromium rendered (kept for TarballIT; see {@link HeadlessChromium}). */
     static String dumpDom(Path chromium, Path profile, URI url) throws Exception {
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
-                url.toString()).redirectErrorStream(false).start();
-        CompletableFuture<String> out = new CompletableFuture<>();
-        Thread drainOut = new Thread(() -> out.complete(read(p.getInputStream())), "chromium-stdout");
-        Thread drainErr = new Thread(() -> read(p.getErrorStream()), "chromium-stderr");
-        for (Thread t : List.of(drainOut, drainErr)) {
-            t.setDaemon(true);
-            t.start();
-        }
-        try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished within 60 s");
-            return out.get(5, TimeUnit.SECONDS);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
+        return HeadlessChromium.dumpDom(profile, url);
     }
 
     static String prim(String binding, String direction, String kind, String op, String rscClass) {

@@ -325,8 +325,9 @@ public final class PrimitiveBus {
         ScheduledFuture<?> guard = timer.schedule(() -> {
             if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
                 metrics.requestTimeouts.labelValues(link.binding()).inc();
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
-                        "no response from " + link.id() + " before the request deadline"));
+                String text = "no response from " + link.id() + " before the request deadline";
+                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text));
             }
         }, delayMs, TimeUnit.MILLISECONDS);
         CompletableFuture<ResponsePrimitive> delivered;
@@ -357,6 +358,7 @@ public final class PrimitiveBus {
     CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
                                                         RejectReason reason, String text) {
         metrics.rejected(reason);
+        LocalAnswers.answered(code.code(), request.rqi(), request.fr(), reason.label() + ": " + text);
         return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text));
     }
 

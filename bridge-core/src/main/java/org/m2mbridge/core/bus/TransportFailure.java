@@ -65,12 +65,16 @@ public enum TransportFailure {
 
     /** The error response to {@code request}, with {@link #describe}{@code (peer)} plus {@code detail} if any. */
     public ResponsePrimitive answer(RequestPrimitive request, String peer, String detail) {
-        return ResponsePrimitive.error(request, rsc, debugText(peer, detail));
+        String text = debugText(peer, detail);
+        LocalAnswers.answered(rsc.code(), request.rqi(), request.fr(), text);
+        return ResponsePrimitive.error(request, rsc, text);
     }
 
     /** As {@link #answer(RequestPrimitive, String, String)} when only the request's wire identifiers are at hand. */
     public ResponsePrimitive answer(String rqi, String rvi, String to, String peer, String detail) {
-        return ResponsePrimitive.error(rqi, rvi, to, rsc, debugText(peer, detail));
+        String text = debugText(peer, detail);
+        LocalAnswers.answered(rsc.code(), rqi, null, text);
+        return ResponsePrimitive.error(rqi, rvi, to, rsc, text);
     }
 
     private String debugText(String peer, String detail) {

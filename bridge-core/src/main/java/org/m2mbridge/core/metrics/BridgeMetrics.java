@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.status.ConnectionView;
 
 /**
@@ -233,10 +234,19 @@ public final class BridgeMetrics {
         lateResponses.labelValues(binding);
     }
 
-    /** Writes the connection series of {@code binding} at 0 (every role and close reason). */
+    /**
+     * Writes the WebSocket connection series of {@code binding} at 0: opened per role, closed per reason, open
+     * connections and connected entities per role and serialization.
+     */
     public void connectionsOf(String binding) {
         for (ConnectionRole r : ConnectionRole.values()) {
             connectionsOpened.labelValues(binding, r.label());
+            for (Serialization s : Serialization.values()) {
+                wsConnections.labelValues(r.label(), s.token());
+            }
+        }
+        for (Serialization s : Serialization.values()) {
+            seenConnectionLabels.add(List.of(binding, s.token()));
         }
         for (CloseReason r : CloseReason.values()) {
             connectionsClosed.labelValues(binding, r.label());
