@@ -249,6 +249,31 @@ class OperabilityTest {
     }
 
     @Test
+    void aNotificationsAccessLineNamesTheUpstreamItCameFromNotASocketAddress() throws Exception {
+        ObjectNode cnt = WsTestClient.primitive(1, "cse-in/ops-ae").put("ty", 3);
+        cnt.putObject("pc").putObject("m2m:cnt").put("rn", "notified");
+        assertEquals(2001, device.request(cnt).path("rsc").asInt());
+        ObjectNode sub = WsTestClient.primitive(1, "cse-in/ops-ae/notified").put("ty", 23);
+        ObjectNode s = sub.putObject("pc").putObject("m2m:sub").put("rn", "sub");
+        s.putArray("nu").add(AE);
+        s.putObject("enc").putArray("net").add(3);
+        assertEquals(2001, device.request(sub).path("rsc").asInt());
+        ObjectNode cin = WsTestClient.primitive(1, "cse-in/ops-ae/notified").put("ty", 4);
+        cin.putObject("pc").putObject("m2m:cin").put("con", "21.5");
+        device.send(cin); // the CSE may notify before it answers the CREATE
+        JsonNode pushed = device.nextPushedRequest(Duration.ofSeconds(10));
+        assertNotNull(pushed, "the notification came down the socket");
+        device.answer(pushed, 2000);
+        String rqi = pushed.path("rqi").asText();
+        awaitUntil(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
+                .contains(" rqi=" + rqi + " ")));
+        String line = access.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
+        assertTrue(line.matches(TIME + " conn=in-cse side=up fr=\\S+ rqi=" + Pattern.quote(rqi)
+                + " op=notify to=" + AE + " rsc=2000 ms=\\d+\\.\\d"), line);
+    }
+
+    @Test
     void healthEndpointsAnswerHeadLikeGet() throws Exception {
         for (String path : List.of("/health/live", "/health/ready")) {
             HttpResponse<String> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(admin.resolve(path))
