@@ -50,8 +50,9 @@ public final class UpstreamState {
     private void change(boolean up, String why) {
         UpstreamHealth before = now.get();
         if (before.up() == up) {
-            if (!up && !why.equals(before.reason())) { // the latest cause, keeping the time it went down
-                now.compareAndSet(before, new UpstreamHealth(false, why, before.since()));
+            // the latest cause, keeping the time of the change (a constant "why" allocates nothing per request)
+            if (!why.equals(before.reason())) {
+                now.compareAndSet(before, new UpstreamHealth(up, why, before.since()));
             }
             return;
         }
