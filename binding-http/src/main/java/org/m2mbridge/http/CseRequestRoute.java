@@ -7,6 +7,7 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -35,27 +36,36 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
     public CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, HttpRequestMessage message,
                                                       String peer) {
         String path = TargetPath.decode(message.path());
-        Origin origin = Origin.upstream("http", peer);
         if (!path.startsWith(notificationPrefix)) {
-            return bus.send(verificationTarget(request), origin);
+            RequestPrimitive addressed = verificationTarget(request);
+            return bus.send(addressed, Origin.upstream("http", sender(addressed, peer)));
         }
         String tokenAndRest = path.substring(notificationPrefix.length());
         int slash = tokenAndRest.indexOf('/');
         String token = slash < 0 ? tokenAndRest : tokenAndRest.substring(0, slash);
         Optional<Registration> entity = bus.registry().byToken(token);
         if (entity.isEmpty()) {
-            metrics.rejectedRequests.labelValues("unknown_target").inc();
+            metrics.rejected(RejectReason.UNKNOWN_TARGET);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
                     "no entity is registered through this bridge under that notification URL"));
         }
         Optional<String> to = NotificationTarget.to(slash < 0 ? "" : tokenAndRest.substring(slash), entity.get());
         if (to.isEmpty()) {
-            metrics.rejectedRequests.labelValues("bad_request").inc();
+            metrics.rejected(RejectReason.BAD_REQUEST);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
                     "'" + path + "' names no target after /~ or /_ (TS-0009 6.2.2.1)"));
         }
         RequestPrimitive addressed = request.toBuilder().to(to.get() + partialRetrieve(request.to())).build();
-        return bus.sendVia(entity.get().entityId(), addressed, origin);
+        // the access line names the CSE the entity registered through (the one that notifies it), not a socket
+        return bus.sendVia(entity.get().entityId(), addressed, Origin.upstream("http", entity.get().upstream()));
+    }
+
+    /**
+     * Who sent it, for the access line's {@code conn=}: the upstream the addressed entity registered through (the
+     * CSE that notifies it), else the client's address.
+     */
+    private String sender(RequestPrimitive addressed, String peer) {
+        return bus.findEntity(addressed.to()).map(Registration::upstream).orElse(peer);
     }
 
     /** The {@code #attr} suffix the mapping gave a partial RETRIEVE with one {@code atrl} name (TS-0009 6.2.2.2). */

@@ -32,6 +32,7 @@ public final class HttpBinding implements Binding {
 
     private final List<HttpUpstream> upstreams = new ArrayList<>();
     private volatile HttpListener cseListener;
+    private volatile boolean stopping;
     private volatile HttpListener deviceListener;
     private volatile HttpRequestSender deviceSender;
     private volatile String notificationBase;
@@ -123,13 +124,18 @@ public final class HttpBinding implements Binding {
         return out;
     }
 
+    /**
+     * Started and not stopping. Whether its upstreams answer is each upstream's own readiness check, which counts
+     * only with {@code admin.readinessIncludesUpstreams} (README "Health").
+     */
     @Override
     public boolean isReady() {
-        return upstreams.stream().allMatch(HttpUpstream::isReachable);
+        return !stopping;
     }
 
     @Override
     public synchronized void stop(Duration grace) {
+        stopping = true;
         List<HttpListener> listeners = new ArrayList<>();
         if (cseListener != null) {
             listeners.add(cseListener);

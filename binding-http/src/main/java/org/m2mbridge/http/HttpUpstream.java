@@ -11,14 +11,16 @@ import java.util.function.Supplier;
 import org.apache.hc.core5.http.HttpHost;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.TransportFailure;
+import org.m2mbridge.core.bus.UpstreamHealth;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
-import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +105,21 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
 
     @Override
     public boolean isReachable() {
-        return reachability.isReachable();
+        return reachability.health().up();
+    }
+
+    @Override
+    public UpstreamHealth health() {
+        return reachability.health();
+    }
+
+    /** The innermost cause in words ({@code ConnectException: Connection refused}), for the DOWN log line. */
+    private static String causeText(Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     @Override
@@ -113,7 +129,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
             return CompletableFuture.completedFuture(timeout(request));
         }
         HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, mediaTypes);
-        metrics.primitives.labelValues("http", BridgeMetrics.OUT, "request", op(request), "").inc();
+        metrics.request("http", Direction.OUT, OpLabel.of(request));
         return sender.send(host, basePath + msg.target(), msg, leftMs).thenApply(outcome ->
                 outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
                         : transportFailure(request, (HttpRequestSender.Outcome.Failed) outcome));
@@ -125,12 +141,11 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         try {
             response = HttpResponseMapping.fromHttp(answer, request, codecs, codec.serialization());
         } catch (HttpResponseMapping.UndecodableBody e) {
-            metrics.upstreamErrors.labelValues(config.name(), TransportFailure.PROTOCOL.errorKind()).inc();
+            metrics.upstreamError(config.name(), TransportFailure.PROTOCOL.errorKind());
             LOG.debug("upstream {}: {}", config.name(), e.getMessage());
             response = TransportFailure.PROTOCOL.answer(request, peer(), e.getMessage());
         }
-        metrics.primitives.labelValues("http", BridgeMetrics.IN, "response", op(request),
-                ResponseStatusCode.classOf(response.rsc())).inc();
+        metrics.response("http", Direction.IN, OpLabel.of(request), response.rsc());
         return response;
     }
 
@@ -141,15 +156,15 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
             return timeout(request);
         }
         if (failure.unreachable()) {
-            reachability.failed();
+            reachability.failed(failure.describe(host.toURI()) + (f.cause() == null ? "" : ": " + causeText(f.cause())));
         }
-        metrics.upstreamErrors.labelValues(config.name(), failure.errorKind()).inc();
+        metrics.upstreamError(config.name(), failure.errorKind());
         LOG.debug("upstream {}: {}", config.name(), failure, f.cause());
         return failure.answer(request, peer(), f.cause() == null ? null : f.cause().toString());
     }
 
     private ResponsePrimitive timeout(RequestPrimitive request) {
-        metrics.upstreamErrors.labelValues(config.name(), TransportFailure.TIMEOUT.errorKind()).inc();
+        metrics.upstreamError(config.name(), TransportFailure.TIMEOUT.errorKind());
         metrics.requestTimeouts.labelValues("http").inc();
         return TransportFailure.TIMEOUT.answer(request, peer(), null);
     }

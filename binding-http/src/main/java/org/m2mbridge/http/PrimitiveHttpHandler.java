@@ -8,12 +8,14 @@ import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -85,7 +87,7 @@ final class PrimitiveHttpHandler implements HttpHandler {
                 body);
         HttpRequestMapping.Inbound inbound = HttpRequestMapping.fromHttp(message, codecs);
         if (inbound instanceof HttpRequestMapping.Inbound.Rejected rejected) {
-            metrics.rejectedRequests.labelValues("bad_request").inc();
+            metrics.rejected(RejectReason.BAD_REQUEST);
             // the error body in the request's own serialization unless Accept names another (TS-0009 6.4.2)
             Serialization sent = Serialization.fromMediaType(message.header(M2mHeaders.CONTENT_TYPE))
                     .orElse(Serialization.JSON);
@@ -95,11 +97,11 @@ final class PrimitiveHttpHandler implements HttpHandler {
         HttpRequestMapping.Inbound.Accepted accepted = (HttpRequestMapping.Inbound.Accepted) inbound;
         Serialization answer = HttpResponseMapping.answerSerialization(message, accepted.bodySerialization());
         RequestPrimitive request = accepted.request();
-        String op = request.op().name().toLowerCase(Locale.ROOT);
-        metrics.primitives.labelValues("http", BridgeMetrics.IN, "request", op, "").inc();
+        OpLabel op = OpLabel.of(request);
+        metrics.request("http", Direction.IN, op);
         CompletableFuture<ResponsePrimitive> routed;
         try {
-            routed = route.route(request, message, String.valueOf(exchange.getSourceAddress()));
+            routed = route.route(request, message, address(exchange.getSourceAddress()));
         } catch (RuntimeException e) {
             LOG.error("routing request {} failed", request.rqi(), e);
             routed = CompletableFuture.failedFuture(e);
@@ -107,10 +109,15 @@ final class PrimitiveHttpHandler implements HttpHandler {
         routed.whenComplete((response, error) -> {
             ResponsePrimitive r = response != null ? response : ResponsePrimitive.error(request,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request");
-            metrics.primitives.labelValues("http", BridgeMetrics.OUT, "response", op,
-                    ResponseStatusCode.classOf(r.rsc())).inc();
+            metrics.response("http", Direction.OUT, op, r.rsc());
             respond(exchange, r, answer);
         });
+    }
+
+    /** {@code 10.0.0.7:53211}, as the status API writes addresses (not InetSocketAddress' {@code /10.0.0.7:53211}). */
+    private static String address(java.net.InetSocketAddress a) {
+        return a == null ? "-" : a.getAddress() == null ? a.getHostString() + ":" + a.getPort()
+                : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     private void respond(HttpServerExchange exchange, ResponsePrimitive response, Serialization serialization) {

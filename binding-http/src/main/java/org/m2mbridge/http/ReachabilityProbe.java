@@ -11,8 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.m2mbridge.core.bus.UpstreamHealth;
+import org.m2mbridge.core.bus.UpstreamState;
 
 /**
  * Whether an HTTP upstream can be reached, for {@code /health/ready}: real exchanges decide (an answer = up, a
@@ -20,23 +20,20 @@ import org.slf4j.LoggerFactory;
  * start, so a bridge whose CSE is not there is not ready from the beginning, and then, only while the upstream is
  * down, every {@code interval}, so it becomes ready again when the CSE comes back even without device traffic.
  * Name resolution runs on the common pool and the connect is asynchronous, bounded by {@code timeout}: nothing
- * blocks the shared timer.
+ * blocks the shared timer. Every change is logged once with its cause ({@link UpstreamState}).
  */
 final class ReachabilityProbe implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ReachabilityProbe.class);
-
-    private final String upstream;
     private final InetSocketAddress address;
     private final ScheduledExecutorService timer;
     private final Duration interval;
     private final Duration timeout;
-    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final UpstreamState state;
     private final AtomicBoolean probing = new AtomicBoolean();
     private volatile ScheduledFuture<?> next;
     private volatile boolean closed;
 
     ReachabilityProbe(String upstream, URI url, ScheduledExecutorService timer, Duration interval, Duration timeout) {
-        this.upstream = upstream;
+        this.state = new UpstreamState(upstream, true, "not contacted yet");
         int port = url.getPort() > 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
         this.address = InetSocketAddress.createUnresolved(url.getHost(), port);
         this.timer = timer;
@@ -57,27 +54,23 @@ final class ReachabilityProbe implements AutoCloseable {
         }
     }
 
-    boolean isReachable() {
-        return reachable.get();
+    UpstreamHealth health() {
+        return state.health();
     }
 
     /** An exchange got an answer: up. */
     void answered() {
-        set(true);
+        state.up("answered a request");
     }
 
-    /** An exchange could not connect, or its connection failed: down, and probing until it is back. */
-    void failed() {
-        set(false);
+    /** An exchange could not connect, or its connection failed ({@code why}): down, and probing until it is back. */
+    void failed(String why) {
+        state.down(why);
+        scheduleProbe();
     }
 
-    private void set(boolean up) {
-        if (reachable.getAndSet(up) != up) {
-            LOG.info("upstream {} is {}", upstream, up ? "reachable again" : "not reachable");
-        }
-        if (!up) {
-            scheduleProbe();
-        }
+    private String target() {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     private void scheduleProbe() {
@@ -112,28 +105,36 @@ final class ReachabilityProbe implements AutoCloseable {
             return;
         }
         if (resolved.isUnresolved()) {
-            done(channel, giveUp, false);
+            done(channel, giveUp, "host name " + address.getHostString() + " does not resolve");
             return;
         }
         channel.connect(resolved, null, new CompletionHandler<Void, Void>() {
             @Override
             public void completed(Void result, Void attachment) {
-                done(channel, giveUp, true);
+                done(channel, giveUp, null);
             }
 
             @Override
             public void failed(Throwable e, Void attachment) {
-                done(channel, giveUp, false);
+                done(channel, giveUp, e instanceof java.nio.channels.AsynchronousCloseException
+                        ? "no TCP connection within " + timeout.toMillis() + " ms (upstreams[].http.connectTimeout)"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
         });
     }
 
-    private void done(AsynchronousSocketChannel channel, ScheduledFuture<?> giveUp, boolean connected) {
+    /** {@code failure} null: the TCP connect succeeded. */
+    private void done(AsynchronousSocketChannel channel, ScheduledFuture<?> giveUp, String failure) {
         giveUp.cancel(false);
         close(channel);
         probing.set(false);
-        if (!closed) {
-            set(connected);
+        if (closed) {
+            return;
+        }
+        if (failure == null) {
+            state.up("TCP connect to " + target() + " succeeded");
+        } else {
+            failed("TCP connect to " + target() + " failed: " + failure);
         }
     }
 

@@ -9,7 +9,9 @@ import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.mqtt.TopicNames.Topic;
@@ -70,7 +72,7 @@ final class EntityRequests {
 
     void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
-            reply(topic, format, f.toResponse());
+            reply(topic, format, OpLabel.UNKNOWN, f.toResponse());
             return;
         }
         Optional<RequestPrimitive> request = decoded.request();
@@ -79,7 +81,7 @@ final class EntityRequests {
             return;
         }
         RequestPrimitive r = request.get();
-        counter.request(BridgeMetrics.IN, r);
+        counter.request(Direction.IN, r);
         String entity = entityReceivers.get(topic.receiver());
         if (entity != null && (r.to() == null || r.to().startsWith("mqtt://") || r.to().startsWith("mqtts://"))) {
             // Mobius addresses a notification to the poa URL itself (fixture mobius/mqtt-05b); the topic names
@@ -93,16 +95,16 @@ final class EntityRequests {
         received.once(key, () -> entity != null ? bus.sendVia(entity, routed, origin) : bus.send(routed, origin), () -> {
             LOG.debug("upstream {}: repeated request {} answered from the first exchange", upstream, routed.rqi());
             bus.metrics().mqttRedeliveries.labelValues(upstream).inc();
-        }).thenAccept(response -> reply(topic, format, response));
+        }).thenAccept(response -> reply(topic, format, OpLabel.of(routed), response));
     }
 
     /** The response to a request received on {@code topic}, mirrored topic and same serialization (TS-0010 6.5.3). */
-    void reply(Topic topic, Serialization format, ResponsePrimitive response) {
-        counter.response(BridgeMetrics.OUT, response);
+    void reply(Topic topic, Serialization format, OpLabel op, ResponsePrimitive response) {
+        counter.response(Direction.OUT, op, response);
         Topic out = topic.responseTopic();
         transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
             if (e != null) {
-                counter.error("closed");
+                counter.error(UpstreamErrorKind.CLOSED);
                 LOG.warn("upstream {}: response {} on {} not published: {}", upstream, response.rqi(), out,
                         e.toString());
             }

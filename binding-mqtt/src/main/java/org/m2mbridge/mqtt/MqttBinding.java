@@ -16,6 +16,7 @@ import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.status.ConnectionView;
+import org.m2mbridge.core.status.ReadinessCheck;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -135,7 +136,17 @@ public final class MqttBinding implements Binding {
     @Override
     public boolean isReady() {
         MqttDeviceSession devices = deviceSession;
-        return upstreams.stream().allMatch(MqttUpstream::isReachable) && (devices == null || devices.isConnected());
+        return devices == null || devices.isConnected();
+    }
+
+    /**
+     * Devices reach the bridge through the broker of {@code listeners.deviceMqtt}: without that session the binding
+     * is not ready. Its upstreams' sessions are each upstream's own check (README "Health").
+     */
+    @Override
+    public List<ReadinessCheck> readiness() {
+        return List.of(isReady() ? ReadinessCheck.ready("binding", name()) : ReadinessCheck.notReady("binding",
+                name(), "listeners.deviceMqtt: not connected and subscribed at the broker", null));
     }
 
     @Override

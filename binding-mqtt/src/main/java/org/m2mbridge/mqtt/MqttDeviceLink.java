@@ -16,6 +16,8 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -81,9 +83,9 @@ final class MqttDeviceLink implements Link {
 
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
-        counter.request(BridgeMetrics.OUT, request);
+        counter.request(Direction.OUT, request);
         if (!transport.isConnected()) {
-            return counter.answered(TransportFailure.CONNECT.answer(request, PEER, "not connected"));
+            return counter.answered(request, TransportFailure.CONNECT.answer(request, PEER, "not connected"));
         }
         String entity = bus.findEntity(request.to()).map(Registration::entityId).orElse(request.to());
         Topic topic;
@@ -91,12 +93,12 @@ final class MqttDeviceLink implements Link {
         try {
             topic = TopicNames.request(route.receiver(), TopicNames.segment(entity), route.format());
         } catch (IllegalArgumentException e) {
-            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
-            bus.metrics().limitRefusals.labelValues("mqtt_pending").inc();
-            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            bus.metrics().limitRefused(Limit.MQTT_PENDING);
+            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding for MQTT devices"));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -111,7 +113,7 @@ final class MqttDeviceLink implements Link {
                 correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), PEER, e.getMessage()));
             }
         });
-        return counter.answers(pending.get().response());
+        return counter.answers(request, pending.get().response());
     }
 
     /** A device's answer on {@code /oneM2M/resp/<receiver>/<device>/<fmt>}; on a dispatch lane. */

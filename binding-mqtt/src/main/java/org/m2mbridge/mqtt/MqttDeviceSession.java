@@ -16,7 +16,9 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
-import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.Limit;
+import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -123,7 +125,7 @@ final class MqttDeviceSession {
         // One lane per device: its requests and its answers stay in order (MessageDispatch).
         String device = topic.kind() == Kind.RESP ? topic.receiver() : topic.originator();
         if (!dispatch.offer(device, () -> handle(topic, format, decoded))) {
-            bus.metrics().limitRefusals.labelValues("mqtt_dispatch_queue").inc();
+            bus.metrics().limitRefused(Limit.MQTT_DISPATCH_QUEUE);
             LOG.warn("devices: dispatch queue full, dropped message on {}", topicName);
         }
     }
@@ -138,7 +140,7 @@ final class MqttDeviceSession {
 
     private void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
-            reply(topic, format, f.toResponse());
+            reply(topic, format, OpLabel.UNKNOWN, f.toResponse());
             return;
         }
         Optional<RequestPrimitive> request = decoded.request();
@@ -146,11 +148,11 @@ final class MqttDeviceSession {
             LOG.debug("devices: response on request topic {} ignored", topic);
             return;
         }
-        counter.request(BridgeMetrics.IN, request.get());
+        counter.request(Direction.IN, request.get());
         RequestPrimitive r = dialect.repair(request.get(), dialectNotes); // listeners.deviceMqtt.dialect
         if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
             // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
-            reply(topic, format, ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
+            reply(topic, format, OpLabel.of(r), ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
                     "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
             return;
         }
@@ -175,12 +177,12 @@ final class MqttDeviceSession {
         }, () -> {
             // A QoS 1 redelivery (DUP): answered with the first exchange's response (docs/reliability.md, MQTT).
             bus.metrics().mqttRedeliveries.labelValues(SESSION).inc();
-        }).thenAccept(response -> reply(topic, format, response));
+        }).thenAccept(response -> reply(topic, format, OpLabel.of(r), response));
     }
 
     /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */
-    private void reply(Topic topic, Serialization format, ResponsePrimitive response) {
-        counter.response(BridgeMetrics.OUT, response);
+    private void reply(Topic topic, Serialization format, OpLabel op, ResponsePrimitive response) {
+        counter.response(Direction.OUT, op, response);
         Topic out = topic.responseTopic().withFormat(format);
         transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
             if (e != null) {

@@ -12,17 +12,23 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
-import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.TransportFailure;
+import org.m2mbridge.core.bus.UpstreamHealth;
+import org.m2mbridge.core.bus.UpstreamState;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.Limit;
+import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -62,6 +68,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
     /** Originator topic segment -> wire rqis outstanding for it, to place an error response that lacks its rqi. */
     private final Map<String, Set<String>> outstandingByOriginator = new ConcurrentHashMap<>();
     private final SessionHealth health;
+    private final UpstreamState state;
     private final MqttTransport transport;
 
     public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, MessageDispatch dispatch,
@@ -89,6 +96,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
                 metrics.lateResponses.labelValues(BINDING).inc();
             }
         });
+        this.state = new UpstreamState(config.name(), false, "not connected to the broker yet");
         this.health = new SessionHealth(config.name(), metrics, cause -> {
             counter.error(TransportFailure.CONNECT.errorKind());
             if (config.mqtt().cleanSession()) {
@@ -96,7 +104,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
                 correlator.failAll(TransportFailure.CLOSED.rsc(),
                         "MQTT connection to the broker of upstream " + config.name() + " was lost");
             }
-        });
+        }, state);
         this.transport = transports.create(this::onMessage, health);
         this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, counter);
     }
@@ -139,17 +147,24 @@ public final class MqttUpstream extends ConfiguredUpstream {
     }
 
     @Override
+    public UpstreamHealth health() {
+        UpstreamHealth h = state.health();
+        // the transport may know of a lost connection a moment before its listener has been told
+        return h.up() == isReachable() ? h : new UpstreamHealth(false, "no MQTT connection to the broker", h.since());
+    }
+
+    @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
-        counter.request(BridgeMetrics.OUT, request);
+        counter.request(Direction.OUT, request);
         if (!transport.isConnected()) {
             counter.error(TransportFailure.CONNECT.errorKind());
-            return counter.answered(TransportFailure.CONNECT.answer(request, peer(), "not connected"));
+            return counter.answered(request, TransportFailure.CONNECT.answer(request, peer(), "not connected"));
         }
         Topic topic;
         try {
             topic = topicFor(request);
         } catch (IllegalArgumentException e) {
-            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
         }
         if (config.timeout() != null) {
             Instant own = Instant.now().plus(config.timeout());
@@ -157,8 +172,8 @@ public final class MqttUpstream extends ConfiguredUpstream {
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
-            metrics.limitRefusals.labelValues("mqtt_pending").inc();
-            return counter.answered(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            metrics.limitRefused(Limit.MQTT_PENDING);
+            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding on upstream " + config.name()));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -170,7 +185,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
                 publishFailed(wire, e, expires);
             }
         });
-        return counter.answers(pending.get().response());
+        return counter.answers(request, pending.get().response());
     }
 
     /** The broker did not take the request: the one outcome table says what the device gets. */
@@ -250,9 +265,9 @@ public final class MqttUpstream extends ConfiguredUpstream {
         String lane = topic.kind() == TopicNames.Kind.REQ ? topic.receiver() : topic.originator();
         boolean taken = dispatch.offer(lane, () -> handle(topic, format, decoded));
         if (!taken) {
-            metrics.limitRefusals.labelValues("mqtt_dispatch_queue").inc();
+            metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
             LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
-            decoded.request().ifPresent(r -> entityRequests.reply(topic, format, ResponsePrimitive.error(r,
+            decoded.request().ifPresent(r -> entityRequests.reply(topic, format, OpLabel.of(r), ResponsePrimitive.error(r,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
         }
     }
@@ -305,7 +320,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
             // ACME and Mobius answer unparseable requests without rqi (peer-quirks.md). When exactly one request of
             // that originator is outstanding (always so for reg_resp: one credential per request) it is the one;
             // otherwise nothing can be matched and the request's deadline gives the device its 4008.
-            counter.error("protocol");
+            counter.error(UpstreamErrorKind.PROTOCOL);
             Set<String> candidates = outstandingByOriginator.getOrDefault(topic.originator(), Set.of());
             List<String> only = List.copyOf(candidates);
             if (only.size() != 1) {

@@ -1,40 +1,42 @@
 package org.m2mbridge.mqtt;
 
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
-import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /** The MQTT binding's metrics for one upstream: primitives crossing it and its transport errors (bounded labels). */
 record PrimitiveCounter(BridgeMetrics metrics, String upstream) {
     static final String BINDING = "mqtt";
 
-    void request(String direction, RequestPrimitive r) {
-        metrics.primitives.labelValues(BINDING, direction, "request", r.op().name().toLowerCase(Locale.ROOT), "").inc();
+    void request(Direction direction, RequestPrimitive r) {
+        metrics.request(BINDING, direction, OpLabel.of(r));
     }
 
-    void response(String direction, ResponsePrimitive r) {
-        metrics.primitives.labelValues(BINDING, direction, "response", "", ResponseStatusCode.classOf(r.rsc())).inc();
+    /** A response to a request of {@code op} ({@link OpLabel#UNKNOWN} when the request did not decode). */
+    void response(Direction direction, OpLabel op, ResponsePrimitive r) {
+        metrics.response(BINDING, direction, op, r.rsc());
     }
 
     /** An answer the bridge gives itself for a request it sent out (5103 and the like), counted as received. */
-    CompletableFuture<ResponsePrimitive> answered(ResponsePrimitive r) {
-        response(BridgeMetrics.IN, r);
+    CompletableFuture<ResponsePrimitive> answered(RequestPrimitive request, ResponsePrimitive r) {
+        response(Direction.IN, OpLabel.of(request), r);
         return CompletableFuture.completedFuture(r);
     }
 
     /** {@code answer}, counted as a received response when it completes. */
-    CompletableFuture<ResponsePrimitive> answers(CompletableFuture<ResponsePrimitive> answer) {
+    CompletableFuture<ResponsePrimitive> answers(RequestPrimitive request, CompletableFuture<ResponsePrimitive> answer) {
+        OpLabel op = OpLabel.of(request);
         return answer.thenApply(r -> {
-            response(BridgeMetrics.IN, r);
+            response(Direction.IN, op, r);
             return r;
         });
     }
 
-    /** kind: connect | timeout | protocol | closed. */
-    void error(String kind) {
-        metrics.upstreamErrors.labelValues(upstream, kind).inc();
+    void error(UpstreamErrorKind kind) {
+        metrics.upstreamError(upstream, kind);
     }
 }

@@ -2,17 +2,20 @@ package org.m2mbridge.mqtt;
 
 import java.time.Instant;
 import java.util.function.Consumer;
+import org.m2mbridge.core.bus.UpstreamState;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 
 /**
  * One MQTT client session of the bridge as readiness and the metrics see it: usable only once connected AND
  * subscribed again (until then what is published for the bridge waits at the broker, or is lost if the broker kept
- * no session), how long each outage lasted until then, and whether the broker had kept the session.
+ * no session), how long each outage lasted until then, and whether the broker had kept the session. For an
+ * upstream's session it also keeps the upstream's {@link UpstreamState} (its UP/DOWN lines and their causes).
  */
 final class SessionHealth implements MqttTransport.ConnectionListener {
     private final String session;
     private final BridgeMetrics metrics;
     private final Consumer<Throwable> onLost;
+    private final UpstreamState state;
     private volatile boolean subscribed;
     private volatile Instant connectedSince;
     private static final long NOT_LOST = Long.MIN_VALUE;
@@ -24,9 +27,15 @@ final class SessionHealth implements MqttTransport.ConnectionListener {
      * @param onLost  what the owner does when the connection is lost or an attempt fails (on the client's threads)
      */
     SessionHealth(String session, BridgeMetrics metrics, Consumer<Throwable> onLost) {
+        this(session, metrics, onLost, null);
+    }
+
+    /** @param state the upstream's reachability this session decides, or null (the device session) */
+    SessionHealth(String session, BridgeMetrics metrics, Consumer<Throwable> onLost, UpstreamState state) {
         this.session = session;
         this.metrics = metrics;
         this.onLost = onLost;
+        this.state = state;
     }
 
     @Override
@@ -34,6 +43,9 @@ final class SessionHealth implements MqttTransport.ConnectionListener {
         connectedSince = Instant.now();
         subscribed = true;
         metrics.mqttConnects.labelValues(session, String.valueOf(sessionPresent)).inc();
+        if (state != null) {
+            state.up("connected to the broker and subscribed" + (sessionPresent ? "" : " (the broker kept no session)"));
+        }
         long lost = lostAt;
         if (lost != NOT_LOST) {
             lostAt = NOT_LOST;
@@ -47,6 +59,10 @@ final class SessionHealth implements MqttTransport.ConnectionListener {
             lostAt = System.nanoTime();
         }
         subscribed = false;
+        if (state != null) {
+            state.down("no MQTT connection to the broker: " + (cause == null ? "lost"
+                    : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        }
         onLost.accept(cause);
     }
 

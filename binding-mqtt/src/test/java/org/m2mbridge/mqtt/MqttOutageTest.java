@@ -38,7 +38,7 @@ class MqttOutageTest {
         int port = EmbeddedBroker.freePort();
         try (EmbeddedBroker late = new EmbeddedBroker(port, false);
              TestBridge bridge = new TestBridge(late.url(), Duration.ofSeconds(5))) {
-            assertFalse(bridge.binding.isReady());
+            assertFalse(bridge.bus.upstreams().get(0).isReachable());
             TestLink link = new TestLink("ws-down");
             for (int i = 0; i < 5; i++) {
                 long t0 = System.nanoTime();
@@ -51,7 +51,7 @@ class MqttOutageTest {
 
             late.start();
             try (StandInCse cse = new StandInCse(late.url(), "/id-in")) {
-                Await.until(Duration.ofSeconds(15), bridge.binding::isReady, "connection after the broker came up");
+                Await.until(Duration.ofSeconds(15), () -> bridge.bus.upstreams().get(0).isReachable(), "connection after the broker came up");
                 ResponsePrimitive r = bridge.bus.send(retrieve("Cdown", "up"), Origin.downstream(link))
                         .get(10, TimeUnit.SECONDS);
                 assertEquals(2000, r.rsc());

@@ -2,9 +2,12 @@ package org.m2mbridge.ws;
 
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.StreamSourceFrameChannel;
 import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -42,6 +45,16 @@ final class FrameListener extends AbstractReceiveListener {
     @Override
     protected void onFullCloseMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
         boolean weClosedFirst = channel.isCloseFrameSent();
+        if (!weClosedFirst) {
+            // read from duplicates: Undertow reads the same buffers again to answer the close
+            ByteBuffer[] frames = message.getData().getResource();
+            ByteBuffer[] copies = new ByteBuffer[frames.length];
+            for (int i = 0; i < frames.length; i++) {
+                copies[i] = frames[i].duplicate();
+            }
+            CloseMessage close = new CloseMessage(WebSockets.mergeBuffers(copies));
+            session.peerClosed(close.getCode(), close.getReason());
+        }
         super.onFullCloseMessage(channel, message);
         if (weClosedFirst) {
             // Closing handshake complete (RFC 6455 7.1.1: the server drops TCP first); Undertow would keep the

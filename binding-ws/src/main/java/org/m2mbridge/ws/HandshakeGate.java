@@ -5,14 +5,16 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import org.m2mbridge.core.limits.ConnectionLimits;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.HandshakeRefusal;
+import org.m2mbridge.core.metrics.Limit;
 
 /**
  * Checks an opening handshake before Undertow's own (TS-0020 7.2.3, ws-binding.md tables 2-4, section 8):
@@ -58,46 +60,46 @@ final class HandshakeGate implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (!pathMatches(exchange.getRequestPath())) {
-            refuse(exchange, 404, "path", "no WebSocket endpoint at this path");
+            refuse(exchange, 404, HandshakeRefusal.PATH, "no WebSocket endpoint at this path");
             return;
         }
         String upgradeHeader = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
         if (upgradeHeader == null || !upgradeHeader.toLowerCase(Locale.ROOT).contains("websocket")) {
-            refuse(exchange, 400, "not_upgrade", "expected a WebSocket upgrade (Upgrade: websocket)");
+            refuse(exchange, 400, HandshakeRefusal.NOT_UPGRADE, "expected a WebSocket upgrade (Upgrade: websocket)");
             return;
         }
         String version = exchange.getRequestHeaders().getFirst(SEC_WEBSOCKET_VERSION);
         if (version == null || !version.trim().equals("13")) {
             exchange.getResponseHeaders().put(SEC_WEBSOCKET_VERSION, "13");
-            refuse(exchange, 426, "version", "unsupported Sec-WebSocket-Version; this server speaks 13");
+            refuse(exchange, 426, HandshakeRefusal.VERSION, "unsupported Sec-WebSocket-Version; this server speaks 13");
             return;
         }
         if (exchange.getRequestHeaders().getFirst(SEC_WEBSOCKET_KEY) == null) {
-            refuse(exchange, 400, "malformed", "missing Sec-WebSocket-Key");
+            refuse(exchange, 400, HandshakeRefusal.MALFORMED, "missing Sec-WebSocket-Key");
             return;
         }
         HeaderValues offered = exchange.getRequestHeaders().get(SEC_WEBSOCKET_PROTOCOL);
         if (offered == null || offered.isEmpty()) {
-            refuse(exchange, 400, "no_subprotocol",
+            refuse(exchange, 400, HandshakeRefusal.NO_SUBPROTOCOL,
                     "Sec-WebSocket-Protocol is required: offer one of " + selection.names());
             return;
         }
         Optional<SubprotocolSelection.Choice> choice = selection.choose(List.copyOf(offered));
         if (choice.isEmpty()) {
-            refuse(exchange, 400, "unsupported_subprotocol",
+            refuse(exchange, 400, HandshakeRefusal.UNSUPPORTED_SUBPROTOCOL,
                     "none of the offered subprotocols is supported: offer one of " + selection.names());
             return;
         }
         if (!acceptingConnections.getAsBoolean()) {
-            refuse(exchange, 503, "shutting_down", "the bridge is shutting down");
+            refuse(exchange, 503, HandshakeRefusal.SHUTTING_DOWN, "the bridge is shutting down");
             return;
         }
         InetAddress source = sourceAddress(exchange);
         Optional<ConnectionLimits.Refusal> limit = limits.tryOpen(source);
         if (limit.isPresent()) {
             boolean total = limit.get() == ConnectionLimits.Refusal.CONNECTIONS;
-            metrics.limitRefusals.labelValues(total ? "ws_connections" : "ws_connections_per_address").inc();
-            refuse(exchange, 503, "connection_limit", total
+            metrics.limitRefused(total ? Limit.WS_CONNECTIONS : Limit.WS_CONNECTIONS_PER_ADDRESS);
+            refuse(exchange, 503, HandshakeRefusal.CONNECTION_LIMIT, total
                     ? "too many WebSocket connections (limits.maxConnections)"
                     : "too many WebSocket connections from your address (limits.maxConnectionsPerAddress)");
             return;
@@ -124,7 +126,7 @@ final class HandshakeGate implements HttpHandler {
 
     /** Undertow's fallback when its own handshake does not match (e.g. no {@code Connection: Upgrade}). */
     HttpHandler malformed() {
-        return exchange -> refuse(exchange, 400, "malformed", "malformed WebSocket handshake");
+        return exchange -> refuse(exchange, 400, HandshakeRefusal.MALFORMED, "malformed WebSocket handshake");
     }
 
     private boolean pathMatches(String requestPath) {
@@ -138,8 +140,8 @@ final class HandshakeGate implements HttpHandler {
         return requestPath.equals(path);
     }
 
-    private void refuse(HttpServerExchange exchange, int status, String reason, String text) {
-        metrics.handshakeRefusals.labelValues(reason).inc();
+    private void refuse(HttpServerExchange exchange, int status, HandshakeRefusal reason, String text) {
+        metrics.handshakeRefused(reason);
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseSender().send(text + "\n");

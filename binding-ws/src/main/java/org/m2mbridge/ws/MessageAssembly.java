@@ -8,6 +8,7 @@ import java.util.List;
 import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.Limit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
@@ -142,7 +143,7 @@ final class MessageAssembly {
 
         private void tooBig(int allowed) {
             boolean maximum = allowed == limits.maxMessageBytes();
-            metrics.limitRefusals.labelValues(maximum ? "ws_message_size" : "ws_unregistered_message_size").inc();
+            metrics.limitRefused(maximum ? Limit.WS_MESSAGE_SIZE : Limit.WS_UNREGISTERED_MESSAGE_SIZE);
             stop();
             session.fail(1009, maximum ? "message over limits.maxMessageBytes (" + allowed + " bytes)"
                     : "message over limits.unregisteredMessageBytes (" + allowed + " bytes) before registering");

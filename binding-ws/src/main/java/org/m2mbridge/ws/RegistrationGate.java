@@ -3,6 +3,7 @@ package org.m2mbridge.ws;
 import java.util.Optional;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
+import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -33,8 +34,6 @@ final class RegistrationGate {
             return new Decision(Optional.of(answer));
         }
     }
-
-    private static final String ENTITY_LIMIT = "ws_entities_per_connection";
 
     private final PrimitiveBus bus;
     private final RegistrationAdmission admission;
@@ -87,7 +86,7 @@ final class RegistrationGate {
     }
 
     private Decision entityLimit(RequestPrimitive request, WsSession session) {
-        bus.metrics().limitRefusals.labelValues(ENTITY_LIMIT).inc();
+        bus.metrics().limitRefused(Limit.WS_ENTITIES_PER_CONNECTION);
         return Decision.refuse(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                 "this connection already carries " + session.entityCount()
                         + " entities (limits.maxEntitiesPerConnection)"));

@@ -26,12 +26,13 @@ import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.LimitsConfig;
-import org.m2mbridge.core.limits.ConnectionLimits;
-import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.config.WsSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
+import org.m2mbridge.core.limits.ConnectionLimits;
+import org.m2mbridge.core.limits.FileDescriptorBudget;
+import org.m2mbridge.core.metrics.ConnectionRole;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.ws.client.WsUpstream;
@@ -74,6 +75,7 @@ public final class WsBinding implements Binding {
             throw new IllegalStateException("ws binding already started");
         }
         this.context = ctx;
+        ctx.metrics().connectionsOf(name());
         BridgeConfig config = ctx.config();
         WsSettings ws = config.ws();
         ListenerConfig plain = config.listeners().ws();
@@ -180,7 +182,7 @@ public final class WsBinding implements Binding {
         WsSession session = new WsSession(channel, context.codecs().get(serialization.get()), environment, grant,
                 channel.isSecure() ? tlsDialect : plainDialect);
         sessions.add(session); // its connection slot was taken by the HandshakeGate
-        var gauge = context.metrics().wsConnections.labelValues("server", serialization.get().token());
+        var gauge = context.metrics().wsConnections.labelValues(ConnectionRole.SERVER.label(), serialization.get().token());
         gauge.inc();
         channel.addCloseTask(ch -> {
             session.onClosed();
@@ -191,13 +193,16 @@ public final class WsBinding implements Binding {
         channel.getReceiveSetter().set(new FrameListener(session));
         if (!ws.idleTimeout().isZero()) {
             channel.setIdleTimeout(ws.idleTimeout().toMillis());
+            session.idleTimeout(ws.idleTimeout());
         }
         session.startKeepalive(ws.pingInterval());
-        environment.gate().hint(exchange.getRequestHeader("X-M2M-Origin"), session);
+        String originHint = exchange.getRequestHeader("X-M2M-Origin");
+        environment.gate().hint(originHint, session);
         releaseUpgradeRequest(exchange);
+        context.metrics().connectionOpened(name(), ConnectionRole.SERVER);
+        ConnectionLog.opened(session.id(), session.remoteAddress(), serialization.get().token(),
+                grant == OriginatorGrant.UNCHECKED ? null : grant.holder(), originHint);
         channel.resumeReceives();
-        LOG.debug("{} connected from {} ({}), subprotocol {}", session.id(), source, grant.holder(),
-                channel.getSubProtocol());
     }
 
     /** Nothing of the upgrade request is needed once the session exists; Undertow would keep it all (see the key). */

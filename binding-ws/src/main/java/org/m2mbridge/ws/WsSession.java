@@ -24,6 +24,7 @@ import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
+import org.m2mbridge.core.bus.LocalAnswers;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
@@ -31,14 +32,19 @@ import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.CloseReason;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.Limit;
+import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
-import org.xnio.IoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
  * One WebSocket connection from a device (TS-0020 6.1): carries zero or more bound entities (T4: several AEs of one
@@ -76,13 +82,17 @@ final class WsSession implements Link, Correlator.Listener {
     private final InboundBudget.Account account;
     private final MessageAssembly assembly;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicReference<CloseReason> closeWhenIdle = new AtomicReference<>();
+    private final AtomicReference<PendingClose> closeWhenIdle = new AtomicReference<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Instant since = Instant.now();
+    /** Who closed first, with which code and why: the close log line and {@code connections_closed_total}. */
+    private final AtomicReference<ConnectionLog.Close> closeNote = new AtomicReference<>();
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile Duration idleTimeout = Duration.ZERO;
     private volatile boolean awaitingPong;
     private volatile ScheduledFuture<?> keepalive;
 
-    private record CloseReason(int code, String reason) {
+    private record PendingClose(int code, String reason) {
     }
 
     WsSession(WebSocketChannel channel, PrimitiveCodec codec, Environment env, OriginatorGrant grant,
@@ -156,10 +166,13 @@ final class WsSession implements Link, Correlator.Listener {
 
     /** For the status API: who is connected, what it carries, how busy it is. */
     ConnectionView view() {
-        String remote = channel.getPeerAddress() instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(channel.getPeerAddress());
-        return new ConnectionView(id, binding(), remote, subprotocolToken(), List.copyOf(entities), since,
+        return new ConnectionView(id, binding(), remoteAddress(), subprotocolToken(), List.copyOf(entities), since,
                 inflightUp.get() + correlator.outstanding());
+    }
+
+    String remoteAddress() {
+        return channel.getPeerAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(channel.getPeerAddress());
     }
 
     // ---- bus -> device --------------------------------------------------------------------------------------
@@ -171,12 +184,12 @@ final class WsSession implements Link, Correlator.Listener {
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
-            env.metrics().limitRefusals.labelValues("ws_inflight").inc();
+            env.metrics().limitRefused(Limit.WS_INFLIGHT);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "too many requests outstanding on connection " + id + " (limits.maxInflightPerConnection)"));
         }
-        count(BridgeMetricsLabels.OUT, pending.get().wireRequest());
+        count(Direction.OUT, pending.get().wireRequest());
         write(pending.get().wireRequest());
         return pending.get().response().whenComplete((r, e) -> closeIfIdle());
     }
@@ -202,6 +215,7 @@ final class WsSession implements Link, Correlator.Listener {
 
     /** A whole WebSocket message; {@code textFrame} tells its opcode. Runs on an I/O thread. */
     void onMessage(byte[] bytes, boolean textFrame) {
+        lastHeardNanos = System.nanoTime();
         DecodeResult result = codec.decode(bytes);
         if (result instanceof DecodeResult.Failed failed) {
             if (textFrame != codec.serialization().isText()) {
@@ -210,30 +224,30 @@ final class WsSession implements Link, Correlator.Listener {
                         + codec.serialization().token() + " on this connection");
                 return;
             }
-            env.metrics().rejectedRequests.labelValues("bad_request").inc();
-            refuse(null, failed.toResponse(), "unknown");
+            env.metrics().rejected(RejectReason.BAD_REQUEST);
+            refuse(null, failed.toResponse(), OpLabel.UNKNOWN);
             return;
         }
         Primitive primitive = ((DecodeResult.Decoded) result).primitive();
         if (primitive instanceof ResponsePrimitive response) {
-            count(BridgeMetricsLabels.IN, response, "unknown");
+            count(Direction.IN, response, OpLabel.UNKNOWN);
             correlator.complete(response);
         } else if (primitive instanceof RequestPrimitive request) {
-            count(BridgeMetricsLabels.IN, request);
+            count(Direction.IN, request);
             onRequest(dialect.repair(request, dialectNotes)); // listeners.<ws|wss>.dialect, before the gate
         }
     }
 
     private void onRequest(RequestPrimitive request) {
-        String op = BridgeMetricsLabels.op(request);
+        OpLabel op = OpLabel.of(request);
         if (request.rqi() == null || request.rqi().isEmpty()) {
-            env.metrics().rejectedRequests.labelValues("bad_request").inc();
+            env.metrics().rejected(RejectReason.BAD_REQUEST);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
                     "request identifier parameter (rqi) is mandatory in a request"), op);
             return;
         }
         if (!rate.tryAcquire()) {
-            env.metrics().limitRefusals.labelValues("ws_request_rate").inc();
+            env.metrics().limitRefused(Limit.WS_REQUEST_RATE);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)"), op);
             return;
@@ -249,7 +263,7 @@ final class WsSession implements Link, Correlator.Listener {
             if (holdsEntitySlot) {
                 registering.decrementAndGet();
             }
-            env.metrics().limitRefusals.labelValues("ws_inflight").inc();
+            env.metrics().limitRefused(Limit.WS_INFLIGHT);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "too many requests in flight on this connection (limits.maxInflightPerConnection)"), op);
             return;
@@ -266,13 +280,15 @@ final class WsSession implements Link, Correlator.Listener {
     }
 
     /** An answer the session gives itself, before the bus: logged like a bus exchange (access log). */
-    private void refuse(RequestPrimitive request, ResponsePrimitive response, String op) {
+    private void refuse(RequestPrimitive request, ResponsePrimitive response, OpLabel op) {
         AccessLog.answeredLocally(request, Origin.downstream(this), response);
+        LocalAnswers.answered(response.rsc(), response.rqi(), request == null ? null : request.fr(),
+                id + ": " + (response.pc() == null ? "refused" : response.pc().path("m2m:dbg").asText("refused")));
         respond(response, op);
     }
 
-    private void respond(ResponsePrimitive response, String op) {
-        count(BridgeMetricsLabels.OUT, response, op);
+    private void respond(ResponsePrimitive response, OpLabel op) {
+        count(Direction.OUT, response, op);
         write(response);
     }
 
@@ -291,7 +307,7 @@ final class WsSession implements Link, Correlator.Listener {
         long queued = queuedBytes.addAndGet(bytes.length);
         if (queued > env.maxQueuedBytes()) {
             queuedBytes.addAndGet(-bytes.length);
-            env.metrics().limitRefusals.labelValues("ws_send_queue").inc();
+            env.metrics().limitRefused(Limit.WS_SEND_QUEUE);
             closeNow(1008, "peer reads too slowly: outbound queue over ws.maxQueuedBytes");
             return;
         }
@@ -343,12 +359,28 @@ final class WsSession implements Link, Correlator.Listener {
     }
 
     void pongReceived() {
+        lastHeardNanos = System.nanoTime();
         awaitingPong = false;
+    }
+
+    /** {@code ws.idleTimeout}, so a close without a close frame after that long a silence is told as idle. */
+    void idleTimeout(Duration idle) {
+        idleTimeout = idle;
+    }
+
+    /** Undertow closes with {@code code} by itself (a message over the size limit): noted for the close line. */
+    void closedByUndertow(int code, String reason) {
+        closeNote.compareAndSet(null, new ConnectionLog.Close(CloseReason.ofOwnClose(code), code, reason, true));
+    }
+
+    /** The device sent a close frame first with {@code code} and {@code reason} (RFC 6455 5.5.1). */
+    void peerClosed(int code, String reason) {
+        closeNote.compareAndSet(null, new ConnectionLog.Close(CloseReason.PEER_CLOSE, code, reason, false));
     }
 
     /** Closes once no response is owed in either direction (TS-0020 7.5 N2/N3), e.g. after a takeover. */
     void closeWhenIdle(int code, String reason) {
-        closeWhenIdle.set(new CloseReason(code, reason));
+        closeWhenIdle.set(new PendingClose(code, reason));
         closeIfIdle();
     }
 
@@ -357,7 +389,7 @@ final class WsSession implements Link, Correlator.Listener {
     }
 
     private void closeIfIdle() {
-        CloseReason r = closeWhenIdle.get();
+        PendingClose r = closeWhenIdle.get();
         if (r != null && isIdle() && closeWhenIdle.compareAndSet(r, null)) {
             closeNow(r.code(), r.reason());
         }
@@ -395,6 +427,7 @@ final class WsSession implements Link, Correlator.Listener {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        closeNote.compareAndSet(null, new ConnectionLog.Close(CloseReason.ofOwnClose(code), code, reason, true));
         LOG.debug("{}: closing {} {}", id, code, reason);
         WebSocketCallback<Void> then = failing ? new WebSocketCallback<>() {
             @Override
@@ -432,6 +465,15 @@ final class WsSession implements Link, Correlator.Listener {
             k.cancel(false);
         }
         correlator.closeAll("connection " + id + " closed"); // the bus stores these for the next connection
+        ConnectionLog.Close note = closeNote.get();
+        if (note == null) { // dropped without a close frame either way
+            boolean idle = !idleTimeout.isZero()
+                    && System.nanoTime() - lastHeardNanos >= idleTimeout.toNanos();
+            note = new ConnectionLog.Close(idle ? CloseReason.IDLE : CloseReason.ERROR, -1,
+                    idle ? "nothing received for ws.idleTimeout" : "connection lost without a close frame", false);
+        }
+        env.metrics().connectionClosed(binding(), note.reason());
+        ConnectionLog.closed(id, remoteAddress(), note, since, List.copyOf(entities));
         for (String entity : entities) {
             env.bus().unbind(entity, this);
         }
@@ -441,13 +483,12 @@ final class WsSession implements Link, Correlator.Listener {
 
     // ---- metrics --------------------------------------------------------------------------------------------
 
-    private void count(String direction, RequestPrimitive request) {
-        env.metrics().primitives.labelValues("ws", direction, "request", BridgeMetricsLabels.op(request), "none").inc();
+    private void count(Direction direction, RequestPrimitive request) {
+        env.metrics().request("ws", direction, OpLabel.of(request));
     }
 
-    private void count(String direction, ResponsePrimitive response, String op) {
-        env.metrics().primitives.labelValues("ws", direction, "response", op,
-                ResponseStatusCode.classOf(response.rsc())).inc();
+    private void count(Direction direction, ResponsePrimitive response, OpLabel op) {
+        env.metrics().response("ws", direction, op, response.rsc());
     }
 
     @Override

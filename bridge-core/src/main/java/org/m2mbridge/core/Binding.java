@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.m2mbridge.core.status.ConnectionView;
+import org.m2mbridge.core.status.ReadinessCheck;
 
 /**
  * A protocol binding (ActiveMQ Artemis' ProtocolManager idea): translates one transport to and from the
@@ -26,6 +27,15 @@ public interface Binding {
     /** True when the binding's listeners are bound and its upstreams reachable: for {@code /health/ready}. */
     default boolean isReady() {
         return true;
+    }
+
+    /**
+     * The checks behind {@code /health/ready} this binding reports: by default one, {@link #isReady()}. A binding
+     * may add its own (a limit that sheds load names itself and why).
+     */
+    default List<ReadinessCheck> readiness() {
+        return List.of(isReady() ? ReadinessCheck.ready("binding", name())
+                : ReadinessCheck.notReady("binding", name(), "listeners not bound, or stopping", null));
     }
 
     /** Snapshot of the device connections this binding holds, for the status API; none for client-only bindings. */

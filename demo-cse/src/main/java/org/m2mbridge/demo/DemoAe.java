@@ -258,7 +258,7 @@ public final class DemoAe {
     }
 
     private DemoAeResult result(boolean notified) {
-        boolean allOk = !steps.isEmpty() && steps.stream().allMatch(s -> ResponseStatusCode.classOf(s.rsc()).startsWith("2"));
+        boolean allOk = !steps.isEmpty() && steps.stream().allMatch(s -> s.rsc() / 1000 == 2);
         return new DemoAeResult(steps, Optional.ofNullable(aei), Optional.ofNullable(notification.getNow(null)),
                 verifications.get(), notified && allOk);
     }

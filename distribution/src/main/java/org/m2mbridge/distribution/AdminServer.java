@@ -11,6 +11,7 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,24 +40,31 @@ final class AdminServer implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final StatusReport report;
+    private final Readiness readiness;
     private static final String STATUS_PAGE = resource("status.html");
 
     private final HttpHandler routes;
     private HttpListener server;
 
-    private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report) {
+    private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report,
+                        Readiness readiness) {
         this.registry = registry;
         this.report = report;
+        this.readiness = readiness;
         AdminAccess access = new AdminAccess(settings);
         // Scraping walks every metric and may write a large body: off the I/O thread.
         HttpHandler metrics = new BlockingHandler(this::metrics);
         this.routes = new RoutingHandler()
                 .get("/metrics", settings.protectMetrics() ? access.guard(metrics, false) : metrics)
-                .get("/health/live", ex -> json(ex, StatusCodes.OK, "{\"status\":\"UP\"}"))
+                .get("/health/live", AdminServer::live)
                 .get("/health/ready", this::ready)
+                // probes that look at the status alone (HAProxy, some load balancers) send HEAD
+                .add(Methods.HEAD, "/health/live", AdminServer::live)
+                .add(Methods.HEAD, "/health/ready", this::ready)
                 // The status document reads the store: off the I/O thread too.
                 .get("/api/status", access.guard(new BlockingHandler(
-                        ex -> json(ex, StatusCodes.OK, text(report.status()))), false))
+                        ex -> json(ex, StatusCodes.OK, text(report.status(StatusQuery.of(ex.getQueryParameters()))))),
+                        false))
                 .get("/status", access.guard(this::page, true))
                 .setFallbackHandler(ex -> json(ex, StatusCodes.NOT_FOUND, "{\"error\":\"not found\"}"))
                 .setInvalidMethodHandler(ex -> json(ex, StatusCodes.METHOD_NOT_ALLOWED,
@@ -68,8 +76,9 @@ final class AdminServer implements AutoCloseable {
      * a taken port fails here with the address in the message.
      */
     static AdminServer start(ListenerConfig listener, AdminSettings settings, ListenerLimits limits,
-                             PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report) {
-        AdminServer admin = new AdminServer(settings, registry, report);
+                             PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report,
+                             Readiness readiness) {
+        AdminServer admin = new AdminServer(settings, registry, report, readiness);
         // One I/O thread; two task threads for the blocking handlers (scrape, status document).
         HttpListener.Spec spec = new HttpListener.Spec("admin", "admin", listener, limits, 1, 2, MAX_BODY_BYTES,
                 UnaryOperator.identity());
@@ -107,8 +116,12 @@ final class AdminServer implements AutoCloseable {
         ex.getResponseSender().send(STATUS_PAGE);
     }
 
+    private static void live(HttpServerExchange ex) {
+        json(ex, StatusCodes.OK, "{\"status\":\"UP\"}");
+    }
+
     private void ready(HttpServerExchange ex) {
-        JsonNode detail = report.readiness();
+        JsonNode detail = readiness.document();
         json(ex, "UP".equals(detail.path("status").asText()) ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
                 text(detail));
     }

@@ -123,8 +123,7 @@ public final class Bridge implements AutoCloseable {
             started.add(b);
             listeners.putAll(b.boundListeners());
             // Zero series per binding from the start: rate() and the dashboard work before the first event.
-            metrics.requestTimeouts.labelValues(b.name());
-            metrics.lateResponses.labelValues(b.name());
+            metrics.bindingStarted(b.name());
         }
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
@@ -132,17 +131,27 @@ public final class Bridge implements AutoCloseable {
                 throw new StartupFailure("upstreams[" + i + "]: binding " + u.binding().token()
                         + " did not create upstream '" + u.name() + "'");
             }
+            metrics.upstreamConfigured(u.name());
         }
+        metrics.registerUpstreamUp(() -> {
+            Map<String, Boolean> up = new LinkedHashMap<>();
+            bus.upstreams().forEach(u -> up.put(u.name(), u.health().up()));
+            return up;
+        });
         boolean wsConfigured = config.listeners().ws() != null || config.listeners().wss() != null;
         if (wsConfigured && !listeners.containsKey("ws") && !listeners.containsKey("wss")) {
             LOG.warn("no installed binding serves listeners.ws or listeners.wss: devices cannot connect");
         }
-        StatusReport report = new StatusReport(bus, started, storage.deliveries(), inboundBudget);
+        StatusReport report = new StatusReport(bus, started, storage.deliveries());
         metrics.registerConnectedEntities(report::connections);
         metrics.registerAccessLogDropped(AccessLog::dropped);
+        long every = MetricsHistory.INTERVAL.toMillis();
+        timer.scheduleAtFixedRate(report.history()::sample, every, every, TimeUnit.MILLISECONDS);
+        Readiness readiness = new Readiness(started, bus, config.admin().readinessIncludesUpstreams());
+        readiness.watch(inboundBudget);
         if (config.listeners().admin() != null) {
             admin = AdminServer.start(config.listeners().admin(), config.admin(), descriptors.admin(), registry,
-                    metrics, report);
+                    metrics, report, readiness);
             listeners.put("admin", admin.boundUri());
         }
     }

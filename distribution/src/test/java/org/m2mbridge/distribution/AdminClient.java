@@ -25,4 +25,18 @@ final class AdminClient {
         }
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /**
+     * Whether {@code /health/ready} reports {@code upstream} UP (reachable; for MQTT: connected and subscribed).
+     * Readiness itself leaves upstreams out by default (admin.readinessIncludesUpstreams), so tests that wait for a
+     * connection look here.
+     */
+    static boolean upstreamUp(URI admin, String upstream) {
+        try {
+            return "UP".equals(StatusReport.JSON.readTree(get(admin, "/health/ready").body())
+                    .path("upstreams").path(upstream).path("status").asText());
+        } catch (Exception e) {
+            return false;
+        }
+    }
 }

@@ -137,10 +137,14 @@ class BridgeTest {
             assertEquals("UP", detail.at("/bindings/http/status").asText());
             assertEquals("UP", detail.at("/upstreams/in-cse/status").asText());
 
+            // admin.readinessIncludesUpstreams defaults to false: an unreachable upstream is reported, not fatal
             http.reachable.set(false);
             ready = AdminClient.get(admin, "/health/ready");
-            assertEquals(503, ready.statusCode());
-            assertEquals("DOWN", StatusReport.JSON.readTree(ready.body()).at("/upstreams/in-cse/status").asText());
+            assertEquals(200, ready.statusCode(), ready.body());
+            detail = StatusReport.JSON.readTree(ready.body());
+            assertEquals("DOWN", detail.at("/upstreams/in-cse/status").asText());
+            assertEquals("not reachable", detail.at("/upstreams/in-cse/reason").asText());
+            assertEquals(0, detail.path("reasons").size(), ready.body());
 
             JsonNode status = StatusReport.JSON.readTree(AdminClient.get(admin, "/api/status").body());
             assertEquals("in-cse", status.at("/upstreams/0/name").asText());
@@ -150,6 +154,23 @@ class BridgeTest {
             assertEquals("http://127.0.0.1:1/", status.at("/bindings/0/listeners/http").asText());
         }
         assertEquals(List.of(Duration.ofSeconds(1)), http.stops, "stopped once, with timeouts.shutdownGrace");
+    }
+
+    @Test
+    void withReadinessIncludingUpstreamsAnUnreachableUpstreamMakesTheBridgeUnreadyAndSaysWhy() throws Exception {
+        FakeBinding http = new FakeBinding(true);
+        BridgeConfig config = ConfigLoader.parse(ONE_UPSTREAM + "admin: { readinessIncludesUpstreams: true }\n");
+        try (Bridge bridge = Bridge.start(config, List.of(http), announce(new ByteArrayOutputStream()))) {
+            URI admin = bridge.listeners().get("admin");
+            assertEquals(200, AdminClient.get(admin, "/health/ready").statusCode());
+            http.reachable.set(false);
+            HttpResponse<String> ready = AdminClient.get(admin, "/health/ready");
+            assertEquals(503, ready.statusCode());
+            JsonNode detail = StatusReport.JSON.readTree(ready.body());
+            assertEquals("DOWN", detail.path("status").asText());
+            assertEquals("upstream in-cse: not reachable", detail.path("reasons").get(0).asText(), ready.body());
+            assertTrue(detail.at("/checks/1/required").asBoolean(), ready.body());
+        }
     }
 
     @Test

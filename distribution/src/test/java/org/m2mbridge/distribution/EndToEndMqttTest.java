@@ -78,10 +78,6 @@ class EndToEndMqttTest {
     }
 
     static boolean ready(java.net.URI admin) {
-        try {
-            return AdminClient.get(admin, "/health/ready").statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return AdminClient.upstreamUp(admin, "in-cse"); // the upstream connected and subscribed
     }
 }

@@ -205,10 +205,6 @@ class MqttBrokerRestartIT {
     }
 
     private static boolean ready(URI admin) {
-        try {
-            return AdminClient.get(admin, "/health/ready").statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return AdminClient.upstreamUp(admin, "in-cse"); // the upstream connected and subscribed
     }
 }

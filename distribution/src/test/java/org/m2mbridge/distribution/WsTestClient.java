@@ -32,8 +32,13 @@ final class WsTestClient implements AutoCloseable {
     }
 
     WsTestClient(URI ws, String originator, String subprotocol) throws Exception {
+        this(HttpClient.newHttpClient(), ws, originator, subprotocol);
+    }
+
+    /** Over {@code client}: for {@code wss://}, one built with the device's TLS context. */
+    WsTestClient(HttpClient client, URI ws, String originator, String subprotocol) throws Exception {
         this.originator = originator;
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(subprotocol)
+        this.socket = client.newWebSocketBuilder().subprotocols(subprotocol)
                 .connectTimeout(Duration.ofSeconds(5)).buildAsync(ws, new Listener()).get(10, TimeUnit.SECONDS);
     }
 

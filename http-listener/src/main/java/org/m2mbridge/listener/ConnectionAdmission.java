@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
 import org.m2mbridge.core.config.ListenerLimits;
 import org.m2mbridge.core.limits.ConnectionLimits;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.ListenerRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
@@ -69,8 +70,8 @@ final class ConnectionAdmission implements ChannelListener<AcceptingChannel<Stre
         this.connections = metrics.listenerConnections.labelValues(name);
         this.log = new RefusalLog("listeners." + name);
         connections.set(0);
-        for (String reason : new String[] {"connections", "connections_per_address", "header_timeout"}) {
-            metrics.listenerRefusals.labelValues(name, reason); // zero series from the start, for rate() and alerts
+        for (ListenerRefusal reason : ListenerRefusal.values()) {
+            metrics.listenerRefusals.labelValues(name, reason.label()); // zero series from the start, for alerts
         }
     }
 
@@ -102,7 +103,7 @@ final class ConnectionAdmission implements ChannelListener<AcceptingChannel<Stre
         awaitingRequest.put(c, guard);
         guard.expectRequestWithin(limits.headerTimeout(), () -> {
             awaitingRequest.remove(c);
-            metrics.listenerRefusals.labelValues(name, "header_timeout").inc();
+            metrics.listenerRefusals.labelValues(name, ListenerRefusal.HEADER_TIMEOUT.label()).inc();
             log.note("closed", address, "no complete request head within " + settings + ".headerTimeout ("
                     + limits.headerTimeout().toMillis() + " ms)");
         });
@@ -123,7 +124,8 @@ final class ConnectionAdmission implements ChannelListener<AcceptingChannel<Stre
 
     private void refuse(StreamConnection c, InetAddress address, ConnectionLimits.Refusal refusal) {
         boolean total = refusal == ConnectionLimits.Refusal.CONNECTIONS;
-        metrics.listenerRefusals.labelValues(name, total ? "connections" : "connections_per_address").inc();
+        metrics.listenerRefusals.labelValues(name,
+                (total ? ListenerRefusal.CONNECTIONS : ListenerRefusal.CONNECTIONS_PER_ADDRESS).label()).inc();
         log.note("refused", address, total
                 ? "listeners." + name + " holds " + settings + ".maxConnections (" + limits.maxConnections()
                         + ") connections; answered 503"

@@ -1,7 +1,7 @@
 package org.m2mbridge.ws.client;
 
-import java.io.BufferedOutputStream;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,11 +18,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.WsUpstreamSettings;
+import org.m2mbridge.core.metrics.CloseReason;
 
 /**
  * One open client WebSocket (TS-0020 6.2): a reader thread that assembles messages and answers pings, a single
@@ -53,6 +55,8 @@ final class ClientConnection {
     private final ThreadPoolExecutor writer;
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Why it closed, first cause wins: {@code m2mbridge_connections_closed_total}. */
+    private final AtomicReference<CloseReason> why = new AtomicReference<>();
     private volatile boolean awaitingPong;
     private volatile ScheduledFuture<?> pinger;
 
@@ -133,6 +137,11 @@ final class ClientConnection {
         return !closed.get() && !closeSent.get();
     }
 
+    /** Why the connection closed (set once it has); null while open. */
+    CloseReason closeReason() {
+        return why.get();
+    }
+
     /** Queues one message (text for JSON/XML, binary for CBOR: TS-0020 table 7.2.2.9-1). False if not queued. */
     boolean send(byte[] message, boolean text) {
         return enqueue(text ? ClientFrames.TEXT : ClientFrames.BINARY, message);
@@ -146,6 +155,7 @@ final class ClientConnection {
         long ms = interval.toMillis();
         pinger = timer.scheduleAtFixedRate(() -> {
             if (awaitingPong) {
+                why.compareAndSet(null, CloseReason.PONG_TIMEOUT);
                 abort();
                 return;
             }
@@ -157,6 +167,7 @@ final class ClientConnection {
 
     /** Closing handshake (RFC 6455 7.1.2); the socket is dropped if the server does not answer in time. */
     void close(int code, String reason, ScheduledExecutorService timer) {
+        why.compareAndSet(null, code == 1001 ? CloseReason.SHUTDOWN : CloseReason.UNUSED);
         if (sendClose(code, reason)) {
             try {
                 timer.schedule(this::abort, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -202,6 +213,7 @@ final class ClientConnection {
             });
             return true;
         } catch (RejectedExecutionException e) { // the server reads too slowly: give up on this socket
+            why.compareAndSet(null, CloseReason.POLICY);
             abort();
             return false;
         }
@@ -221,6 +233,7 @@ final class ClientConnection {
                         int code = f.payload().length >= 2 ? ((f.payload()[0] & 0xFF) << 8) | (f.payload()[1] & 0xFF)
                                 : 1005;
                         reason = "server closed (" + code + ")";
+                        why.compareAndSet(null, CloseReason.PEER_CLOSE);
                         sendClose(code == 1005 ? 1000 : code, ""); // echo, RFC 6455 5.5.1
                         writer.shutdown();
                         writer.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -252,6 +265,7 @@ final class ClientConnection {
             }
         } catch (ClientFrames.ProtocolException e) {
             reason = e.getMessage();
+            why.compareAndSet(null, CloseReason.ofOwnClose(e.closeCode));
             sendClose(e.closeCode, e.getMessage());
             writer.shutdown();
             awaitQuietly();
@@ -276,6 +290,7 @@ final class ClientConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        why.compareAndSet(null, CloseReason.ERROR);
         ScheduledFuture<?> p = pinger;
         if (p != null) {
             p.cancel(false);

@@ -25,6 +25,8 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.bus.TransportFailure;
+import org.m2mbridge.core.bus.UpstreamHealth;
+import org.m2mbridge.core.bus.UpstreamState;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -33,12 +35,17 @@ import org.m2mbridge.core.config.TlsMaterial;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.config.WsUpstreamSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.CloseReason;
+import org.m2mbridge.core.metrics.ConnectionRole;
+import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.Limit;
+import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
-import org.m2mbridge.ws.BridgeMetricsLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +83,8 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     /** The sockets in per-entity mode, else null. */
     private final OriginatorSockets<UpstreamSocket> perEntity;
     private volatile SSLContext ssl;
-    private volatile boolean lastConnectFailed;
+    /** Reachability: up while a socket is open or the last connect worked; its changes are logged once. */
+    private final UpstreamState state;
     private int inflight; // guarded by this
     private boolean stopped; // guarded by this
 
@@ -111,6 +119,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         this.metrics = metrics;
         this.timer = timer;
         this.maxMessageBytes = maxMessageBytes;
+        this.state = new UpstreamState(config.name(), true, "not connected yet");
         // connects block up to connectTimeout; per-entity, a few run side by side. The queue holds at most one
         // task per socket (a socket has one connect in progress at most), so it is bounded by ws.maxSockets.
         this.connector = Executors.newFixedThreadPool(settings.socketPerEntity() ? 4 : 1, r -> {
@@ -150,7 +159,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     private void ownSocket(String entityId) {
         Optional<UpstreamSocket> own = perEntity.own(entityId);
         if (own.isEmpty()) {
-            metrics.limitRefusals.labelValues("ws_upstream_sockets").inc();
+            metrics.limitRefused(Limit.WS_UPSTREAM_SOCKETS);
             LOG.warn("upstream {}: no socket for entity {}: ws.maxSockets ({}) reached", config.name(), entityId,
                     settings.maxSockets());
             return;
@@ -226,13 +235,23 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
 
     @Override
     public boolean isReachable() {
+        return anyOpen() || state.isUp();
+    }
+
+    @Override
+    public UpstreamHealth health() {
+        UpstreamHealth h = state.health();
+        return h.up() || !anyOpen() ? h : new UpstreamHealth(true, "a connection is open", h.since());
+    }
+
+    private boolean anyOpen() {
         for (UpstreamSocket socket : sockets()) {
             Session s = socket.session;
             if (s != null && s.connection.isOpen()) {
                 return true;
             }
         }
-        return !lastConnectFailed;
+        return false;
     }
 
     // ---- bridge -> upstream ---------------------------------------------------------------------------------
@@ -245,7 +264,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             }
             if (inflight >= settings.maxInflight()) { // the window is full: wait in line, bounded
                 if (waiting.size() >= settings.maxQueued()) {
-                    metrics.limitRefusals.labelValues("ws_upstream_queue").inc();
+                    metrics.limitRefused(Limit.WS_UPSTREAM_QUEUE);
                     return CompletableFuture.completedFuture(unreachable(request,
                             "too many requests waiting for upstream " + config.name() + " (ws.maxQueued)"));
                 }
@@ -275,7 +294,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             }
         });
         answer.whenComplete((r, e) -> {
-            metrics.upstreamRequestDuration.labelValues(config.name(), BridgeMetricsLabels.op(request))
+            metrics.upstreamRequestDuration.labelValues(config.name(), OpLabel.of(request).label())
                     .observe((System.nanoTime() - started) / 1e9);
             if (perEntity != null) {
                 // the entity a registration created owns its socket before the registration's socket is let go:
@@ -295,7 +314,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         }
         Optional<UpstreamSocket> socket = perEntity.acquire(originatorOf(request));
         if (socket.isEmpty()) {
-            metrics.limitRefusals.labelValues("ws_upstream_sockets").inc();
+            metrics.limitRefused(Limit.WS_UPSTREAM_SOCKETS);
         }
         return socket;
     }
@@ -416,7 +435,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             }
             Serialization serialization = known.get();
             s.attach(c, codecs.get(serialization));
-            lastConnectFailed = false;
+            state.up("connected to " + uri + (socket.origin == null ? "" : " as " + socket.origin));
             synchronized (this) {
                 socket.failures = 0;
                 socket.retryAt = Instant.MIN;
@@ -433,11 +452,14 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                     socket.origin == null ? "" : " as " + socket.origin);
             opening.complete(s);
         } catch (IOException | RuntimeException e) {
-            String kind = e instanceof ProxyTunnel.ProxyRefusedException ? "proxy"
-                    : e instanceof ClientHandshake.RefusedException ? "handshake" : "connect";
-            metrics.upstreamErrors.labelValues(config.name(), kind).inc();
+            UpstreamErrorKind kind = e instanceof ProxyTunnel.ProxyRefusedException ? UpstreamErrorKind.PROXY
+                    : e instanceof ClientHandshake.RefusedException ? UpstreamErrorKind.HANDSHAKE
+                    : UpstreamErrorKind.CONNECT;
+            metrics.upstreamError(config.name(), kind);
+            if (!anyOpen()) {
+                state.down("cannot connect to " + uri + ": " + e);
+            }
             Duration delay;
-            lastConnectFailed = true;
             synchronized (this) {
                 socket.failures++;
                 delay = backoff(socket.failures);
@@ -540,7 +562,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     @Override
     public void timedOut() {
         metrics.requestTimeouts.labelValues("ws").inc();
-        metrics.upstreamErrors.labelValues(config.name(), TransportFailure.TIMEOUT.errorKind()).inc();
+        metrics.upstreamError(config.name(), TransportFailure.TIMEOUT.errorKind());
     }
 
     @Override
@@ -569,7 +591,8 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         void attach(ClientConnection c, PrimitiveCodec codec) {
             this.connection = c;
             this.codec = codec;
-            metrics.wsConnections.labelValues("client", codec.serialization().token()).inc();
+            metrics.wsConnections.labelValues(ConnectionRole.CLIENT.label(), codec.serialization().token()).inc();
+            metrics.connectionOpened(binding(), ConnectionRole.CLIENT);
             c.startPings(timer, settings.pingInterval());
             c.startReading();
         }
@@ -580,7 +603,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 return CompletableFuture.completedFuture(unreachable(request, "too many requests outstanding"));
             }
             RequestPrimitive wire = pending.get().wireRequest();
-            count(BridgeMetrics.OUT, wire);
+            count(Direction.OUT, wire);
             if (!connection.send(codec.encode(wire), codec.serialization().isText()) || !connection.isOpen()) {
                 // closed under us: its close may already have failed the others, so fail again (this socket only)
                 correlator.failAll(TransportFailure.CLOSED.rsc(), TransportFailure.CLOSED.describe(peer()));
@@ -592,17 +615,17 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         public void onMessage(ClientConnection c, byte[] message, boolean text) {
             DecodeResult result = codec.decode(message);
             if (result instanceof DecodeResult.Failed failed) {
-                metrics.upstreamErrors.labelValues(config.name(), "protocol").inc();
-                write(failed.toResponse(), "unknown");
+                metrics.upstreamError(config.name(), UpstreamErrorKind.PROTOCOL);
+                write(failed.toResponse(), OpLabel.UNKNOWN);
                 return;
             }
             Primitive primitive = ((DecodeResult.Decoded) result).primitive();
             if (primitive instanceof ResponsePrimitive response) {
-                countResponse(BridgeMetrics.IN, response, "unknown");
+                countResponse(Direction.IN, response, OpLabel.UNKNOWN);
                 correlator.complete(response);
             } else if (primitive instanceof RequestPrimitive request) {
-                count(BridgeMetrics.IN, request);
-                String op = BridgeMetricsLabels.op(request);
+                count(Direction.IN, request);
+                OpLabel op = OpLabel.of(request);
                 if (request.rqi() == null || request.rqi().isEmpty()) {
                     write(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
                             "request identifier parameter (rqi) is mandatory in a request"), op);
@@ -615,37 +638,43 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             }
         }
 
-        private void write(ResponsePrimitive response, String op) {
-            countResponse(BridgeMetrics.OUT, response, op);
+        private void write(ResponsePrimitive response, OpLabel op) {
+            countResponse(Direction.OUT, response, op);
             connection.send(codec.encode(response), codec.serialization().isText());
         }
 
         @Override
         public void onClosed(ClientConnection c, String reason) {
-            LOG.info("upstream {}: connection {} closed: {}", config.name(), id, reason);
+            CloseReason why = c.closeReason() == null ? CloseReason.ERROR : c.closeReason();
+            LOG.info("upstream {}: connection {} closed: {} ({})", config.name(), id, why.label(), reason);
             if (codec != null) {
-                metrics.wsConnections.labelValues("client", codec.serialization().token()).dec();
+                metrics.wsConnections.labelValues(ConnectionRole.CLIENT.label(), codec.serialization().token()).dec();
             }
+            metrics.connectionClosed(binding(), why);
+            boolean lost;
             synchronized (WsUpstream.this) {
                 if (socket.session == this) {
                     socket.session = null;
                 }
+                lost = !stopped && !socket.retired;
+            }
+            if (lost && !anyOpen()) {
+                state.down("connection " + id + " closed: " + why.label() + " (" + reason + ")");
             }
             int failed = correlator.failAll(TransportFailure.CLOSED.rsc(),
                     TransportFailure.CLOSED.describe(peer()) + ": " + reason);
             if (failed > 0) {
-                metrics.upstreamErrors.labelValues(config.name(), TransportFailure.CLOSED.errorKind()).inc();
+                metrics.upstreamError(config.name(), TransportFailure.CLOSED.errorKind());
             }
             reconnectLater(socket, FIRST_RETRY);
         }
 
-        private void count(String direction, RequestPrimitive request) {
-            metrics.primitives.labelValues("ws", direction, "request", BridgeMetricsLabels.op(request), "none").inc();
+        private void count(Direction direction, RequestPrimitive request) {
+            metrics.request(binding(), direction, OpLabel.of(request));
         }
 
-        private void countResponse(String direction, ResponsePrimitive response, String op) {
-            metrics.primitives.labelValues("ws", direction, "response", op,
-                    ResponseStatusCode.classOf(response.rsc())).inc();
+        private void countResponse(Direction direction, ResponsePrimitive response, OpLabel op) {
+            metrics.response(binding(), direction, op, response.rsc());
         }
     }
 }

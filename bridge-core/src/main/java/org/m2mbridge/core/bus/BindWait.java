@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.StoreRefusal;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -113,7 +114,7 @@ final class BindWait {
     }
 
     private ResponsePrimitive unreached(String entityId, RequestPrimitive request, boolean deadlineEnded) {
-        metrics.storeRefused.labelValues("blocking").inc();
+        metrics.storeRefused(StoreRefusal.BLOCKING);
         return deadlineEnded
                 ? ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
                         "request expired while '" + entityId + "' was not connected; blocking requests are not stored")

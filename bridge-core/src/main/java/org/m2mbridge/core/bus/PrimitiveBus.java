@@ -21,6 +21,7 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -90,6 +91,8 @@ public final class PrimitiveBus {
         this.metrics = metrics;
         metrics.registeredEntities.set(registry.size());
         this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
+        metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
+        metrics.storeCapacityBytes.set(settings.enabled() ? settings.maxTotalBytes() : 0);
         responseFilters.add(new OwnPoaRestore(registry));
         long every = settings.sweepInterval().toMillis();
         this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
@@ -222,7 +225,7 @@ public final class PrimitiveBus {
     private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop) {
         Instant deadline = deadlines.deadlineOf(request);
         if (!deadline.isAfter(deadlines.now())) {
-            return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, "expired",
+            return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, RejectReason.EXPIRED,
                     "request expiration time (rqet) has already passed");
         }
         metrics.pendingRequests.inc();
@@ -235,7 +238,7 @@ public final class PrimitiveBus {
     private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline) {
         Optional<Upstream> target = routes.resolve(request.to(), upstreams()).flatMap(this::upstream);
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, "no_route",
+            return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.NO_ROUTE,
                     "no upstream route for target '" + request.to() + "'");
         }
         Upstream upstream = target.get();
@@ -258,7 +261,7 @@ public final class PrimitiveBus {
                                                           String nextHop) {
         Optional<Registration> target = nextHop != null ? registry.byEntityId(nextHop) : findEntity(request.to());
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, "unknown_target", "'"
+            return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.UNKNOWN_TARGET, "'"
                     + (nextHop != null ? nextHop : request.to()) + "' is not an entity registered through this bridge");
         }
         if (storeAndForward != null) {
@@ -266,7 +269,7 @@ public final class PrimitiveBus {
         }
         Link link = bound.get(target.get().entityId());
         if (link == null) {
-            return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
+            return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
                     "entity '" + target.get().entityId() + "' is registered but not connected");
         }
         return deliver(link, request, deadline);
@@ -349,8 +352,9 @@ public final class PrimitiveBus {
         ScheduledFuture<?> guard = timer.schedule(() -> {
             if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
                 metrics.requestTimeouts.labelValues(link.binding()).inc();
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
-                        "no response from " + link.id() + " before the request deadline"));
+                String text = "no response from " + link.id() + " before the request deadline";
+                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text));
             }
         }, delayMs, TimeUnit.MILLISECONDS);
         CompletableFuture<ResponsePrimitive> delivered;
@@ -379,8 +383,9 @@ public final class PrimitiveBus {
     }
 
     CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
-                                                        String reason, String text) {
-        metrics.rejectedRequests.labelValues(reason).inc();
+                                                        RejectReason reason, String text) {
+        metrics.rejected(reason);
+        LocalAnswers.answered(code.code(), request.rqi(), request.fr(), reason.label() + ": " + text);
         return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text));
     }
 
@@ -426,7 +431,7 @@ public final class PrimitiveBus {
             registry.remove(registration.entityId());
         }
         metrics.registeredEntities.set(registry.size());
-        metrics.deregistrations.labelValues(why.label()).inc();
+        metrics.deregistered(why.label());
         Link link = bound.remove(registration.entityId());
         metrics.boundEntities.set(bound.size());
         if (link != null) {
@@ -436,7 +441,7 @@ public final class PrimitiveBus {
         if (storeAndForward != null) {
             storeAndForward.deregistered(registration.entityId(), why);
         }
-        LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label());
+        LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label().label());
     }
 
     /** Periodic, on the timer: ends the registrations whose expiration time passed (the CSE deleted them). */

@@ -1,5 +1,8 @@
 package org.m2mbridge.core.bus;
 
+import org.m2mbridge.core.metrics.DeregistrationReason;
+import org.m2mbridge.core.metrics.StoreDrop;
+
 /**
  * Why a registration ended, with the label it is counted under ({@code m2mbridge_deregistrations_total}) and the
  * one under which its stored requests are dropped ({@code m2mbridge_store_dropped_total}). Closing a connection is
@@ -7,25 +10,25 @@ package org.m2mbridge.core.bus;
  */
 enum RegistrationEnd {
     /** DELETE of the registration resource answered 2002. */
-    DELETED("deleted", "deregistered"),
+    DELETED(DeregistrationReason.DELETED, StoreDrop.DEREGISTERED),
     /** The registrar answered 4004 to a request for the registration resource itself: it no longer has it. */
-    NOT_FOUND("not_found", "deregistered"),
+    NOT_FOUND(DeregistrationReason.NOT_FOUND, StoreDrop.DEREGISTERED),
     /** The resource's expiration time ({@code et}) passed: the CSE deletes it (TS-0001 resource expiration). */
-    EXPIRED("expired", "registration_expired");
+    EXPIRED(DeregistrationReason.EXPIRED, StoreDrop.REGISTRATION_EXPIRED);
 
-    private final String label;
-    private final String storeDropLabel;
+    private final DeregistrationReason label;
+    private final StoreDrop storeDropLabel;
 
-    RegistrationEnd(String label, String storeDropLabel) {
+    RegistrationEnd(DeregistrationReason label, StoreDrop storeDropLabel) {
         this.label = label;
         this.storeDropLabel = storeDropLabel;
     }
 
-    String label() {
+    DeregistrationReason label() {
         return label;
     }
 
-    String storeDropLabel() {
+    StoreDrop storeDropLabel() {
         return storeDropLabel;
     }
 

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.metrics.RejectReason;
+import org.m2mbridge.core.metrics.StoreDrop;
+import org.m2mbridge.core.metrics.StoreRefusal;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -130,8 +133,8 @@ final class StoreAndForward {
                         : offer(target, request, deadline, 1)).thenCompose(f -> f);
             }
             if (link == null && immediate) {
-                metrics.storeRefused.labelValues("immediate").inc();
-                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "not_connected",
+                metrics.storeRefused(StoreRefusal.IMMEDIATE);
+                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
                         "entity '" + entityId + "' is not connected and the request's ec is immediate (2): not stored");
             }
             if (!storable) {
@@ -161,7 +164,7 @@ final class StoreAndForward {
                                                        Instant deadline, int attempts) {
         String entityId = target.entityId();
         if (attempts >= settings.maxDeliveryAttempts()) { // store.maxDeliveryAttempts 1: one try only
-            metrics.storeDropped.labelValues("attempts").inc();
+            metrics.storeDropped(StoreDrop.ATTEMPTS, 1);
             LOG.info("request {} for {} not stored: its connection closed before the answer and "
                     + "store.maxDeliveryAttempts is {}", request.rqi(), entityId, settings.maxDeliveryAttempts());
             return CompletableFuture.completedFuture(attemptsExhausted(request, entityId, attempts));
@@ -173,8 +176,8 @@ final class StoreAndForward {
             Instant expiresAt = expiryOf(request);
             if (!onWriter(() -> store(target, request, expiresAt, deadline, attempts, answer))) {
                 offered(entityId);
-                metrics.storeRefused.labelValues("busy").inc();
-                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "store_full",
+                metrics.storeRefused(StoreRefusal.BUSY);
+                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.STORE_FULL,
                         "entity '" + entityId + "' is not connected and the bridge's store is busy: not stored");
             }
         }
@@ -201,8 +204,8 @@ final class StoreAndForward {
         }
         if (!offered.accepted()) {
             boolean global = offered.outcome() == DeliveryStore.Outcome.FULL_GLOBAL;
-            metrics.storeRefused.labelValues(global ? "full_global" : "full_entity").inc();
-            answer.complete(bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "store_full", global
+            metrics.storeRefused(global ? StoreRefusal.FULL_GLOBAL : StoreRefusal.FULL_ENTITY);
+            answer.complete(bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.STORE_FULL, global
                     ? "entity '" + entityId + "' is not connected and the bridge's store is full: not stored"
                     : "entity '" + entityId + "' is not connected and the bridge's store for it is full: not stored")
                     .join());
@@ -284,7 +287,7 @@ final class StoreAndForward {
                     : Objects.equals(older.fr(), newer.fr()) && Objects.equals(older.to(), newer.to())
                     && older.op() == newer.op();
             if (same && store.remove(s.id())) {
-                metrics.storeDropped.labelValues("replaced").inc();
+                metrics.storeDropped(StoreDrop.REPLACED, 1);
                 answerHeld(s.id(), ResponsePrimitive.error(older, ResponseStatusCode.ACCEPTED,
                         "replaced by a newer request for " + entityId + " (ec latest)"));
             }
@@ -355,7 +358,7 @@ final class StoreAndForward {
             next(entityId);
             return;
         }
-        String stale = staleness(entityId, head);
+        StoreDrop stale = staleness(entityId, head);
         if (stale != null) { // left over when the drop at (de)registration could not run, or a lowered setting
             if (store.remove(head.id())) {
                 dropped(head, stale);
@@ -391,15 +394,15 @@ final class StoreAndForward {
      * Why {@code head} must not be delivered to the entity as registered now, or null: stored for another
      * incarnation, for a registration that is gone, or already tried {@code store.maxDeliveryAttempts} times.
      */
-    private String staleness(String entityId, StoredRequest head) {
+    private StoreDrop staleness(String entityId, StoredRequest head) {
         Optional<Registration> current = bus.registry().byEntityId(entityId);
         if (current.isEmpty()) {
-            return "deregistered";
+            return StoreDrop.DEREGISTERED;
         }
         if (current.get().incarnation() != head.incarnation()) {
-            return "incarnation";
+            return StoreDrop.INCARNATION;
         }
-        return head.attempts() >= settings.maxDeliveryAttempts() ? "attempts" : null;
+        return head.attempts() >= settings.maxDeliveryAttempts() ? StoreDrop.ATTEMPTS : null;
     }
 
     /**
@@ -410,7 +413,7 @@ final class StoreAndForward {
         Optional<StoredRequest> counted = store.attempted(head.id());
         if (counted.isPresent() && counted.get().attempts() >= settings.maxDeliveryAttempts()
                 && store.remove(head.id())) {
-            dropped(counted.get(), "attempts");
+            dropped(counted.get(), StoreDrop.ATTEMPTS);
         } else {
             counted.ifPresent(c -> LOG.debug("{} closed before answering stored request {} (attempt {} of {})",
                     entityId, c.request().rqi(), c.attempts(), settings.maxDeliveryAttempts()));
@@ -438,7 +441,7 @@ final class StoreAndForward {
         } else if (noAnswer) {
             // Delivered but never answered: it had its chance (at-least-once); resending would stall the queue.
             LOG.info("{} did not answer stored request {} in time; dropped", entityId, head.request().rqi());
-            metrics.storeDropped.labelValues("unanswered").inc();
+            metrics.storeDropped(StoreDrop.UNANSWERED, 1);
             answerHeld(head.id(), response);
         } else {
             metrics.storeDelivered.inc();
@@ -463,31 +466,31 @@ final class StoreAndForward {
     /** A new registration of the entity (CREATE answered 2001): what earlier ones left is never delivered. */
     void newIncarnation(String entityId, long incarnation) {
         // Queued before the bind that starts the flush: the writer's FIFO drops them before anything is sent.
-        if (!onWriter(() -> drop(entityId, s -> s.incarnation() != incarnation, "incarnation"))) {
+        if (!onWriter(() -> drop(entityId, s -> s.incarnation() != incarnation, StoreDrop.INCARNATION))) {
             LOG.warn("store busy: requests stored for an earlier registration of {} are dropped at its next flush",
                     entityId);
         }
     }
 
-    private void drop(String entityId, Predicate<StoredRequest> which, String reason) {
+    private void drop(String entityId, Predicate<StoredRequest> which, StoreDrop reason) {
         List<StoredRequest> dropped = store.removeIf(entityId, which);
         if (dropped.isEmpty()) {
             return;
         }
-        LOG.info("dropped {} stored requests of {} ({})", dropped.size(), entityId, reason);
+        LOG.info("dropped {} stored requests of {} ({})", dropped.size(), entityId, reason.label());
         gauges(); // metrics first, so whoever sees an answer also sees them
-        metrics.storeDropped.labelValues(reason).inc(dropped.size());
+        metrics.storeDropped(reason, dropped.size());
         for (StoredRequest s : dropped) {
             answerHeld(s.id(), droppedAnswer(s, reason));
         }
     }
 
     /** One stored request dropped for {@code reason} (a store.* drop label): counted, logged, its holder answered. */
-    private void dropped(StoredRequest s, String reason) {
-        metrics.storeDropped.labelValues(reason).inc();
+    private void dropped(StoredRequest s, StoreDrop reason) {
+        metrics.storeDropped(reason, 1);
         gauges();
-        LOG.info("dropped stored request {} for {} ({}{})", s.request().rqi(), s.entityId(), reason,
-                reason.equals("attempts") ? ": connection closed before the answer " + s.attempts() + " times" : "");
+        LOG.info("dropped stored request {} for {} ({}{})", s.request().rqi(), s.entityId(), reason.label(),
+                reason == StoreDrop.ATTEMPTS ? ": connection closed before the answer " + s.attempts() + " times" : "");
         answerHeld(s.id(), droppedAnswer(s, reason));
     }
 
@@ -496,12 +499,12 @@ final class StoreAndForward {
      * connections kept closing before an answer (as for a direct delivery whose connection closes), 4004 when the
      * registration it was for is gone.
      */
-    private ResponsePrimitive droppedAnswer(StoredRequest s, String reason) {
+    private ResponsePrimitive droppedAnswer(StoredRequest s, StoreDrop reason) {
         return switch (reason) {
-            case "attempts" -> attemptsExhausted(s.request(), s.entityId(), s.attempts());
-            case "incarnation" -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
+            case ATTEMPTS -> attemptsExhausted(s.request(), s.entityId(), s.attempts());
+            case INCARNATION -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
                     "entity '" + s.entityId() + "' registered again; requests for its earlier registration dropped");
-            case "registration_expired" -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
+            case REGISTRATION_EXPIRED -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
                     RegistrationEnd.EXPIRED.describe(s.entityId()) + " before the request could be delivered");
             default -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
                     "entity '" + s.entityId() + "' was deregistered before the request could be delivered");

@@ -1,5 +1,6 @@
 package org.m2mbridge.core.bus;
 
+import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -14,21 +15,21 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  */
 public enum TransportFailure {
     /** The deadline passed before an answer: waiting for a pooled connection, connecting, sending or waiting. */
-    TIMEOUT(ResponseStatusCode.REQUEST_TIMEOUT, "timeout", "no answer from %s before the request deadline"),
+    TIMEOUT(ResponseStatusCode.REQUEST_TIMEOUT, UpstreamErrorKind.TIMEOUT, "no answer from %s before the request deadline"),
     /** The next hop cannot be reached: refused, unknown host, no route, TLS handshake failed, not connected. */
-    CONNECT(ResponseStatusCode.TARGET_NOT_REACHABLE, "connect", "cannot connect to %s"),
+    CONNECT(ResponseStatusCode.TARGET_NOT_REACHABLE, UpstreamErrorKind.CONNECT, "cannot connect to %s"),
     /** The connection closed or was reset before the answer, or the request could not be handed to it. */
-    CLOSED(ResponseStatusCode.TARGET_NOT_REACHABLE, "closed", "connection to %s closed before the answer"),
+    CLOSED(ResponseStatusCode.TARGET_NOT_REACHABLE, UpstreamErrorKind.CLOSED, "connection to %s closed before the answer"),
     /** The answer is larger than {@code limits.maxMessageBytes}. */
-    TOO_LARGE(ResponseStatusCode.INTERNAL_SERVER_ERROR, "protocol", "answer from %s is too large"),
+    TOO_LARGE(ResponseStatusCode.INTERNAL_SERVER_ERROR, UpstreamErrorKind.PROTOCOL, "answer from %s is too large"),
     /** Anything else: a malformed answer, a protocol violation, a failure no table knows. */
-    PROTOCOL(ResponseStatusCode.INTERNAL_SERVER_ERROR, "protocol", "protocol error talking to %s");
+    PROTOCOL(ResponseStatusCode.INTERNAL_SERVER_ERROR, UpstreamErrorKind.PROTOCOL, "protocol error talking to %s");
 
     private final ResponseStatusCode rsc;
-    private final String errorKind;
+    private final UpstreamErrorKind errorKind;
     private final String text;
 
-    TransportFailure(ResponseStatusCode rsc, String errorKind, String text) {
+    TransportFailure(ResponseStatusCode rsc, UpstreamErrorKind errorKind, String text) {
         this.rsc = rsc;
         this.errorKind = errorKind;
         this.text = text;
@@ -40,7 +41,7 @@ public enum TransportFailure {
     }
 
     /** The {@code kind} label of {@code m2mbridge_upstream_errors_total}. */
-    public String errorKind() {
+    public UpstreamErrorKind errorKind() {
         return errorKind;
     }
 
@@ -64,12 +65,16 @@ public enum TransportFailure {
 
     /** The error response to {@code request}, with {@link #describe}{@code (peer)} plus {@code detail} if any. */
     public ResponsePrimitive answer(RequestPrimitive request, String peer, String detail) {
-        return ResponsePrimitive.error(request, rsc, debugText(peer, detail));
+        String text = debugText(peer, detail);
+        LocalAnswers.answered(rsc.code(), request.rqi(), request.fr(), text);
+        return ResponsePrimitive.error(request, rsc, text);
     }
 
     /** As {@link #answer(RequestPrimitive, String, String)} when only the request's wire identifiers are at hand. */
     public ResponsePrimitive answer(String rqi, String rvi, String to, String peer, String detail) {
-        return ResponsePrimitive.error(rqi, rvi, to, rsc, debugText(peer, detail));
+        String text = debugText(peer, detail);
+        LocalAnswers.answered(rsc.code(), rqi, null, text);
+        return ResponsePrimitive.error(rqi, rvi, to, rsc, text);
     }
 
     private String debugText(String peer, String detail) {

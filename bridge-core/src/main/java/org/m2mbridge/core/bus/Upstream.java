@@ -36,4 +36,10 @@ public interface Upstream extends Link {
 
     /** For readiness: connected (MQTT) or last exchange did not fail at transport level (HTTP). */
     boolean isReachable();
+
+    /** {@link #isReachable()} with its cause and since when; the bindings keep it in an {@link UpstreamState}. */
+    default UpstreamHealth health() {
+        boolean up = isReachable();
+        return new UpstreamHealth(up, up ? "reachable" : "not reachable", null);
+    }
 }

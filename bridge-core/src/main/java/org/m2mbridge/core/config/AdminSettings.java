@@ -15,9 +15,15 @@ import java.time.Duration;
  * @param idleTimeout    keep-alive connection without a request closed after this (default 60s)
  * @param maxConnections open connections (default 64: a scraper, probes and a few status pages)
  * @param maxConnectionsPerAddress open connections from one IP address (default 32, or maxConnections if lower)
+ * @param readinessIncludesUpstreams when true, {@code /health/ready} is 503 while an upstream is unreachable;
+ *                       default false: behind a load balancer every replica shares the upstream, and taking them
+ *                       all out of rotation at once leaves devices nowhere to connect, while a connected device is
+ *                       still served (store-and-forward, answers from the bridge) until the upstream is back
+ *                       (README "Health")
  */
 public record AdminSettings(String token, Boolean protectMetrics, Duration headerTimeout, Duration idleTimeout,
-                            Integer maxConnections, Integer maxConnectionsPerAddress) {
+                            Integer maxConnections, Integer maxConnectionsPerAddress,
+                            Boolean readinessIncludesUpstreams) {
     public static final AdminSettings DEFAULTS = new AdminSettings(null, null);
 
     public AdminSettings {
@@ -28,11 +34,12 @@ public record AdminSettings(String token, Boolean protectMetrics, Duration heade
         maxConnections = maxConnections == null ? 64 : maxConnections;
         maxConnectionsPerAddress = maxConnectionsPerAddress == null ? Math.min(32, maxConnections)
                 : maxConnectionsPerAddress;
+        readinessIncludesUpstreams = readinessIncludesUpstreams != null && readinessIncludesUpstreams;
     }
 
-    /** Access rules only; the connection limits default. */
+    /** Access rules only; the connection limits and readiness default. */
     public AdminSettings(String token, Boolean protectMetrics) {
-        this(token, protectMetrics, null, null, null, null);
+        this(token, protectMetrics, null, null, null, null, null);
     }
 
     /** The admin listener's connection limits, as configured (before the file-descriptor share). */

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.status.ConnectionView;
 
 /**
@@ -67,6 +68,10 @@ public final class BridgeMetrics {
     public final Gauge storedPrimitives;
     /** Bytes (JSON-serialized) of the requests stored right now. */
     public final Gauge storedBytes;
+    /** store.maxTotal: how many requests the store holds at most (for "store filling" alerts). */
+    public final Gauge storeCapacityPrimitives;
+    /** store.maxTotalBytes: how many bytes the store holds at most. */
+    public final Gauge storeCapacityBytes;
     /** Requests accepted into the store. */
     public final Counter storeStored;
     /** Stored requests delivered to their entity and answered (any rsc). */
@@ -97,6 +102,10 @@ public final class BridgeMetrics {
 
     /** Always 1; the label says which release runs: version. */
     public final Gauge buildInfo;
+    /** Connections opened: binding, role ({@link ConnectionRole}). */
+    public final Counter connectionsOpened;
+    /** Connections closed: binding, reason ({@link CloseReason}). */
+    public final Counter connectionsClosed;
 
     /** Reads the inbound budget's use at scrape time; replaced when a budget is created (one per process). */
     private volatile LongSupplier inboundBudgetUsed = () -> 0;
@@ -151,6 +160,10 @@ public final class BridgeMetrics {
                 .help("Requests stored for entities that are not connected").register(registry);
         storedBytes = Gauge.builder().name(PREFIX + "store_bytes")
                 .help("Bytes of the requests stored for entities that are not connected").register(registry);
+        storeCapacityPrimitives = Gauge.builder().name(PREFIX + "store_capacity_primitives")
+                .help("Requests the store holds at most (store.maxTotal)").register(registry);
+        storeCapacityBytes = Gauge.builder().name(PREFIX + "store_capacity_bytes")
+                .help("Bytes of requests the store holds at most (store.maxTotalBytes)").register(registry);
         storeStored = Counter.builder().name(PREFIX + "store_stored_total")
                 .help("Requests stored for an entity that was not connected").register(registry);
         storeDelivered = Counter.builder().name(PREFIX + "store_delivered_total")
@@ -191,6 +204,144 @@ public final class BridgeMetrics {
                 .callback(cb -> cb.call(inboundBudgetLimit)).register(registry);
         buildInfo = Gauge.builder().name(PREFIX + "build_info")
                 .help("Build of the running bridge (value always 1)").labelNames("version").register(registry);
+        connectionsOpened = Counter.builder().name(PREFIX + "connections_opened_total")
+                .help("WebSocket connections opened, as server (devices) or client (ws upstreams)")
+                .labelNames("binding", "role").register(registry);
+        connectionsClosed = Counter.builder().name(PREFIX + "connections_closed_total")
+                .help("WebSocket connections closed, by why (peer_close, pong_timeout, policy, too_big, protocol, "
+                        + "shutdown, takeover, idle, unused, error)")
+                .labelNames("binding", "reason").register(registry);
+        // Every value of a fixed label set at 0 from the start: rate() and the alert rules see the series before
+        // the first event (a labelled counter is otherwise absent until then).
+        zeros(rejectedRequests, RejectReason.values());
+        zeros(limitRefusals, Limit.values());
+        zeros(storeRefused, StoreRefusal.values());
+        zeros(storeDropped, StoreDrop.values());
+        zeros(handshakeRefusals, HandshakeRefusal.values());
+        zeros(deregistrations, DeregistrationReason.values());
+    }
+
+    private static void zeros(Counter counter, LabelValue[] values) {
+        for (LabelValue v : values) {
+            counter.labelValues(v.label());
+        }
+    }
+
+    /**
+     * Writes the series of {@code binding} at 0: its primitives (every direction, kind, operation and rsc class),
+     * timeouts and late responses. The bridge calls it for each binding it starts.
+     */
+    public void bindingStarted(String binding) {
+        for (Direction d : Direction.values()) {
+            for (OpLabel op : OpLabel.values()) {
+                if (op != OpLabel.UNKNOWN) {
+                    primitives.labelValues(binding, d.label(), PrimitiveKind.REQUEST.label(), op.label(),
+                            RscClass.NONE.label());
+                }
+                for (RscClass c : RscClass.values()) {
+                    if (c != RscClass.NONE && c != RscClass.OTHER) {
+                        primitives.labelValues(binding, d.label(), PrimitiveKind.RESPONSE.label(), op.label(),
+                                c.label());
+                    }
+                }
+            }
+        }
+        requestTimeouts.labelValues(binding);
+        lateResponses.labelValues(binding);
+    }
+
+    /**
+     * Writes the WebSocket connection series of {@code binding} at 0: opened per role, closed per reason, open
+     * connections and connected entities per role and serialization.
+     */
+    public void connectionsOf(String binding) {
+        for (ConnectionRole r : ConnectionRole.values()) {
+            connectionsOpened.labelValues(binding, r.label());
+            for (Serialization s : Serialization.values()) {
+                wsConnections.labelValues(r.label(), s.token());
+            }
+        }
+        for (Serialization s : Serialization.values()) {
+            seenConnectionLabels.add(List.of(binding, s.token()));
+        }
+        for (CloseReason r : CloseReason.values()) {
+            connectionsClosed.labelValues(binding, r.label());
+        }
+    }
+
+    /** Writes the series of a configured upstream at 0: one per error kind, a round-trip histogram per operation. */
+    public void upstreamConfigured(String upstream) {
+        for (UpstreamErrorKind k : UpstreamErrorKind.values()) {
+            upstreamErrors.labelValues(upstream, k.label());
+        }
+        for (OpLabel op : OpLabel.values()) {
+            if (op != OpLabel.UNKNOWN) {
+                upstreamRequestDuration.labelValues(upstream, op.label());
+            }
+        }
+    }
+
+    // ---- typed recording: one spelling per label value (the enums) ----------------------------------------
+
+    /** A request crossing {@code binding}. */
+    public void request(String binding, Direction direction, OpLabel op) {
+        primitives.labelValues(binding, direction.label(), PrimitiveKind.REQUEST.label(), op.label(),
+                RscClass.NONE.label()).inc();
+    }
+
+    /** A response crossing {@code binding}, to a request of {@code op}. */
+    public void response(String binding, Direction direction, OpLabel op, int rsc) {
+        primitives.labelValues(binding, direction.label(), PrimitiveKind.RESPONSE.label(), op.label(),
+                RscClass.of(rsc).label()).inc();
+    }
+
+    public void rejected(RejectReason reason) {
+        rejectedRequests.labelValues(reason.label()).inc();
+    }
+
+    public void limitRefused(Limit limit) {
+        limitRefusals.labelValues(limit.label()).inc();
+    }
+
+    public void storeRefused(StoreRefusal reason) {
+        storeRefused.labelValues(reason.label()).inc();
+    }
+
+    public void storeDropped(StoreDrop reason, long count) {
+        storeDropped.labelValues(reason.label()).inc(count);
+    }
+
+    public void upstreamError(String upstream, UpstreamErrorKind kind) {
+        upstreamErrors.labelValues(upstream, kind.label()).inc();
+    }
+
+    public void handshakeRefused(HandshakeRefusal reason) {
+        handshakeRefusals.labelValues(reason.label()).inc();
+    }
+
+    public void deregistered(DeregistrationReason reason) {
+        deregistrations.labelValues(reason.label()).inc();
+    }
+
+    public void connectionOpened(String binding, ConnectionRole role) {
+        connectionsOpened.labelValues(binding, role.label()).inc();
+    }
+
+    public void connectionClosed(String binding, CloseReason reason) {
+        connectionsClosed.labelValues(binding, reason.label()).inc();
+    }
+
+    /**
+     * Registers {@code m2mbridge_upstream_up{upstream}}: 1 while an upstream is reachable, else 0, read at scrape
+     * time from {@code reachable} (the same state {@code /health/ready} and {@code /api/status} report). Call once
+     * per registry.
+     */
+    public void registerUpstreamUp(Supplier<Map<String, Boolean>> reachable) {
+        GaugeWithCallback.builder().name(PREFIX + "upstream_up")
+                .help("1 while the upstream CSE is reachable, 0 while it is not (the state /health/ready reports)")
+                .labelNames("upstream")
+                .callback(cb -> reachable.get().forEach((name, up) -> cb.call(up ? 1 : 0, name)))
+                .register(registry);
     }
 
     /**

@@ -147,12 +147,6 @@ public enum ResponseStatusCode {
         };
     }
 
-    /** "2xxx", "4xxx"...: a bounded label value for metrics. */
-    public static String classOf(int rsc) {
-        int c = rsc / 1000;
-        return c >= 1 && c <= 6 ? c + "xxx" : "other";
-    }
-
     public boolean isSuccess() {
         return code / 1000 == 2;
     }

@@ -42,7 +42,7 @@ class TransportFailureTest {
     @EnumSource(TransportFailure.class)
     void rscKindAndAnswer(TransportFailure f) {
         assertEquals(expectedRsc(f), f.rsc().code());
-        assertEquals(expectedKind(f), f.errorKind());
+        assertEquals(expectedKind(f), f.errorKind().label());
         assertEquals(expectedRsc(f) == 5103, f.unreachable());
         RequestPrimitive request = RequestPrimitive.builder().op(Operation.RETRIEVE).to("/id-in/x").fr("Cae")
                 .rqi("r-1").rvi("3").build();
