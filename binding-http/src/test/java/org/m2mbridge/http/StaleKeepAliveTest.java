@@ -22,6 +22,8 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class StaleKeepAliveTest {
+    private static final HttpUpstreamSettings SLOW_ACCEPT =
+            new HttpUpstreamSettings(null, Duration.ofSeconds(60), null, null, null, null, null, null, null);
 
     private static RequestPrimitive request(int i) {
         RequestPrimitive.Builder b = RequestPrimitive.builder().fr("Cae1").rqi("rq-" + i).rvi("3");
@@ -55,8 +57,10 @@ class StaleKeepAliveTest {
         // bursts with closeIdleConnections(), i.e. exactly while every connection sits idle in the client's pool.
         try (KeepAliveServer cse = new KeepAliveServer(30_000, false);
              // Defaults on purpose (idle eviction 30s, not below the upstream's keep-alive): the bridge must cope
-             // even when the operator does not know the upstream's keep-alive timeout.
-             UpstreamHarness h = new UpstreamHarness(cse.url(), "json", HttpUpstreamSettings.DEFAULTS)) {
+             // even when the operator does not know the upstream's keep-alive timeout. Only the connect timeout is
+             // long: the test server accepts on one thread, which a loaded machine can starve for seconds, and a
+             // slow accept is not what this test is about.
+             UpstreamHarness h = new UpstreamHarness(cse.url(), "json", SLOW_ACCEPT)) {
             // Warm the code paths up first.
             for (int i = 0; i < 20; i++) {
                 burst(h, 50_000 + i, 1);
@@ -84,7 +88,7 @@ class StaleKeepAliveTest {
     @Test
     void connectionsAreRetiredBeforeTheUpstreamsAnnouncedKeepAliveTimeout() throws Exception {
         try (KeepAliveServer cse = new KeepAliveServer(1000, true);
-             UpstreamHarness h = new UpstreamHarness(cse.url(), "json", HttpUpstreamSettings.DEFAULTS)) {
+             UpstreamHarness h = new UpstreamHarness(cse.url(), "json", SLOW_ACCEPT)) {
             int sent = 0;
             for (int wave = 0; wave < 12; wave++) {
                 burst(h, 20_000 + wave * 100, 50);
