@@ -61,6 +61,7 @@ class TlsCookbookTest {
             String yaml = replace(yamls.get(0), "/etc/m2m-bridge/tls", dir.toString());
             yaml = replace(yaml, "host: 0.0.0.0", "host: 127.0.0.1");
             yaml = replace(yaml, "port: 8443", "port: 0");
+            yaml = replace(yaml, "port: 8280", "port: 0");
             yaml = replace(yaml, "https://cse.example.com:8443", "https://localhost:" + cse.port());
             yaml += "timeouts: { request: 10s, shutdownGrace: 1s }\nstore: { durable: false }\n";
             try (Bridge bridge = Bridge.start(ConfigLoader.parse(yaml).validate(),
