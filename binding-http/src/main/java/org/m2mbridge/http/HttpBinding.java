@@ -66,9 +66,14 @@ public final class HttpBinding implements Binding {
         }
     }
 
+    /** Request bodies are paid for from the process-wide inbound budget, as WebSocket messages are. */
+    private static RequestBodyReader bodies(BridgeContext context) {
+        return new RequestBodyReader(context.inboundBudget(), maxBytes(context));
+    }
+
     private void startCseListener(BridgeContext context, ListenerConfig listener) throws java.io.IOException {
         String notificationPath = context.config().http().notificationPath();
-        PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
+        PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), bodies(context),
                 new CseRequestRoute(context.bus(), context.metrics(), notificationPath));
         cseListener = HttpListener.start(spec(context, "http", listener), handler, context.metrics());
         notificationBase = base(listener, cseListener.bound()) + notificationPath;
@@ -83,7 +88,7 @@ public final class HttpBinding implements Binding {
         deviceSender = sender;
         HttpDeviceLink link = new HttpDeviceLink(context.bus(), sender, context.codecs(), context.metrics(),
                 Clock.systemUTC());
-        PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), maxBytes(context),
+        PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), bodies(context),
                 new DeviceRequestRoute(context.bus(), link,
                         DialectRepair.of("deviceHttp", listener.dialect(), context.config(), context.metrics())));
         deviceListener = HttpListener.start(spec(context, "deviceHttp", listener), handler, context.metrics());

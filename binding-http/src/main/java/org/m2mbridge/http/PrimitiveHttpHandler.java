@@ -2,10 +2,8 @@ package org.m2mbridge.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
-import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,37 +44,22 @@ final class PrimitiveHttpHandler implements HttpHandler {
 
     private final Codecs codecs;
     private final BridgeMetrics metrics;
-    private final int maxBytes;
+    private final RequestBodyReader bodies;
     private final Route route;
 
-    PrimitiveHttpHandler(Codecs codecs, BridgeMetrics metrics, int maxBytes, Route route) {
+    PrimitiveHttpHandler(Codecs codecs, BridgeMetrics metrics, RequestBodyReader bodies, Route route) {
         this.codecs = codecs;
         this.metrics = metrics;
-        this.maxBytes = maxBytes;
+        this.bodies = bodies;
         this.route = route;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.getRequestContentLength() > maxBytes) {
-            tooLarge(exchange);
-            return;
-        }
-        exchange.setMaxEntitySize(maxBytes);
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getRequestReceiver().receiveFullBytes(
-                // Dispatched again so the exchange stays open after this callback; it ends when the answer is sent.
-                (ex, body) -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> received(ex, body)),
-                (ex, error) -> {
-                    if (error instanceof RequestTooBigException) {
-                        tooLarge(ex);
-                    } else {
-                        LOG.debug("reading request body from {} failed", ex.getSourceAddress(), error);
-                        ex.endExchange();
-                    }
-                }));
+        bodies.read(exchange, this::received);
     }
 
-    private void received(HttpServerExchange exchange, byte[] body) {
+    private void received(HttpServerExchange exchange, RequestBodyReader.Body body) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (HeaderValues h : exchange.getRequestHeaders()) {
             headers.put(h.getHeaderName().toString(), h.getFirst());
@@ -84,8 +67,9 @@ final class PrimitiveHttpHandler implements HttpHandler {
         String query = exchange.getQueryString();
         String target = originForm(exchange) + (query == null || query.isEmpty() ? "" : "?" + query);
         HttpRequestMessage message = new HttpRequestMessage(exchange.getRequestMethod().toString(), target, headers,
-                body);
+                body.bytes());
         HttpRequestMapping.Inbound inbound = HttpRequestMapping.fromHttp(message, codecs);
+        body.release(); // decoded: what stays is the primitive, which the budget does not count (as on WebSocket)
         if (inbound instanceof HttpRequestMapping.Inbound.Rejected rejected) {
             metrics.rejected(RejectReason.BAD_REQUEST);
             // the error body in the request's own serialization unless Accept names another (TS-0009 6.4.2)
@@ -133,22 +117,6 @@ final class PrimitiveHttpHandler implements HttpHandler {
         } else {
             exchange.getIoThread().execute(write);
         }
-    }
-
-    private static void tooLarge(HttpServerExchange exchange) {
-        if (exchange.isResponseStarted()) {
-            exchange.endExchange();
-            return;
-        }
-        exchange.setPersistent(false); // the unread rest of the body makes the connection unusable
-        exchange.setStatusCode(413);
-        exchange.getResponseHeaders().put(HttpString.tryFromString(M2mHeaders.RSC),
-                String.valueOf(ResponseStatusCode.BAD_REQUEST.code()));
-        String rqi = exchange.getRequestHeaders().getFirst(M2mHeaders.RI);
-        if (rqi != null) {
-            exchange.getResponseHeaders().put(HttpString.tryFromString(M2mHeaders.RI), rqi);
-        }
-        exchange.endExchange();
     }
 
     /**
