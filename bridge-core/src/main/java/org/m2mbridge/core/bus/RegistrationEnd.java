@@ -11,7 +11,9 @@ enum RegistrationEnd {
     /** The registrar answered 4004 to a request for the registration resource itself: it no longer has it. */
     NOT_FOUND("not_found", "deregistered"),
     /** The resource's expiration time ({@code et}) passed: the CSE deletes it (TS-0001 resource expiration). */
-    EXPIRED("expired", "registration_expired");
+    EXPIRED("expired", "registration_expired"),
+    /** The operator removed it ({@code DELETE /api/registrations/{id}}, docs/operations.md). */
+    OPERATOR("operator", "operator");
 
     private final String label;
     private final String storeDropLabel;
@@ -34,6 +36,7 @@ enum RegistrationEnd {
             case DELETED -> "entity '" + entityId + "' was deregistered";
             case NOT_FOUND -> "entity '" + entityId + "' is no longer known to its registrar";
             case EXPIRED -> "the registration of '" + entityId + "' expired";
+            case OPERATOR -> "the registration of '" + entityId + "' was removed by the operator";
         };
     }
 }
