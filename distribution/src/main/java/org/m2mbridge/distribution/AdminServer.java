@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.config.AdminSettings;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.ListenerLimits;
@@ -28,7 +29,8 @@ import org.m2mbridge.listener.HttpListener;
 
 /**
  * The admin listener ({@code listeners.admin}): {@code /metrics} (Prometheus text, or OpenMetrics when the scraper
- * asks for it in {@code Accept}), {@code /health/live}, {@code /health/ready}, {@code /api/status} and the
+ * asks for it in {@code Accept}), {@code /health/live}, {@code /health/ready}, {@code /api/status}, the store
+ * commands of {@link StoreApi} ({@code /api/registrations}, {@code /api/stored}) and the
  * {@code /status} page (both behind {@code admin.token} when it is set). Its own small
  * Undertow server with its own connection limits and file-descriptor share ({@code admin.*}), so a flood on the
  * device or notification listeners never hides the bridge from monitoring.
@@ -44,13 +46,15 @@ final class AdminServer implements AutoCloseable {
     private final HttpHandler routes;
     private HttpListener server;
 
-    private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report) {
+    private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report, StoreApi store) {
         this.registry = registry;
         this.report = report;
         AdminAccess access = new AdminAccess(settings);
         // Scraping walks every metric and may write a large body: off the I/O thread.
         HttpHandler metrics = new BlockingHandler(this::metrics);
-        this.routes = new RoutingHandler()
+        RoutingHandler routing = new RoutingHandler();
+        store.addTo(routing, access);
+        this.routes = routing
                 .get("/metrics", settings.protectMetrics() ? access.guard(metrics, false) : metrics)
                 .get("/health/live", ex -> json(ex, StatusCodes.OK, "{\"status\":\"UP\"}"))
                 .get("/health/ready", this::ready)
@@ -68,8 +72,9 @@ final class AdminServer implements AutoCloseable {
      * a taken port fails here with the address in the message.
      */
     static AdminServer start(ListenerConfig listener, AdminSettings settings, ListenerLimits limits,
-                             PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report) {
-        AdminServer admin = new AdminServer(settings, registry, report);
+                             PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report,
+                             StoreApi store) {
+        AdminServer admin = new AdminServer(settings, registry, report, store);
         // One I/O thread; two task threads for the blocking handlers (scrape, status document).
         HttpListener.Spec spec = new HttpListener.Spec("admin", "admin", listener, limits, 1, 2, MAX_BODY_BYTES,
                 UnaryOperator.identity());
@@ -77,7 +82,7 @@ final class AdminServer implements AutoCloseable {
             admin.server = HttpListener.start(spec, admin.routes, metrics);
         } catch (IOException | RuntimeException e) {
             throw new StartupFailure("admin listener cannot bind " + listener.host() + ":" + listener.port() + ": "
-                    + rootMessage(e), e);
+                    + FailureWords.describe(e), e);
         }
         return admin;
     }
@@ -136,14 +141,6 @@ final class AdminServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     /** Closes at once: a scrape or probe in flight is simply cut (the bindings have drained before this). */
