@@ -102,19 +102,22 @@ final class BridgeCli {
         RunOptions options = new RunOptions();
     }
 
-    @Command(name = "start", description = "Run in the background (bin/m2m-bridge): output before logging starts "
+    @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = BuildInfo.Version.class,
+            description = "Run in the background (bin/m2m-bridge): output before logging starts "
             + "to console.log, pid in the pid file; prints the listening lines.")
     static final class Start {
         @Mixin
         RunOptions options = new RunOptions();
     }
 
-    @Command(name = "stop", description = "SIGTERM the background bridge and wait for its graceful stop "
+    @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = BuildInfo.Version.class,
+            description = "SIGTERM the background bridge and wait for its graceful stop "
             + "(bin/m2m-bridge).")
     static final class Stop {
     }
 
-    @Command(name = "status", description = "Exit 0 running, 1 dead but pid file left, 3 not running "
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = BuildInfo.Version.class,
+            description = "Exit 0 running, 1 dead but pid file left, 3 not running "
             + "(bin/m2m-bridge; LSB codes).")
     static final class Status {
     }

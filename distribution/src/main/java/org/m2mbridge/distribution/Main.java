@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.config.BridgeConfig;
@@ -30,6 +32,8 @@ public final class Main {
     public static final int START_FAILED = 1;
     public static final int CONFIG_ERROR = 2;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** How long a SIGTERM during the start waits for it to finish before the JVM exits without a graceful stop. */
+    private static final long START_WAIT_SECONDS = 60;
     /**
      * On a log line that Main has printed on stderr itself: config/logback.xml keeps it off the console appender
      * (which also writes to stderr), so the operator reads it once there and once in the log file.
@@ -45,34 +49,52 @@ public final class Main {
 
     public static void main(String[] args) {
         installJulBridge();
-        Launch launch = launch(args, System.getenv(), System.out, System.err);
+        // The hook is in place before the listening lines are printed: a SIGTERM right after them is a graceful stop
+        // with exit 0, not the JVM's default 143. Without a running bridge it leaves System.exit's code alone.
+        CompletableFuture<RunningBridge> running = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running), "shutdown"));
+        Launch launch = null;
+        try {
+            launch = launch(args, System.getenv(), System.out, System.err);
+        } finally {
+            running.complete(launch == null ? null : launch.running());
+        }
         if (launch.running() == null) {
             stopLogging();
             System.exit(launch.exitCode());
         }
         HangupSignal.install();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            int code = OK;
-            try {
-                launch.running().close();
-            } catch (RuntimeException e) {
-                LOG.error("shutdown did not complete cleanly: {}", FailureWords.describe(e));
-                LOG.debug("shutdown failure", e);
-                code = START_FAILED;
-            } finally {
-                stopped.countDown();
-                System.out.flush();
-                stopLogging(); // flush the file appender: halt() below skips every other hook
-            }
-            // SIGTERM is the normal way to stop the bridge, so it exits 0 rather than the JVM's 143.
-            Runtime.getRuntime().halt(code);
-        }, "shutdown"));
         try {
-            stopped.await();
+            new CountDownLatch(1).await(); // until the shutdown hook halts the JVM
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The shutdown hook: stops the running bridge, if any, and exits 0 (1 when it did not stop cleanly). */
+    private static void stop(CompletableFuture<RunningBridge> running) {
+        RunningBridge bridge;
+        try {
+            bridge = running.get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return;
+        }
+        if (bridge == null) {
+            return;
+        }
+        int code = OK;
+        try {
+            bridge.close();
+        } catch (RuntimeException e) {
+            LOG.error("shutdown did not complete cleanly: {}", FailureWords.describe(e));
+            LOG.debug("shutdown failure", e);
+            code = START_FAILED;
+        } finally {
+            System.out.flush();
+            stopLogging(); // flush the file appender: halt() below skips every other hook
+        }
+        // SIGTERM is the normal way to stop the bridge, so it exits 0 rather than the JVM's 143.
+        Runtime.getRuntime().halt(code);
     }
 
     /** Parses the command line and does what it asks; starts the bridge for {@code run}. */

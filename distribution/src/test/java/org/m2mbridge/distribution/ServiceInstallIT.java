@@ -46,7 +46,7 @@ class ServiceInstallIT {
     private static final Pattern BLOCK = Pattern.compile(
             "<!-- install-steps:begin -->\\s*```sh\\n(.*?)```\\s*<!-- install-steps:end -->", Pattern.DOTALL);
     /** An absolute path of the installed system, not preceded by anything but a blank or '=' (a value). */
-    private static final Pattern SYSTEM_PATH = Pattern.compile("(?<![^\\s=])/(opt|etc|var)/");
+    private static final Pattern SYSTEM_PATH = Pattern.compile("(?<![^\\s=])/(opt|etc|var)(?=/|\\s|$)");
 
     @TempDir
     Path tmp;
@@ -193,7 +193,7 @@ class ServiceInstallIT {
                 """.formatted(root, System.getProperty("java.home")));
         for (String line : block.group(1).split("\n")) {
             String step = line.startsWith("VERSION=") ? "VERSION=" + version : line;
-            script.append(SYSTEM_PATH.matcher(step).replaceAll("\\$ROOT/$1/")).append('\n');
+            script.append(SYSTEM_PATH.matcher(step).replaceAll("\\$ROOT/$1")).append('\n');
         }
         return script.toString();
     }
@@ -226,7 +226,7 @@ class ServiceInstallIT {
     }
 
     private static String inRoot(String value, Path root) {
-        return SYSTEM_PATH.matcher(value).replaceAll(Matcher.quoteReplacement(root.toString()) + "/$1/");
+        return SYSTEM_PATH.matcher(value).replaceAll(Matcher.quoteReplacement(root.toString()) + "/$1");
     }
 
     /** What systemd does for StateDirectory= and LogsDirectory=: created, owned by the unit's user, mode 0750. */
