@@ -135,6 +135,30 @@ class TarballIT {
 
             assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
 
+            // Issue 16.6: a second instance on the same installation (same data directory) says why in one line.
+            Process second = launcher("--config", config.toString()).start();
+            CompletableFuture<String> secondErr = drain(second.getErrorStream());
+            drain(second.getInputStream());
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, second.exitValue(), secondErr.get(5, TimeUnit.SECONDS));
+            String locked = secondErr.get(5, TimeUnit.SECONDS);
+            assertTrue(locked.contains("m2m-bridge: cannot start: the store " + home.resolve("data/bridge.mv.db")
+                    + " is locked by another process"), locked);
+            assertFalse(locked.contains("MVStoreException") || locked.contains("\tat "), locked);
+
+            // Issue 16.3: SIGHUP used to stop the bridge with exit 0; now it is logged and the bridge keeps running.
+            Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.pid())).start();
+            assertTrue(hup.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(EndToEndTest.awaitUntil(java.time.Duration.ofSeconds(20), () -> {
+                try {
+                    return Files.readString(home.resolve("logs/m2m-bridge.log")).contains("SIGHUP received");
+                } catch (IOException e) {
+                    return false;
+                }
+            }), "SIGHUP logged");
+            assertTrue(bridge.isAlive(), "still running after SIGHUP");
+            assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
+
             bridge.destroy(); // SIGTERM on Linux
             assertTrue(bridge.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of SIGTERM");
             assertEquals(0, bridge.exitValue(), "SIGTERM is a normal stop; stderr: " + stderr.get(5, TimeUnit.SECONDS));
