@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -277,8 +273,8 @@ class ServiceInstallIT {
 
     private static Result run(List<String> command, Path dir, Map<String, String> env) throws Exception {
         Process p = start(command, dir, env);
-        CompletableFuture<String> out = drain(p.getInputStream());
-        CompletableFuture<String> err = drain(p.getErrorStream());
+        CompletableFuture<String> out = TarballIT.drain(p.getInputStream());
+        CompletableFuture<String> err = TarballIT.drain(p.getErrorStream());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " finished");
         return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
     }
@@ -294,33 +290,7 @@ class ServiceInstallIT {
     }
 
     private static BlockingQueue<String> lines(Process p) {
-        BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
-        drain(p.getErrorStream());
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    queue.offer(line);
-                }
-            } catch (IOException e) {
-                // process gone: the waiting side times out with a message
-            }
-        }, "service-stdout");
-        t.setDaemon(true);
-        t.start();
-        return queue;
-    }
-
-    private static CompletableFuture<String> drain(java.io.InputStream in) {
-        CompletableFuture<String> text = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                text.complete("");
-            }
-        }, "service-drain");
-        t.setDaemon(true);
-        t.start();
-        return text;
+        TarballIT.drain(p.getErrorStream());
+        return TarballIT.lines(p.getInputStream());
     }
 }

@@ -436,7 +436,7 @@ class TarballIT {
         }
     }
 
-    private static BlockingQueue<String> lines(InputStream in) {
+    static BlockingQueue<String> lines(InputStream in) {
         BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -453,7 +453,7 @@ class TarballIT {
     }
 
     /** Reads a stream to its end on its own thread (never the common pool: it may have one thread here). */
-    private static CompletableFuture<String> drain(InputStream in) {
+    static CompletableFuture<String> drain(InputStream in) {
         CompletableFuture<String> text = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
