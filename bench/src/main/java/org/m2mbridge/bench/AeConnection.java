@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.m2mbridge.core.codec.DecodeResult;
+import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -60,6 +61,9 @@ final class AeConnection {
     private volatile WebSocketChannel channel;
     private volatile RequestTemplates templates;
     private volatile boolean deflateNegotiated;
+    /** Set before the tool closes the connection itself; a close without it is the peer's. */
+    private volatile boolean closing;
+    private volatile boolean closedByPeer;
 
     AeConnection(int index, String runId, LoadOptions options, PrimitiveCodec codec, Measurement measurement,
                  LoadRun run) {
@@ -88,22 +92,28 @@ final class AeConnection {
         var future = b.connect();
         org.xnio.IoFuture.Status status = future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (status == org.xnio.IoFuture.Status.FAILED) {
-            throw new IOException("connect to " + options.url() + " failed: " + future.getException(),
-                    future.getException());
+            throw new SetupFailure("cannot connect to " + options.url() + ": "
+                    + FailureWords.describe(future.getException()));
         }
         if (status != org.xnio.IoFuture.Status.DONE) {
             future.cancel();
-            throw new IOException("connect to " + options.url() + " did not complete within " + timeout);
+            throw new SetupFailure("cannot connect to " + options.url() + ": no WebSocket within "
+                    + timeout.toSeconds() + " s");
         }
         WebSocketChannel ch = future.get();
         // TS-0020 7.2.3.5: the server must pick one of the offered subprotocols; measuring another one is useless.
         if (!subprotocols.contains(negotiation.getSelectedSubProtocol())) {
             IoUtils.safeClose(ch);
-            throw new IOException("server selected subprotocol " + negotiation.getSelectedSubProtocol()
-                    + ", offered " + subprotocols);
+            throw new SetupFailure("the server selected subprotocol " + negotiation.getSelectedSubProtocol()
+                    + "; offered " + subprotocols);
         }
         deflateNegotiated = negotiation.getSelectedExtensions() != null && negotiation.getSelectedExtensions()
                 .stream().anyMatch(e -> e.getName().equals("permessage-deflate"));
+        ch.addCloseTask(c -> {
+            if (!closing) {
+                closedByPeer = true;
+            }
+        });
         ch.getReceiveSetter().set(new Receiver());
         ch.resumeReceives();
         this.channel = ch;
@@ -119,17 +129,17 @@ final class AeConnection {
         }
         ObjectNode ae = NODES.objectNode();
         ae.put("rn", aeName).put("api", "Nm2m-load").put("rr", true).putArray("srv").add("3");
-        expect(2001, exchange(RequestTemplates.base(originator).op(Operation.CREATE).to(options.cse()).ty(2)
-                .pc(RequestTemplates.content("m2m:ae", ae)).build(), timeout), "register");
+        expect(2001, RequestTemplates.base(originator).op(Operation.CREATE).to(options.cse()).ty(2)
+                .pc(RequestTemplates.content("m2m:ae", ae)).build(), timeout, "register");
         ObjectNode cnt = NODES.objectNode().put("rn", "data").put("mni", 10);
-        expect(2001, exchange(RequestTemplates.base(originator).op(Operation.CREATE).to(aePath).ty(3)
-                .pc(RequestTemplates.content("m2m:cnt", cnt)).build(), timeout), "create container");
+        expect(2001, RequestTemplates.base(originator).op(Operation.CREATE).to(aePath).ty(3)
+                .pc(RequestTemplates.content("m2m:cnt", cnt)).build(), timeout, "create container");
         if (options.subscribe()) {
             ObjectNode sub = NODES.objectNode().put("rn", "sub");
             sub.putArray("nu").add(originator);
             sub.putObject("enc").putArray("net").add(3);
-            expect(2001, exchange(RequestTemplates.base(originator).op(Operation.CREATE).to(container).ty(23)
-                    .pc(RequestTemplates.content("m2m:sub", sub)).build(), timeout), "subscribe");
+            expect(2001, RequestTemplates.base(originator).op(Operation.CREATE).to(container).ty(23)
+                    .pc(RequestTemplates.content("m2m:sub", sub)).build(), timeout, "subscribe");
         }
     }
 
@@ -141,15 +151,19 @@ final class AeConnection {
         return send(RequestTemplates.base(originator).op(Operation.DELETE).to(options.cse() + "/" + aeName).build());
     }
 
-    private static void expect(int rsc, ResponsePrimitive r, String step) {
+    private void expect(int rsc, RequestPrimitive request, Duration timeout, String step) throws Exception {
+        ResponsePrimitive r;
+        try {
+            r = send(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new SetupFailure(step + ": no answer within " + timeout.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new SetupFailure(step + ": " + FailureWords.describe(e));
+        }
         if (r.rsc() != rsc) {
-            throw new IllegalStateException(step + " answered " + r.rsc() + " (expected " + rsc + ")"
+            throw new SetupFailure(step + " answered " + r.rsc() + " (expected " + rsc + ")"
                     + (r.pc() == null ? "" : ": " + r.pc()));
         }
-    }
-
-    private ResponsePrimitive exchange(RequestPrimitive request, Duration timeout) throws Exception {
-        return send(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request) {
@@ -285,7 +299,13 @@ final class AeConnection {
         }
     }
 
+    /** True once the peer closed this connection (a close frame, a reset) before the tool closed it itself. */
+    boolean closedByPeer() {
+        return closedByPeer;
+    }
+
     void close() {
+        closing = true;
         WebSocketChannel ch = channel;
         if (ch != null) {
             IoUtils.safeClose(ch);

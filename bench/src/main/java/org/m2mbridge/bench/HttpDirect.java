@@ -78,7 +78,7 @@ public final class HttpDirect {
             long t0 = System.nanoTime();
             var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             ticker.scheduleAtFixedRate(() -> m.progress(System.err,
-                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), inFlight.get()), 1, 1, TimeUnit.SECONDS);
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), inFlight.get(), 0), 1, 1, TimeUnit.SECONDS);
             TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
             m.startMeasuring();
             run.startMeasuring();

@@ -3,13 +3,13 @@ package org.m2mbridge.bench;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 import org.m2mbridge.core.codec.Serialization;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Command line of {@code bin/m2m-load}; {@link #HELP} documents every flag with its default.
+ * Command line of {@code bin/m2m-load} (picocli, {@link Flags}); {@link #HELP} documents every flag with its default.
  *
  * @param url          WebSocket URL of the bridge (or of the raw echo server with {@code echo})
  * @param connections  AEs, one persistent WebSocket each
@@ -34,29 +34,17 @@ record LoadOptions(URI url, int connections, int window, Serialization format, b
                    Duration duration, long count, int createPct, int retrievePct, String cse, boolean subscribe,
                    boolean idle, boolean echo, long pid, Path out, String label, Path readyFile) {
 
-    static final String HELP = """
-            m2m-load: simulated AEs on persistent oneM2M WebSockets (TS-0020), with latency percentiles.
-            Usage: m2m-load --url ws://127.0.0.1:8180/ [options]
-              --url URL             bridge WebSocket URL (required)
-              --connections N       AEs, each on its own WebSocket (default 1)
-              --window W            requests outstanding per connection (default 1)
-              --format F            json | xml | cbor subprotocol (default json)
-              --deflate             offer permessage-deflate (default off)
-              --warmup DUR          warm-up before measuring, e.g. 5s (default 2s)
-              --duration DUR        measured time, e.g. 10s, 500ms (default 10s)
-              --count N             measure N requests instead of a duration (default: use --duration)
-              --mix C,R,D           percent CREATE cin, RETRIEVE, discovery; must add up to 100 (default 60,30,10)
-              --cse NAME            CSEBase resource name to register under (default cse-in)
-              --subscribe           each AE subscribes to its container and answers the NOTIFYs (counted)
-              --idle                register, then hold the connections open with no traffic for --duration
-              --echo                the peer is a raw echo server: no registration; echoed requests count
-              --pid PID             measure this process's CPU time (Linux /proc) per message, e.g. the bridge's
-              --out FILE            write the results as JSON
-              --label TEXT          free text copied into the JSON results
-              --ready-file FILE     created once all connections are registered
-              --help                this text
-            A progress line goes to stderr every second; the summary to stdout.
-            """;
+    /** The usage text (picocli, from {@link Flags}): every flag the parser accepts, with its default. */
+    static final String HELP = commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+    /** Thrown for a command line that cannot be used; the message says why in words. */
+    static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
 
     LoadOptions {
         if (url == null) {
@@ -74,67 +62,106 @@ record LoadOptions(URI url, int connections, int window, Serialization format, b
         return 100 - createPct - retrievePct;
     }
 
-    static LoadOptions parse(String... args) {
-        Deque<String> a = new ArrayDeque<>(List.of(args));
-        URI url = null;
-        int connections = 1;
-        int window = 1;
-        Serialization format = Serialization.JSON;
-        boolean deflate = false;
-        Duration warmup = Duration.ofSeconds(2);
-        Duration duration = Duration.ofSeconds(10);
-        long count = 0;
-        int create = 60;
-        int retrieve = 30;
-        String cse = "cse-in";
-        boolean subscribe = false;
-        boolean idle = false;
-        boolean echo = false;
-        long pid = 0;
-        Path out = null;
-        String label = "";
-        Path ready = null;
-        while (!a.isEmpty()) {
-            String flag = a.pop();
-            switch (flag) {
-                case "--url" -> url = URI.create(value(a, flag));
-                case "--connections" -> connections = Integer.parseInt(value(a, flag));
-                case "--window" -> window = Integer.parseInt(value(a, flag));
-                case "--format" -> format = Serialization.fromToken(value(a, flag))
-                        .orElseThrow(() -> new IllegalArgumentException("--format: json, xml or cbor"));
-                case "--deflate" -> deflate = true;
-                case "--warmup" -> warmup = duration(value(a, flag));
-                case "--duration" -> duration = duration(value(a, flag));
-                case "--count" -> count = Long.parseLong(value(a, flag));
-                case "--mix" -> {
-                    String[] p = value(a, flag).split(",");
-                    if (p.length != 3 || Integer.parseInt(p[0].trim()) + Integer.parseInt(p[1].trim())
-                            + Integer.parseInt(p[2].trim()) != 100) {
-                        throw new IllegalArgumentException("--mix: three percentages adding up to 100, e.g. 60,30,10");
-                    }
-                    create = Integer.parseInt(p[0].trim());
-                    retrieve = Integer.parseInt(p[1].trim());
-                }
-                case "--cse" -> cse = value(a, flag);
-                case "--subscribe" -> subscribe = true;
-                case "--idle" -> idle = true;
-                case "--echo" -> echo = true;
-                case "--pid" -> pid = Long.parseLong(value(a, flag));
-                case "--out" -> out = Path.of(value(a, flag));
-                case "--label" -> label = value(a, flag);
-                case "--ready-file" -> ready = Path.of(value(a, flag));
-                default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
-            }
-        }
-        return new LoadOptions(url, connections, window, format, deflate, warmup, duration, count, create, retrieve,
-                cse, subscribe, idle, echo, pid, out, label, ready);
+    /** The flags of {@code bin/m2m-load}, with their help and defaults (picocli). */
+    @Command(name = "m2m-load", sortOptions = false, usageHelpWidth = 110,
+            description = "Simulated AEs on persistent oneM2M WebSockets (TS-0020), with latency percentiles.",
+            footer = {"", "A progress line goes to stderr every second; at the end a summary table (ms) on stderr "
+                    + "and the JSON results on stdout (and in --out).",
+                    "Exit codes: 0 measured; 1 no connection set up or nothing answered; 2 usage error."})
+    static final class Flags {
+        @Option(names = "--url", required = true, paramLabel = "URL",
+                description = "bridge WebSocket URL, e.g. ws://127.0.0.1:8180/ (required)")
+        URI url;
+        @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
+                description = "AEs, each on its own WebSocket (default ${DEFAULT-VALUE})")
+        int connections;
+        @Option(names = "--window", paramLabel = "W", defaultValue = "1",
+                description = "requests outstanding per connection (default ${DEFAULT-VALUE})")
+        int window;
+        @Option(names = "--format", paramLabel = "F", defaultValue = "json",
+                description = "json | xml | cbor subprotocol (default ${DEFAULT-VALUE})")
+        String format;
+        @Option(names = "--deflate", description = "offer permessage-deflate (default off)")
+        boolean deflate;
+        @Option(names = "--warmup", paramLabel = "DUR", defaultValue = "2s",
+                description = "warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE})")
+        String warmup;
+        @Option(names = "--duration", paramLabel = "DUR", defaultValue = "10s",
+                description = "measured time, e.g. 10s, 500ms (default ${DEFAULT-VALUE})")
+        String duration;
+        @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+                description = "measure N requests instead of a duration (default: use --duration)")
+        long count;
+        @Option(names = "--mix", paramLabel = "C,R,D", defaultValue = "60,30,10",
+                description = "percent CREATE cin, RETRIEVE, discovery; must add up to 100 (default ${DEFAULT-VALUE})")
+        String mix;
+        @Option(names = "--cse", paramLabel = "NAME", defaultValue = "cse-in",
+                description = "CSEBase resource name to register under (default ${DEFAULT-VALUE})")
+        String cse;
+        @Option(names = "--subscribe", description = "each AE subscribes to its container and answers the NOTIFYs "
+                + "(counted)")
+        boolean subscribe;
+        @Option(names = "--idle", description = "register, then hold the connections open with no traffic for "
+                + "--duration; counts the connections the bridge closes")
+        boolean idle;
+        @Option(names = "--echo", description = "the peer is a raw echo server: no registration; echoed requests count")
+        boolean echo;
+        @Option(names = "--pid", paramLabel = "PID", defaultValue = "0",
+                description = "measure this process's CPU time (Linux /proc) per message, e.g. the bridge's")
+        long pid;
+        @Option(names = "--out", paramLabel = "FILE", description = "write the results as JSON")
+        Path out;
+        @Option(names = "--label", paramLabel = "TEXT", defaultValue = "",
+                description = "free text copied into the JSON results")
+        String label;
+        @Option(names = "--ready-file", paramLabel = "FILE", description = "created once all connections are registered")
+        Path readyFile;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        boolean help;
     }
 
-    private static String value(Deque<String> a, String flag) {
-        if (a.isEmpty()) {
-            throw new IllegalArgumentException(flag + " needs a value");
+    static CommandLine commandLine() {
+        return new CommandLine(new Flags());
+    }
+
+    /** Parses {@code args}; a problem is a {@link UsageException} in words ("--window: 'x' is not a number"). */
+    static LoadOptions parse(String... args) {
+        CommandLine cli = commandLine();
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
-        return a.pop();
+        Flags f = cli.getCommand();
+        Serialization format = Serialization.fromToken(f.format)
+                .orElseThrow(() -> new UsageException("--format: json, xml or cbor, not '" + f.format + "'"));
+        String[] p = f.mix.split(",");
+        int[] mix = new int[3];
+        try {
+            for (int i = 0; i < 3 && p.length == 3; i++) {
+                mix[i] = Integer.parseInt(p[i].trim());
+            }
+        } catch (NumberFormatException e) {
+            p = new String[0];
+        }
+        if (p.length != 3 || mix[0] + mix[1] + mix[2] != 100) {
+            throw new UsageException("--mix: three percentages adding up to 100, e.g. 60,30,10; not '" + f.mix + "'");
+        }
+        try {
+            return new LoadOptions(f.url, f.connections, f.window, format, f.deflate, duration(f.warmup, "--warmup"),
+                    duration(f.duration, "--duration"), f.count, mix[0], mix[1], f.cse, f.subscribe, f.idle, f.echo,
+                    f.pid, f.out, f.label, f.readyFile);
+        } catch (IllegalArgumentException e) {
+            throw e instanceof UsageException u ? u : new UsageException(e.getMessage());
+        }
+    }
+
+    private static Duration duration(String value, String flag) {
+        try {
+            return duration(value);
+        } catch (RuntimeException e) {
+            throw new UsageException(flag + ": a duration like 500ms, 10s or 2m, not '" + value + "'");
+        }
     }
 
     /** 500ms, 10s, 2m. */

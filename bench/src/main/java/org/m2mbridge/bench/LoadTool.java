@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -24,7 +25,7 @@ import org.xnio.XnioWorker;
 
 /**
  * {@code bin/m2m-load}: N simulated AEs against a bridge's WebSocket listener; see {@link LoadOptions#HELP}.
- * Prints a progress line every second and a JSON summary at the end.
+ * Prints a progress line every second, and at the end a summary table (ms) on stderr and the JSON results on stdout.
  */
 public final class LoadTool {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +38,7 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help") || args.length == 0) {
+        if (args.length == 0 || List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.print(LoadOptions.HELP);
             return;
         }
@@ -45,14 +46,31 @@ public final class LoadTool {
         try {
             options = LoadOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("m2m-load: " + e.getMessage());
+            System.err.println("m2m-load: " + e.getMessage() + " (m2m-load --help lists the flags)");
             System.exit(2);
             return;
         }
         ObjectNode report = run(options, System.err);
+        SummaryTable.print(report, System.err);
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         System.exit(report.path("setupFailures").asInt() > 0 || report.path("messages").asLong() == 0
                 && !options.idle() ? 1 : 0);
+    }
+
+    /**
+     * A failure in words for the operator: the tool's own messages ("register answered 4103 ...", "cannot connect to
+     * ...: connection refused") as they are, anything else through {@link FailureWords}, never a class name.
+     */
+    static String words(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return "no answer in time";
+        }
+        return t instanceof SetupFailure ? t.getMessage() : FailureWords.describe(t);
     }
 
     /** Until {@code --duration} passes or a script deletes the ready file (it has measured the idle bridge). */
@@ -98,7 +116,7 @@ public final class LoadTool {
                 } catch (Exception e) {
                     setupFailures++;
                     if (firstFailure == null) {
-                        firstFailure = String.valueOf(e.getCause() == null ? e : e.getCause());
+                        firstFailure = words(e);
                     }
                 }
             }
@@ -112,7 +130,8 @@ public final class LoadTool {
             long t0 = System.nanoTime();
             ticker.scheduleAtFixedRate(() -> measurement.progress(progress,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
-                    connections.stream().mapToLong(AeConnection::inFlight).sum()), 1, 1, TimeUnit.SECONDS);
+                    connections.stream().mapToLong(AeConnection::inFlight).sum(),
+                    connections.stream().filter(AeConnection::closedByPeer).count()), 1, 1, TimeUnit.SECONDS);
             connections.forEach(AeConnection::startLoad);
             if (!nothingToRun) {
                 TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
@@ -132,6 +151,10 @@ public final class LoadTool {
             }
             measurement.stopMeasuring();
             run.stopIssuing();
+            long closed = connections.stream().filter(AeConnection::closedByPeer).count();
+            if (closed > 0) {
+                progress.printf("%d of %d connections were closed by the peer%n", closed, o.connections());
+            }
             ticker.shutdownNow();
             long drainUntil = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             while ((unanswered = connections.stream().mapToLong(AeConnection::inFlight).sum()) > 0
@@ -143,7 +166,7 @@ public final class LoadTool {
             try {
                 CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                progress.println("deregistration incomplete: " + e);
+                progress.println("deregistration incomplete: " + words(e));
             }
         } finally {
             ticker.shutdownNow();
@@ -163,6 +186,8 @@ public final class LoadTool {
             report.put("firstSetupFailure", firstFailure);
         }
         report.put("unanswered", unanswered);
+        // --idle: a connection the bridge closed (pong timeout, limits, shutdown) is not idle any more.
+        report.put("closedByPeer", connections.stream().filter(AeConnection::closedByPeer).count());
         if (unanswered > 0) {
             var rqis = report.putArray("unansweredRqis");
             connections.stream().flatMap(c -> c.inFlightRqis().stream()).sorted().limit(20).forEach(rqis::add);

@@ -32,6 +32,8 @@ final class Measurement {
     private volatile String firstUnrecognised;
     private final AtomicLong measureStartNanos = new AtomicLong();
     private volatile boolean measuring;
+    /** After the measured interval: a progress line then is the drain, not warm-up. */
+    private volatile boolean measured;
     private long measureEndNanos;
     private ProcessCpu.Sample cpuStart;
     private ProcessCpu.Sample cpuEnd;
@@ -82,6 +84,7 @@ final class Measurement {
     }
 
     void stopMeasuring() {
+        measured = true;
         measuring = false;
         measureEndNanos = System.nanoTime();
         cpuEnd = peer.sample();
@@ -90,17 +93,22 @@ final class Measurement {
         }
     }
 
-    /** One progress line: the interval since the previous call (and adds it to the total). */
-    void progress(PrintStream out, long elapsedSeconds, long outstanding) {
+    /**
+     * One progress line: the interval since the previous call (and adds it to the total). Latencies in ms; the phase
+     * is warm-up, measure, or done (the drain after the measured interval); {@code closed} counts connections the
+     * peer has closed (what {@code --idle} watches for).
+     */
+    void progress(PrintStream out, long elapsedSeconds, long outstanding, long closed) {
         Histogram interval = recorder.getIntervalHistogram();
         synchronized (total) {
             if (measuring) {
                 total.add(interval);
             }
         }
-        out.printf("[%3ds] %s %8d msg/s  p50 %6d us  p99 %7d us  outstanding %d  notifications %d%n", elapsedSeconds,
-                measuring ? "measure" : "warm-up", interval.getTotalCount(), interval.getValueAtPercentile(50),
-                interval.getValueAtPercentile(99), outstanding, notifications.sum());
+        out.printf("[%3ds] %-7s %8d msg/s  p50 %8.3f ms  p99 %8.3f ms  outstanding %d  notifications %d%s%n",
+                elapsedSeconds, measuring ? "measure" : measured ? "done" : "warm-up", interval.getTotalCount(),
+                interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0, outstanding,
+                notifications.sum(), closed > 0 ? "  closed by peer " + closed : "");
     }
 
     ObjectNode report(ObjectMapper json, ObjectNode settings) {

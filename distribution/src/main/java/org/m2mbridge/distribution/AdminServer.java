@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.config.AdminSettings;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.ListenerLimits;
@@ -29,7 +30,8 @@ import org.m2mbridge.listener.HttpListener;
 
 /**
  * The admin listener ({@code listeners.admin}): {@code /metrics} (Prometheus text, or OpenMetrics when the scraper
- * asks for it in {@code Accept}), {@code /health/live}, {@code /health/ready}, {@code /api/status} and the
+ * asks for it in {@code Accept}), {@code /health/live}, {@code /health/ready}, {@code /api/status}, the store
+ * commands of {@link StoreApi} ({@code /api/registrations}, {@code /api/stored}) and the
  * {@code /status} page (both behind {@code admin.token} when it is set). Its own small
  * Undertow server with its own connection limits and file-descriptor share ({@code admin.*}), so a flood on the
  * device or notification listeners never hides the bridge from monitoring.
@@ -47,14 +49,16 @@ final class AdminServer implements AutoCloseable {
     private HttpListener server;
 
     private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report,
-                        Readiness readiness) {
+                        Readiness readiness, StoreApi store) {
         this.registry = registry;
         this.report = report;
         this.readiness = readiness;
         AdminAccess access = new AdminAccess(settings);
         // Scraping walks every metric and may write a large body: off the I/O thread.
         HttpHandler metrics = new BlockingHandler(this::metrics);
-        this.routes = new RoutingHandler()
+        RoutingHandler routing = new RoutingHandler();
+        store.addTo(routing, access);
+        this.routes = routing
                 .get("/metrics", settings.protectMetrics() ? access.guard(metrics, false) : metrics)
                 .get("/health/live", AdminServer::live)
                 .get("/health/ready", this::ready)
@@ -77,8 +81,8 @@ final class AdminServer implements AutoCloseable {
      */
     static AdminServer start(ListenerConfig listener, AdminSettings settings, ListenerLimits limits,
                              PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report,
-                             Readiness readiness) {
-        AdminServer admin = new AdminServer(settings, registry, report, readiness);
+                             Readiness readiness, StoreApi store) {
+        AdminServer admin = new AdminServer(settings, registry, report, readiness, store);
         // One I/O thread; two task threads for the blocking handlers (scrape, status document).
         HttpListener.Spec spec = new HttpListener.Spec("admin", "admin", listener, limits, 1, 2, MAX_BODY_BYTES,
                 UnaryOperator.identity());
@@ -86,7 +90,7 @@ final class AdminServer implements AutoCloseable {
             admin.server = HttpListener.start(spec, admin.routes, metrics);
         } catch (IOException | RuntimeException e) {
             throw new StartupFailure("admin listener cannot bind " + listener.host() + ":" + listener.port() + ": "
-                    + rootMessage(e), e);
+                    + FailureWords.describe(e), e);
         }
         return admin;
     }
@@ -149,14 +153,6 @@ final class AdminServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     /** Closes at once: a scrape or probe in flight is simply cut (the bindings have drained before this). */

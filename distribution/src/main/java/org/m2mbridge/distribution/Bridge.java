@@ -18,14 +18,17 @@ import java.util.stream.Collectors;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.budget.InboundBudget;
+import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.store.BridgeStorage;
+import org.m2mbridge.core.store.StoreUnavailableException;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.InstanceLayout;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
@@ -58,8 +61,16 @@ public final class Bridge implements AutoCloseable {
     private AdminServer admin;
     private boolean closed;
 
-    private Bridge(BridgeConfig config) {
+    private Bridge(BridgeConfig config, InstanceLayout layout) {
         this.config = config;
+        this.codecs = new Codecs(new CodecLimits(config.limits().maxMessageBytes(), config.limits().maxDepth()));
+        // Registrations and stored primitives survive restarts (store.durable, docs/reliability.md). Opened first:
+        // a store locked by another instance fails the start before any thread or listener exists.
+        try {
+            this.storage = BridgeStorage.open(config.store(), codecs, layout);
+        } catch (StoreUnavailableException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        }
         this.timer = newTimer();
         this.registry = new PrometheusRegistry();
         this.metrics = new BridgeMetrics(registry);
@@ -67,9 +78,6 @@ public final class Bridge implements AutoCloseable {
         JvmMetrics.builder().register(registry);
         RouteTable routes = new RouteTable(config.routes().rules().stream()
                 .map(r -> new RouteTable.Rule(r.prefix(), r.upstream())).toList(), config.routes().defaultUpstream());
-        this.codecs = new Codecs(new CodecLimits(config.limits().maxMessageBytes(), config.limits().maxDepth()));
-        // Registrations and stored primitives survive restarts (store.durable, docs/reliability.md).
-        this.storage = BridgeStorage.open(config.store(), codecs);
         this.bus = new PrimitiveBus(storage.registry(), routes,
                 new Deadlines(config.timeouts().request(), config.timeouts().maxRequest(), Clock.systemUTC()),
                 timer, metrics, storage.deliveries(), config.store());
@@ -86,8 +94,14 @@ public final class Bridge implements AutoCloseable {
      * again and a {@link StartupFailure} (or a ConfigException naming the key) is thrown.
      */
     public static Bridge start(BridgeConfig config, List<Binding> bindings, PrintStream announce) {
+        return start(config, bindings, announce, InstanceLayout.current());
+    }
+
+    /** As {@link #start(BridgeConfig, List, PrintStream)}, with the durable store in {@code layout}'s data directory. */
+    public static Bridge start(BridgeConfig config, List<Binding> bindings, PrintStream announce,
+                               InstanceLayout layout) {
         BindingDiscovery.requireBindingsFor(config, bindings);
-        Bridge bridge = new Bridge(config);
+        Bridge bridge = new Bridge(config, layout);
         try {
             bridge.startAll(bindings);
         } catch (RuntimeException e) {
@@ -118,7 +132,7 @@ public final class Bridge implements AutoCloseable {
             } catch (Exception e) {
                 b.stop(Duration.ZERO); // may have bound some listeners before failing
                 throw new StartupFailure("binding " + b.name() + " failed to start" + listenerOf(b.name()) + ": "
-                        + AdminServer.rootMessage(e), e);
+                        + FailureWords.describe(e), e);
             }
             started.add(b);
             listeners.putAll(b.boundListeners());
@@ -151,7 +165,7 @@ public final class Bridge implements AutoCloseable {
         readiness.watch(inboundBudget);
         if (config.listeners().admin() != null) {
             admin = AdminServer.start(config.listeners().admin(), config.admin(), descriptors.admin(), registry,
-                    metrics, report, readiness);
+                    metrics, report, readiness, new StoreApi(bus, storage.deliveries()));
             listeners.put("admin", admin.boundUri());
         }
     }

@@ -12,6 +12,15 @@ final class BuildInfo {
     private BuildInfo() {
     }
 
+    /** {@code --version}: the release, and the Java it runs on. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"m2m-bridge " + VERSION, "Java " + System.getProperty("java.version") + " ("
+                    + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+
     private static String load() {
         try (InputStream in = BuildInfo.class.getResourceAsStream("build.properties")) {
             if (in == null) {

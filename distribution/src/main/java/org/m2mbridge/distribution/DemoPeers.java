@@ -49,7 +49,7 @@ final class DemoPeers implements AutoCloseable {
             server = DemoCseHttpServer.start(cse, codecs, LOOPBACK, 0);
         } catch (RuntimeException e) {
             cse.close();
-            throw new StartupFailure("demo CSE cannot start: " + AdminServer.rootMessage(e), e);
+            throw new StartupFailure("demo CSE cannot start: " + org.m2mbridge.core.FailureWords.describe(e), e);
         }
         String url = "http://" + LOOPBACK + ":" + server.port();
         LOG.warn("DEMO MODE: demo CSE stand-in {} (a DEMO peer, not a CSE) at {}; upstream '{}' now points there",

@@ -1,9 +1,12 @@
 package org.m2mbridge.distribution;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.InstanceLayout;
 import org.m2mbridge.demo.DemoAeResult;
 
 /** The bridge plus, in demo mode, the demo peers around it; closing stops the bridge first, then the peers. */
@@ -17,13 +20,20 @@ public final class RunningBridge implements AutoCloseable {
     }
 
     static RunningBridge start(BridgeConfig config, boolean demoMode, PrintStream out) {
+        return start(config, demoMode, out, BindingDiscovery.discover(RunningBridge.class.getClassLoader()),
+                InstanceLayout.current());
+    }
+
+    /** Starts {@code bindings} on {@code config} in {@code layout}; in demo mode with the demo peers around it. */
+    static RunningBridge start(BridgeConfig config, boolean demoMode, PrintStream out, List<Binding> bindings,
+                               InstanceLayout layout) {
         if (!demoMode) {
-            return new RunningBridge(Bridge.start(config, out), null);
+            return new RunningBridge(Bridge.start(config, bindings, out, layout), null);
         }
         DemoPeers demo = DemoPeers.start(config);
         Bridge bridge = null;
         try {
-            bridge = Bridge.start(demo.bridgeConfig(), out);
+            bridge = Bridge.start(demo.bridgeConfig(), bindings, out, layout);
             demo.runAe(bridge, out);
             return new RunningBridge(bridge, demo);
         } catch (RuntimeException e) {

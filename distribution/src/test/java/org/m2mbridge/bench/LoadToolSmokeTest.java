@@ -1,6 +1,7 @@
 package org.m2mbridge.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,15 +96,109 @@ class LoadToolSmokeTest {
 
     @Test
     void helpDocumentsEveryFlagTheParserAccepts() {
+        var options = LoadOptions.commandLine().getCommandSpec().options();
+        assertTrue(options.size() >= 18, "the flags: " + options.size());
+        for (var option : options) {
+            String flag = option.longestName();
+            assertTrue(LoadOptions.HELP.contains(flag + " ") || LoadOptions.HELP.contains(flag + "="), flag);
+            assertTrue(option.description().length > 0 && !option.description()[0].isBlank(), flag + " described");
+        }
         for (String flag : new String[] {"--url", "--connections", "--window", "--format", "--deflate", "--warmup",
                 "--duration", "--count", "--mix", "--cse", "--subscribe", "--idle", "--echo", "--pid", "--out",
                 "--label", "--ready-file"}) {
-            assertTrue(LoadOptions.HELP.contains(flag + " "), flag);
+            assertTrue(options.stream().anyMatch(o -> o.longestName().equals(flag)), flag + " still accepted");
         }
         LoadOptions o = LoadOptions.parse("--url", "ws://127.0.0.1:1/", "--mix", "50,25,25", "--format", "cbor",
                 "--duration", "500ms");
         assertEquals(25, o.discoveryPct());
         assertEquals(Serialization.CBOR, o.format());
         assertEquals(Duration.ofMillis(500), o.duration());
+    }
+
+    /** Issue 16.13: errors in words, never Java class names. */
+    @Test
+    void errorsAreReportedInWords() throws Exception {
+        for (String[] args : new String[][] {{"--url", "ws://127.0.0.1:1/", "--window", "many"},
+                {"--url", "ws://127.0.0.1:1/", "--duration", "soon"}, {"--connections", "2"},
+                {"--url", "ws://127.0.0.1:1/", "--mix", "1,2"}, {"--url", "ws://127.0.0.1:1/", "--bogus"}}) {
+            String m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> LoadOptions.parse(args)).getMessage();
+            assertFalse(m.contains("java.") || m.contains("Exception"), m);
+        }
+        try (org.m2mbridge.core.testing.RefusingPort refusing = new org.m2mbridge.core.testing.RefusingPort()) {
+            String url = "ws://127.0.0.1:" + refusing.port() + "/";
+            ObjectNode report = LoadTool.run(LoadOptions.parse("--url", url, "--duration", "1s", "--warmup", "0s"),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            assertEquals(1, report.path("setupFailures").asInt());
+            assertEquals("cannot connect to " + url + ": connection refused", report.path("firstSetupFailure").asText());
+        }
+    }
+
+    /**
+     * Issue 16.13: with --idle, the connections the bridge closes are counted (here: the bridge stops); the progress
+     * line after the measured interval is not labelled warm-up; a summary table in ms ends the run.
+     */
+    @Test
+    void idleCountsTheConnectionsTheBridgeClosedAndTheRunEndsWithASummary(@TempDir Path dir) throws Exception {
+        Path ready = dir.resolve("ready");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        PrintStream lines = new PrintStream(progress, true, StandardCharsets.UTF_8);
+        java.util.concurrent.CompletableFuture<ObjectNode> run = new java.util.concurrent.CompletableFuture<>();
+        Bridge bridge = bridge();
+        try {
+            LoadOptions o = LoadOptions.parse("--url", bridge.listeners().get("ws").toString(), "--connections", "2",
+                    "--idle", "--duration", "60s", "--warmup", "0s", "--ready-file", ready.toString());
+            Thread t = new Thread(() -> {
+                try {
+                    run.complete(LoadTool.run(o, lines));
+                } catch (Exception e) {
+                    run.completeExceptionally(e);
+                }
+            }, "m2m-load");
+            t.setDaemon(true);
+            t.start();
+            await(() -> Files.exists(ready), "connections registered");
+        } finally {
+            bridge.close(); // closes the devices' sockets (1001)
+        }
+        await(() -> progress.toString(StandardCharsets.UTF_8).contains("closed by peer 2"), "closes counted");
+        Files.delete(ready); // the idle hold ends when the ready file goes
+        ObjectNode report = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2, report.path("closedByPeer").asInt(), report.toString());
+        String text = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("2 of 2 connections were closed by the peer"), text);
+        assertTrue(text.matches("(?s).*\\[ *\\d+s\\] measure .* ms .*"), text);
+
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+        SummaryTable.print(report, new PrintStream(summary, true, StandardCharsets.UTF_8));
+        String table = summary.toString(StandardCharsets.UTF_8);
+        assertTrue(table.matches("(?s)summary\\n.*  latency p99 +\\d+\\.\\d{3} ms\\n.*  closed by peer +2\\n.*"), table);
+    }
+
+    /** The progress line after the measured interval (the drain) says so; it used to be labelled warm-up. */
+    @Test
+    void progressLinesAreInMillisecondsAndLabelledByPhase() {
+        Measurement m = new Measurement(ProcessCpu.of(0));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
+        m.answered(2000, 1_500_000);
+        m.progress(p, 1, 0, 0);
+        m.startMeasuring();
+        m.answered(2000, 2_500_000);
+        m.progress(p, 2, 0, 0);
+        m.stopMeasuring();
+        m.progress(p, 3, 0, 1);
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertTrue(lines[0].matches(".* warm-up .* p50 +1\\.50\\d ms .*"), lines[0]);
+        assertTrue(lines[1].matches(".* measure .* p50 +2\\.50\\d ms .*"), lines[1]);
+        assertTrue(lines[2].contains(" done ") && lines[2].endsWith("closed by peer 1"), lines[2]);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < until, "timed out waiting: " + what);
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20);
+        }
     }
 }

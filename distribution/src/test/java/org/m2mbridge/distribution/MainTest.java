@@ -62,14 +62,21 @@ class MainTest {
         assertTrue(stderr().contains("absent.yaml: configuration file not found"), stderr());
         err.reset();
         assertEquals(Main.CONFIG_ERROR, launch("--verbose").exitCode());
-        assertTrue(stderr().contains("unknown argument '--verbose'") && stderr().contains("usage:"), stderr());
+        assertTrue(stderr().contains("Unknown option: '--verbose'") && stderr().contains("Usage: m2m-bridge")
+                && stderr().contains("m2m-bridge --help"), stderr());
     }
 
     @Test
-    void defaultConfigIsUnderM2mbridgeHome() {
-        CommandLine cli = CommandLine.parse(new String[0], Map.of("M2MBRIDGE_HOME", "/opt/m2m-bridge"));
-        assertEquals(Path.of("/opt/m2m-bridge/config/bridge.yaml"), cli.config());
-        assertEquals(Path.of("config/bridge.yaml"), CommandLine.parse(new String[0], Map.of()).config());
+    void defaultConfigIsInTheConfigDirectoryOfTheInstance() {
+        assertEquals(Path.of("/opt/m2m-bridge/config/bridge.yaml"), org.m2mbridge.core.config.InstanceLayout
+                .of(Map.of("M2MBRIDGE_HOME", "/opt/m2m-bridge")).defaultConfigFile());
+        assertEquals(Path.of("/etc/m2m-bridge/bridge.yaml"), org.m2mbridge.core.config.InstanceLayout
+                .of(Map.of("M2MBRIDGE_HOME", "/opt/m2m-bridge", "M2MBRIDGE_CONFIG_DIR", "/etc/m2m-bridge"))
+                .defaultConfigFile());
+        Main.Launch l = Main.launch(new String[] {"check-config"}, Map.of("M2MBRIDGE_CONFIG_DIR", dir.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(Main.CONFIG_ERROR, l.exitCode());
+        assertTrue(stderr().contains(dir.resolve("bridge.yaml") + ": configuration file not found"), stderr());
     }
 
     @Test

@@ -68,7 +68,9 @@ class TarballIT {
         assertTrue(Files.getPosixFilePermissions(script).contains(PosixFilePermission.OTHERS_EXECUTE), "0755");
         assertTrue(Files.readString(script).startsWith("#!/bin/sh\n"));
         for (String f : List.of("config/bridge.yaml", "config/demo.yaml", "config/logback.xml",
-                "config/m2m-bridge.service", "config/grafana-dashboard.json", "README.md")) {
+                "config/logback-json.xml", "config/logback-cli.xml", "config/m2m-bridge.service",
+                "config/grafana-dashboard.json", "README.md", "docs/operations.md", "docs/architecture.md",
+                "docs/security.md", "docs/reliability.md")) {
             assertTrue(Files.isRegularFile(home.resolve(f)), f);
         }
         assertTrue(Files.isDirectory(home.resolve("logs")), "empty logs/ shipped");
@@ -137,11 +139,37 @@ class TarballIT {
 
             assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
 
+            // Issue 16.6: a second instance on the same installation (same data directory) says why in one line.
+            Process second = launcher("--config", config.toString()).start();
+            CompletableFuture<String> secondErr = drain(second.getErrorStream());
+            drain(second.getInputStream());
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, second.exitValue(), secondErr.get(5, TimeUnit.SECONDS));
+            String locked = secondErr.get(5, TimeUnit.SECONDS);
+            assertTrue(locked.contains("m2m-bridge: cannot start: the store " + home.resolve("data/bridge.mv.db")
+                    + " is locked by another process"), locked);
+            assertFalse(locked.contains("MVStoreException") || locked.contains("\tat "), locked);
+
+            // Issue 16.3: SIGHUP used to stop the bridge with exit 0; now it is logged and the bridge keeps running.
+            Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.pid())).start();
+            assertTrue(hup.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(EndToEndTest.awaitUntil(java.time.Duration.ofSeconds(20), () -> {
+                try {
+                    return Files.readString(home.resolve("logs/m2m-bridge.log")).contains("SIGHUP received");
+                } catch (IOException e) {
+                    return false;
+                }
+            }), "SIGHUP logged");
+            assertTrue(bridge.isAlive(), "still running after SIGHUP");
+            assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
+
             bridge.destroy(); // SIGTERM on Linux
             assertTrue(bridge.waitFor(5, TimeUnit.SECONDS), "exited within 5 s of SIGTERM");
             assertEquals(0, bridge.exitValue(), "SIGTERM is a normal stop; stderr: " + stderr.get(5, TimeUnit.SECONDS));
             assertTrue(Files.readString(home.resolve("logs/m2m-bridge.log")).contains("listening admin=" + admin),
                     "the file appender writes under M2MBRIDGE_HOME/logs");
+            assertTrue(Files.isRegularFile(home.resolve("data/bridge.mv.db")),
+                    "in place, the durable store is data/ under the installation");
         } finally {
             bridge.destroyForcibly();
         }
@@ -167,7 +195,7 @@ class TarballIT {
                 demo: { enabled: true }
                 admin: { token: %s }
                 """.formatted(token));
-        Path pidFile = home.resolve("m2m-bridge.pid");
+        Path pidFile = home.resolve("data/m2m-bridge.pid");
         Result started = script("start", "--config", config.toString());
         try {
             assertEquals(0, started.exit(), started.toString());
@@ -209,7 +237,11 @@ class TarballIT {
 
             Path logs = home.resolve("logs");
             assertTrue(Files.readString(logs.resolve("m2m-bridge.log")).contains("listening admin=" + admin.group(1)));
-            assertTrue(Files.readString(logs.resolve("console.log")).contains("listening ws=" + ws.group(1)));
+            String console = Files.readString(logs.resolve("console.log"));
+            assertTrue(console.contains("listening ws=" + ws.group(1)), console);
+            // Issue 16.10: console.log no longer repeats the log (it never rolled); the log file has the lines.
+            assertFalse(console.contains(" INFO ") || console.contains("bindings found"), console);
+            assertTrue(Files.readString(logs.resolve("m2m-bridge.log")).contains("bindings found"));
             String access = Files.readString(logs.resolve("access.log"));
             assertTrue(access.matches("(?s).*conn=ws-\\d+ side=down fr=Ctarball-ae rqi=\\S+ op=create to=cse-in ty=2 "
                     + "rsc=2001 ms=\\d+\\.\\d\n.*"), access);
@@ -320,8 +352,98 @@ class TarballIT {
             drain(p.getInputStream());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(1, p.exitValue());
-            assertTrue(stderr.get(5, TimeUnit.SECONDS).contains("m2m-bridge: cannot start: admin listener cannot bind "
-                    + "127.0.0.1:" + taken.getLocalPort()), stderr.get());
+            String line = "m2m-bridge: cannot start: admin listener cannot bind 127.0.0.1:" + taken.getLocalPort()
+                    + ": address already in use";
+            String err = stderr.get(5, TimeUnit.SECONDS);
+            assertEquals(1, err.split(Pattern.quote(line), -1).length - 1, "the reason, once: " + err);
+            assertFalse(err.contains("\tat ") || err.contains("Exception"), "no stack trace: " + err);
+        }
+    }
+
+    /**
+     * Issue 16.4: {@code start} with a port conflict printed 20 lines of stack trace that cut off the reason. Now
+     * the reason alone, and the bridge's own exit code.
+     */
+    @Test
+    void startWithATakenPortPrintsTheReasonInOneLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path config = Files.writeString(unpacked.resolve("taken-start.yaml"), "listeners:\n"
+                    + "  ws: { host: 127.0.0.1, port: " + taken.getLocalPort() + " }\nstore: { durable: false }\n");
+            Result started = script("start", "--config", config.toString());
+            assertEquals(1, started.exit(), started.toString());
+            assertEquals("m2m-bridge: cannot start: binding ws failed to start (listeners.ws 127.0.0.1:"
+                    + taken.getLocalPort() + "): address already in use", started.err().strip(), started.toString());
+            assertFalse(Files.exists(home.resolve("data/m2m-bridge.pid")), "no pid file left");
+        }
+    }
+
+    /** Issue 16.9: help and version through the script, also after a script command, which then does not run. */
+    @Test
+    void helpAndVersionPassThroughTheScript() throws Exception {
+        Result help = script("--help");
+        assertEquals(0, help.exit(), help.toString());
+        for (String command : List.of("run", "start", "stop", "status", "check-config", "store")) {
+            assertTrue(help.out().contains("\n  " + command + " "), command + ": " + help.out());
+        }
+        assertTrue(help.out().contains("Exit codes:"), help.out());
+        Result version = script("--version");
+        assertEquals(0, version.exit(), version.toString());
+        assertTrue(version.out().startsWith("m2m-bridge " + System.getProperty("m2mbridge.version")), version.out());
+        Result startHelp = script("start", "--help");
+        assertEquals(0, startHelp.exit(), startHelp.toString());
+        assertTrue(startHelp.out().contains("Usage: m2m-bridge start"), startHelp.out());
+        assertFalse(Files.exists(home.resolve("data/m2m-bridge.pid")), "start --help starts nothing");
+        assertEquals("", startHelp.err(), "no log output for a help text");
+    }
+
+    /**
+     * Issue 16.10: JSON lines on request, a Logback file given in JAVA_OPTS wins over the script's, and the log
+     * directory can be moved out of the installation.
+     */
+    @Test
+    void logFormatAndConfigurationAreTheOperatorsChoice(@TempDir Path logs) throws Exception {
+        Path config = Files.writeString(unpacked.resolve("check.yaml"), "listeners:\n  ws: { port: 0 }\n"
+                + "  admin: { host: 127.0.0.1, port: 0 }\nstore: { durable: false }\ntimeouts: { shutdownGrace: 1s }\n");
+        Path json = logs.resolve("json");
+        ProcessBuilder pb = launcher("--config", config.toString());
+        pb.environment().put("M2MBRIDGE_LOG_FORMAT", "json");
+        pb.environment().put("M2MBRIDGE_LOG_DIR", json.toString());
+        runUntilListeningThenStop(pb);
+        String line = Files.readAllLines(json.resolve("m2m-bridge.log")).get(0);
+        assertTrue(line.startsWith("{") && line.contains("\"level\":\"INFO\"") && line.contains("\"formattedMessage\":"),
+                line);
+
+        Path mine = Files.writeString(logs.resolve("mine.xml"), """
+                <configuration>
+                  <appender name="F" class="ch.qos.logback.core.FileAppender">
+                    <file>%s</file>
+                    <encoder><pattern>MINE %%msg%%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="F"/></root>
+                </configuration>
+                """.formatted(logs.resolve("mine.log")));
+        ProcessBuilder own = launcher("--config", config.toString());
+        own.environment().put("JAVA_OPTS", "-Xmx256m -Dlogback.configurationFile=" + mine);
+        own.environment().put("M2MBRIDGE_LOG_DIR", logs.resolve("unused").toString());
+        runUntilListeningThenStop(own);
+        assertTrue(Files.readString(logs.resolve("mine.log")).contains("MINE listening admin="), "JAVA_OPTS wins");
+        assertFalse(Files.exists(logs.resolve("unused/m2m-bridge.log")), "the script's logback.xml was not used");
+    }
+
+    private static void runUntilListeningThenStop(ProcessBuilder pb) throws Exception {
+        Process bridge = pb.start();
+        try {
+            BlockingQueue<String> stdout = lines(bridge.getInputStream());
+            CompletableFuture<String> stderr = drain(bridge.getErrorStream());
+            for (String line = ""; !line.startsWith("listening admin="); ) {
+                line = stdout.poll(60, TimeUnit.SECONDS);
+                assertNotNull(line, "no 'listening admin=' line; stderr: " + stderr.getNow(""));
+            }
+            bridge.destroy();
+            assertTrue(bridge.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, bridge.exitValue(), stderr.get(5, TimeUnit.SECONDS));
+        } finally {
+            bridge.destroyForcibly();
         }
     }
 
@@ -381,7 +503,7 @@ class TarballIT {
         }
     }
 
-    private static BlockingQueue<String> lines(InputStream in) {
+    static BlockingQueue<String> lines(InputStream in) {
         BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -398,7 +520,7 @@ class TarballIT {
     }
 
     /** Reads a stream to its end on its own thread (never the common pool: it may have one thread here). */
-    private static CompletableFuture<String> drain(InputStream in) {
+    static CompletableFuture<String> drain(InputStream in) {
         CompletableFuture<String> text = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {

@@ -444,6 +444,26 @@ public final class PrimitiveBus {
         LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label().label());
     }
 
+    /**
+     * The operator ends the registration of {@code entityId} ({@code DELETE /api/registrations/{id}}): as for a
+     * DELETE answered 2002, its connection is unbound and what is stored for it is dropped, but the registrar is not
+     * told (the {@code <AE>} or {@code <remoteCSE>} may still exist there; docs/operations.md). False when the entity
+     * is not registered.
+     */
+    public boolean deregisterByOperator(String entityId) {
+        Optional<Registration> r = registry.byEntityId(entityId);
+        r.ifPresent(registration -> deregistered(registration, RegistrationEnd.OPERATOR));
+        return r.isPresent();
+    }
+
+    /**
+     * The operator drops every request stored for {@code entityId}, its registration kept
+     * ({@code DELETE /api/registrations/{id}/queue}). Completes with how many were dropped (0 without a store).
+     */
+    public CompletableFuture<Integer> purgeStored(String entityId) {
+        return storeAndForward == null ? CompletableFuture.completedFuture(0) : storeAndForward.purge(entityId);
+    }
+
     /** Periodic, on the timer: ends the registrations whose expiration time passed (the CSE deleted them). */
     private void expireRegistrations() {
         Instant now = deadlines.now();

@@ -14,7 +14,9 @@ enum RegistrationEnd {
     /** The registrar answered 4004 to a request for the registration resource itself: it no longer has it. */
     NOT_FOUND(DeregistrationReason.NOT_FOUND, StoreDrop.DEREGISTERED),
     /** The resource's expiration time ({@code et}) passed: the CSE deletes it (TS-0001 resource expiration). */
-    EXPIRED(DeregistrationReason.EXPIRED, StoreDrop.REGISTRATION_EXPIRED);
+    EXPIRED(DeregistrationReason.EXPIRED, StoreDrop.REGISTRATION_EXPIRED),
+    /** The operator removed it ({@code DELETE /api/registrations/{id}}, docs/operations.md). */
+    OPERATOR(DeregistrationReason.OPERATOR, StoreDrop.OPERATOR);
 
     private final DeregistrationReason label;
     private final StoreDrop storeDropLabel;
@@ -37,6 +39,7 @@ enum RegistrationEnd {
             case DELETED -> "entity '" + entityId + "' was deregistered";
             case NOT_FOUND -> "entity '" + entityId + "' is no longer known to its registrar";
             case EXPIRED -> "the registration of '" + entityId + "' expired";
+            case OPERATOR -> "the registration of '" + entityId + "' was removed by the operator";
         };
     }
 }

@@ -463,6 +463,19 @@ final class StoreAndForward {
         }
     }
 
+    /**
+     * The operator purges the entity's queue ({@code DELETE /api/registrations/{id}/queue}): everything stored for it
+     * is dropped on the writer, held upstream requests are answered as for a deregistration. Completes with how many
+     * were dropped; fails when the writer's queue is full.
+     */
+    CompletableFuture<Integer> purge(String entityId) {
+        CompletableFuture<Integer> purged = new CompletableFuture<>();
+        if (!onWriter(() -> purged.complete(drop(entityId, s -> true, StoreDrop.OPERATOR)))) {
+            purged.completeExceptionally(new IllegalStateException("the store is busy; try again"));
+        }
+        return purged;
+    }
+
     /** A new registration of the entity (CREATE answered 2001): what earlier ones left is never delivered. */
     void newIncarnation(String entityId, long incarnation) {
         // Queued before the bind that starts the flush: the writer's FIFO drops them before anything is sent.
@@ -472,10 +485,10 @@ final class StoreAndForward {
         }
     }
 
-    private void drop(String entityId, Predicate<StoredRequest> which, StoreDrop reason) {
+    private int drop(String entityId, Predicate<StoredRequest> which, StoreDrop reason) {
         List<StoredRequest> dropped = store.removeIf(entityId, which);
         if (dropped.isEmpty()) {
-            return;
+            return 0;
         }
         LOG.info("dropped {} stored requests of {} ({})", dropped.size(), entityId, reason.label());
         gauges(); // metrics first, so whoever sees an answer also sees them
@@ -483,6 +496,7 @@ final class StoreAndForward {
         for (StoredRequest s : dropped) {
             answerHeld(s.id(), droppedAnswer(s, reason));
         }
+        return dropped.size();
     }
 
     /** One stored request dropped for {@code reason} (a store.* drop label): counted, logged, its holder answered. */
@@ -504,6 +518,8 @@ final class StoreAndForward {
             case ATTEMPTS -> attemptsExhausted(s.request(), s.entityId(), s.attempts());
             case INCARNATION -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
                     "entity '" + s.entityId() + "' registered again; requests for its earlier registration dropped");
+            case OPERATOR -> ResponsePrimitive.error(s.request(), ResponseStatusCode.TARGET_NOT_REACHABLE,
+                    "the requests stored for '" + s.entityId() + "' were purged by the operator");
             case REGISTRATION_EXPIRED -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
                     RegistrationEnd.EXPIRED.describe(s.entityId()) + " before the request could be delivered");
             default -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,

@@ -41,6 +41,11 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         return new BridgeConfig(listeners, replacement, routes, timeouts, limits, ws, http, mqtt, demo, store, admin);
     }
 
+    /** The same configuration with other store settings (demo mode keeps its store in memory); not validated. */
+    public BridgeConfig withStore(StoreSettings replacement) {
+        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, replacement, admin);
+    }
+
     /** Checks everything that binding alone cannot; throws {@link ConfigException} naming the key. */
     public BridgeConfig validate() {
         ConfigException.require(listeners != null, "listeners", "is required");

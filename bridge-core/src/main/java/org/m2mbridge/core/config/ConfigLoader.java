@@ -3,11 +3,13 @@ package org.m2mbridge.core.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -27,12 +29,17 @@ import java.util.stream.Collectors;
  * (stack-notes 1.8).
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // backstop; KeyLines names both lines first
+            .build();
+    private static final ObjectMapper YAML = new ObjectMapper(FACTORY)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer())
+                    .addDeserializer(Boolean.class, new BooleanDeserializer())
+                    .addDeserializer(boolean.class, new BooleanDeserializer()));
 
     private ConfigLoader() {
     }
@@ -62,15 +69,16 @@ public final class ConfigLoader {
                 .allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
             throw new ConfigException(source + ": the file is empty");
         }
+        KeyLines keys = KeyLines.scan(bytes, source);
         BridgeConfig config;
         try {
             config = YAML.readValue(bytes, BridgeConfig.class);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : "; known: " + e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new ConfigException(source + ": " + path(e) + ": unknown key" + line(e.getLocation()) + known);
+            throw new ConfigException(source + ": " + path(e) + ": unknown key" + line(keys, e) + known);
         } catch (JsonMappingException e) {
-            throw new ConfigException(source + ": " + path(e) + ": " + cause(e) + line(e.getLocation()));
+            throw new ConfigException(source + ": " + path(e) + ": " + cause(e, keys.valueAt(path(e))) + line(keys, e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage() + line(e.getLocation()));
         }
@@ -80,7 +88,10 @@ public final class ConfigLoader {
         try {
             return config.validate();
         } catch (ConfigException e) {
-            throw new ConfigException(source + ": " + e.getMessage());
+            // "upstreams[0].url: port 80800 is out of range ...": the key is the message up to its first ": "
+            int cut = e.getMessage().indexOf(": ");
+            int line = cut > 0 ? keys.lineOf(e.getMessage().substring(0, cut)) : 0;
+            throw new ConfigException(source + ": " + e.getMessage() + (line > 0 ? " (line " + line + ")" : ""));
         }
     }
 
@@ -99,10 +110,17 @@ public final class ConfigLoader {
         return b.length() == 0 ? "(top level)" : b.toString();
     }
 
-    private static String cause(JsonMappingException e) {
+    /** The problem in YAML terms: the first line of the innermost message, or what was expected and found. */
+    private static String cause(JsonMappingException e, String found) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root == e && e instanceof MismatchedInputException m && !(e instanceof OwnMessage)) {
+            String said = YamlTerms.mismatch(m, found);
+            if (said != null) {
+                return said;
+            }
         }
         String m = root instanceof JsonProcessingException jp ? jp.getOriginalMessage() : root.getMessage();
         if (m == null) {
@@ -110,6 +128,12 @@ public final class ConfigLoader {
         }
         int nl = m.indexOf('\n');
         return nl > 0 ? m.substring(0, nl) : m;
+    }
+
+    /** The key's own line when the pre-scan saw it, else where Jackson stopped. */
+    private static String line(KeyLines keys, JsonMappingException e) {
+        int line = keys.lineOf(path(e));
+        return line > 0 ? " (line " + line + ")" : line(e.getLocation());
     }
 
     private static String line(JsonLocation location) {
@@ -140,14 +164,47 @@ public final class ConfigLoader {
             String digits = text.strip();
             if (digits.matches("[0-9]+") && !digits.matches("0+")) { // zero needs no unit
 
-                throw JsonMappingException.from(p, "'" + digits + "' has no unit (30 could mean seconds or "
+                throw new OwnMessage(p, "'" + digits + "' has no unit (30 could mean seconds or "
                         + "milliseconds): " + DURATION_FORMS);
             }
             Duration d = parseDuration(text);
             if (d == null) {
-                throw JsonMappingException.from(p, "not a duration: '" + text + "': " + DURATION_FORMS);
+                throw new OwnMessage(p, "not a duration: '" + text + "': " + DURATION_FORMS);
             }
             return d;
+        }
+    }
+
+    /** A binding error whose message is already in YAML terms. */
+    static final class OwnMessage extends MismatchedInputException {
+        private static final long serialVersionUID = 1L;
+
+        OwnMessage(JsonParser p, String message) {
+            super(p, message, (Class<?>) null);
+        }
+    }
+
+    /**
+     * Booleans as YAML 1.1 writes them, unquoted: {@code true}/{@code false}, {@code yes}/{@code no},
+     * {@code on}/{@code off}. A quoted value is text in YAML, so {@code "yes"} (and {@code "true"}) is refused with a
+     * message saying so, rather than accepted for some words and not others.
+     */
+    static final class BooleanDeserializer extends StdScalarDeserializer<Boolean> {
+        private static final long serialVersionUID = 1L;
+
+        BooleanDeserializer() {
+            super(Boolean.class);
+        }
+
+        @Override
+        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return switch (p.currentToken()) {
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                case VALUE_STRING -> throw new OwnMessage(p, "expected true or false, found the quoted text \""
+                        + p.getText() + "\" (a quoted value is text in YAML: write it without quotes)");
+                default -> throw new OwnMessage(p, "expected true or false, found " + YamlTerms.found(p));
+            };
         }
     }
 

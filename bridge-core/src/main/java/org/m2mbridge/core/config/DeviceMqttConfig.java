@@ -30,8 +30,8 @@ public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstre
     }
 
     void validate(String key) {
-        ConfigException.require(broker != null && broker.matches("^(tcp|ssl|mqtt|mqtts)://.+"), key + ".broker",
-                "is required, e.g. tcp://127.0.0.1:1883; got '" + broker + "'");
+        ConfigUrls.require(broker, key + ".broker", java.util.List.of("tcp", "ssl", "mqtt", "mqtts"),
+                "tcp://127.0.0.1:1883");
         for (int i = 0; i < receivers.size(); i++) {
             String r = receivers.get(i);
             ConfigException.require(r != null && !r.isBlank() && !r.startsWith("//") && !r.contains("+")

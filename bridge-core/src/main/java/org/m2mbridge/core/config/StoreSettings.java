@@ -10,8 +10,9 @@ import java.time.Duration;
  *                          false answers 5103 at once, as without a store
  * @param durable           keep stored requests and registrations in an MVStore file under {@code dataDir}
  *                          (default true); false keeps them in memory only (lost on restart)
- * @param dataDir           directory of the store file {@code bridge.mv.db}, relative to M2MBRIDGE_HOME or the
- *                          working directory (default {@code data})
+ * @param dataDir           directory of the store file {@code bridge.mv.db}; relative to M2MBRIDGE_HOME (or the
+ *                          working directory); default (null) the instance's data directory,
+ *                          {@code M2MBRIDGE_DATA_DIR} or {@code data/} under the installation ({@link InstanceLayout})
  * @param maxPerEntity      stored requests per entity (default 1000)
  * @param maxBytesPerEntity stored bytes (JSON-serialized requests) per entity (default 1 MiB)
  * @param maxTotal          stored requests in total (default 100000)
@@ -39,7 +40,7 @@ public record StoreSettings(Boolean enabled, Boolean durable, String dataDir, In
     public StoreSettings {
         enabled = enabled == null || enabled;
         durable = durable == null || durable;
-        dataDir = dataDir == null || dataDir.isBlank() ? "data" : dataDir;
+        dataDir = dataDir == null || dataDir.isBlank() ? null : dataDir;
         maxPerEntity = maxPerEntity == null ? 1000 : maxPerEntity;
         maxBytesPerEntity = maxBytesPerEntity == null ? 1024L * 1024 : maxBytesPerEntity;
         maxTotal = maxTotal == null ? 100_000 : maxTotal;

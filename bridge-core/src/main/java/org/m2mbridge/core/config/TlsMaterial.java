@@ -107,7 +107,7 @@ public final class TlsMaterial {
             store.load(in, password);
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(key + ": cannot read PKCS#12 file " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(key + ": cannot read PKCS#12 file " + file + ": " + problem(e), e);
         }
     }
 
@@ -123,7 +123,7 @@ public final class TlsMaterial {
         try (InputStream in = Files.newInputStream(file)) {
             return List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(key + ": cannot read PEM certificates from " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(key + ": cannot read PEM certificates from " + file + ": " + problem(e), e);
         }
     }
 
@@ -132,7 +132,7 @@ public final class TlsMaterial {
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new ConfigException(key + ": cannot read " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(key + ": cannot read " + file + ": " + problem(e), e);
         }
         int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = pem.indexOf("-----END PRIVATE KEY-----");
@@ -148,6 +148,17 @@ public final class TlsMaterial {
             }
         }
         throw new ConfigException(key + ": " + file + ": not an EC, RSA or Ed25519 private key");
+    }
+
+    /** A file problem in words: a missing file's exception message is only its name. */
+    private static String problem(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage();
     }
 
     private static char[] chars(String password) {

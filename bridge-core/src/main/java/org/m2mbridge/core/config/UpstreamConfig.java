@@ -1,6 +1,7 @@
 package org.m2mbridge.core.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.m2mbridge.core.codec.Serialization;
 
 /**
@@ -67,12 +68,10 @@ public record UpstreamConfig(String name, BindingType binding, String url, Strin
         ConfigException.require(cseName == null || cseName.matches("^[^/\\s?#]+$"), key + ".cseName",
                 "must be a resource name without '/', e.g. cse-in; got '" + cseName + "'");
         switch (binding) {
-            case HTTP -> ConfigException.require(url != null && (url.startsWith("http://") || url.startsWith("https://")),
-                    key + ".url", "is required for binding http and must be an http:// or https:// URL; got '" + url + "'");
-            case MQTT -> ConfigException.require(broker != null && broker.matches("^(tcp|ssl|mqtt|mqtts)://.+"),
-                    key + ".broker", "is required for binding mqtt, e.g. tcp://127.0.0.1:1883; got '" + broker + "'");
-            case WS -> ConfigException.require(url != null && (url.startsWith("ws://") || url.startsWith("wss://")),
-                    key + ".url", "is required for binding ws and must be a ws:// or wss:// URL; got '" + url + "'");
+            case HTTP -> ConfigUrls.require(url, key + ".url", List.of("http", "https"), "http://127.0.0.1:8080");
+            case MQTT -> ConfigUrls.require(broker, key + ".broker", List.of("tcp", "ssl", "mqtt", "mqtts"),
+                    "tcp://127.0.0.1:1883");
+            case WS -> ConfigUrls.require(url, key + ".url", List.of("ws", "wss"), "ws://127.0.0.1:8180/");
             default -> throw new IllegalStateException();
         }
         ConfigException.require(timeout == null || !timeout.isNegative() && !timeout.isZero(), key + ".timeout",

@@ -7,7 +7,9 @@ public enum DeregistrationReason implements LabelValue {
     /** The registrar answered 4004 for the registration resource. */
     NOT_FOUND,
     /** Its expiration time (et) passed. */
-    EXPIRED;
+    EXPIRED,
+    /** The operator removed it (docs/operations.md). */
+    OPERATOR;
 
     @Override
     public String label() {

@@ -7,7 +7,9 @@ public enum StoreDrop implements LabelValue {
     INCARNATION,
     REPLACED,
     UNANSWERED,
-    ATTEMPTS;
+    ATTEMPTS,
+    /** The operator purged the entity's queue or removed its registration (docs/operations.md). */
+    OPERATOR;
 
     @Override
     public String label() {

@@ -1,6 +1,7 @@
 package org.m2mbridge.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class StoreSettingsTest {
         StoreSettings s = ConfigLoader.parse(BASE).store();
         assertTrue(s.enabled());
         assertTrue(s.durable());
-        assertEquals("data", s.dataDir());
+        assertNull(s.dataDir(), "unset: the instance's data directory (InstanceLayout)");
         assertEquals(1000, s.maxPerEntity());
         assertEquals(1024L * 1024, s.maxBytesPerEntity());
         assertEquals(100_000, s.maxTotal());

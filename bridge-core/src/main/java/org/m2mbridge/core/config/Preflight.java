@@ -1,0 +1,201 @@
+package org.m2mbridge.core.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What a valid configuration still needs from the machine before the bridge can start, checked without binding
+ * anything: the key and trust stores it names can be read, the listeners' host names resolve, the data directories
+ * can be written (or created). Run by {@code --check-config} and by every start, so the two cannot disagree
+ * (docs/operations.md). A problem that stops the start is a {@link ConfigException} naming the key; one the bridge
+ * lives with (an upstream's host that does not resolve yet: DNS may follow, the upstream is retried) is a warning.
+ */
+public final class Preflight {
+    private final BridgeConfig config;
+    private final InstanceLayout layout;
+    private final List<String> warnings = new ArrayList<>();
+
+    private Preflight(BridgeConfig config, InstanceLayout layout) {
+        this.config = config;
+        this.layout = layout;
+    }
+
+    /** Checks {@code config} in {@code layout}; returns the warnings, throws {@link ConfigException} for an error. */
+    public static List<String> check(BridgeConfig config, InstanceLayout layout) {
+        Preflight p = new Preflight(config, layout);
+        p.tlsMaterial();
+        p.listenerHosts();
+        p.upstreamHosts();
+        p.directories();
+        return List.copyOf(p.warnings);
+    }
+
+    // ---- key and trust stores: read exactly as the bindings will read them (TlsMaterial) -------------------------
+
+    private void tlsMaterial() {
+        ListenerConfig wss = config.listeners().wss();
+        if (wss != null && wss.tls() != null) {
+            TlsSettings tls = wss.tls();
+            load("listeners.wss.tls", () -> {
+                TlsMaterial.keyManagers(tls, "listeners.wss.tls");
+                if (tls.clientCertificateRequested()) {
+                    TlsMaterial.trustManagers(tls, "listeners.wss.tls");
+                }
+            });
+        }
+        for (int i = 0; i < config.upstreams().size(); i++) {
+            UpstreamConfig u = config.upstreams().get(i);
+            String key = "upstreams[" + i + "]";
+            switch (u.binding()) {
+                case HTTP -> client(u.http().tls(), key + ".http.tls");
+                case WS -> client(u.ws().tls(), key + ".ws.tls");
+                case MQTT -> client(mqttTls(u.mqtt()), key + ".mqtt");
+                default -> { }
+            }
+        }
+        DeviceMqttConfig deviceMqtt = config.listeners().deviceMqtt();
+        if (deviceMqtt != null) {
+            client(mqttTls(deviceMqtt.mqtt()), "listeners.deviceMqtt.mqtt");
+        }
+    }
+
+    /** The MQTT client's stores in the form {@link TlsMaterial} reads, or null when it names none. */
+    private static TlsSettings mqttTls(MqttUpstreamSettings m) {
+        return m.trustStore() == null && m.keyStore() == null ? null : new TlsSettings(m.keyStore(),
+                m.keyStorePassword(), null, null, m.trustStore(), m.trustStorePassword(), null, null, null);
+    }
+
+    private static void client(TlsSettings tls, String key) {
+        if (tls != null) {
+            TlsMaterial.clientContext(tls, key);
+        }
+    }
+
+    private interface TlsLoad {
+        void run() throws GeneralSecurityException;
+    }
+
+    private static void load(String key, TlsLoad load) {
+        try {
+            load.run();
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(key + ": cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- host names ----------------------------------------------------------------------------------------------
+
+    /** A listener binds its host: one that does not resolve cannot start. */
+    private void listenerHosts() {
+        Map<String, ListenerConfig> listeners = new LinkedHashMap<>();
+        Listeners l = config.listeners();
+        listeners.put("listeners.ws", l.ws());
+        listeners.put("listeners.wss", l.wss());
+        listeners.put("listeners.http", l.http());
+        listeners.put("listeners.admin", l.admin());
+        listeners.put("listeners.deviceHttp", l.deviceHttp());
+        listeners.forEach((key, listener) -> {
+            if (listener != null) {
+                resolve(listener.host(), problem -> {
+                    throw new ConfigException(key + ".host: " + problem + "; the listener cannot bind it");
+                });
+            }
+        });
+    }
+
+    /** An upstream is connected to later and retried, so a name that does not resolve yet is only a warning. */
+    private void upstreamHosts() {
+        for (int i = 0; i < config.upstreams().size(); i++) {
+            UpstreamConfig u = config.upstreams().get(i);
+            String key = "upstreams[" + i + "]" + (u.binding() == BindingType.MQTT ? ".broker" : ".url");
+            warnUnresolved(u.binding() == BindingType.MQTT ? u.broker() : u.url(), key);
+            if (u.binding() == BindingType.WS && u.ws().proxy() != null) {
+                warnUnresolved(u.ws().proxy().url(), "upstreams[" + i + "].ws.proxy.url");
+            }
+        }
+        if (config.listeners().deviceMqtt() != null) {
+            warnUnresolved(config.listeners().deviceMqtt().broker(), "listeners.deviceMqtt.broker");
+        }
+    }
+
+    private void warnUnresolved(String url, String key) {
+        String host = url == null ? null : URI.create(url.trim()).getHost();
+        if (host != null) {
+            resolve(host, problem -> warnings.add(key + ": " + problem
+                    + "; the bridge starts anyway and keeps trying to reach it"));
+        }
+    }
+
+    private static void resolve(String host, Consumer<String> problem) {
+        try {
+            InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+        } catch (UnknownHostException e) {
+            problem.accept("host '" + host + "' does not resolve");
+        }
+    }
+
+    // ---- directories ---------------------------------------------------------------------------------------------
+
+    private void directories() {
+        if (config.store().durable()) {
+            Path store = layout.storeDirectory(config.store());
+            writable(store, config.store().dataDir() == null ? InstanceLayout.DATA_DIR : "store.dataDir");
+            Path file = store.resolve("bridge.mv.db");
+            if (Files.exists(file) && !Files.isWritable(file)) {
+                throw new ConfigException("store.dataDir: the store file " + file + " is not writable by this user ("
+                        + System.getProperty("user.name") + ")");
+            }
+        }
+        if (config.mqtt().dataDir() != null) {
+            writable(Path.of(config.mqtt().dataDir()).toAbsolutePath(), "mqtt.dataDir");
+        }
+        Path logs = layout.logDir().toAbsolutePath();
+        if (Files.isDirectory(logs) && !Files.isWritable(logs)) {
+            warnings.add(InstanceLayout.LOG_DIR + ": " + logs + " is not writable by this user ("
+                    + System.getProperty("user.name") + "); log files will be missing");
+        }
+    }
+
+    /** {@code dir} exists and can be written, or its closest existing parent can be, so it can be created. */
+    private static void writable(Path dir, String key) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        String user = " by this user (" + System.getProperty("user.name") + ")";
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new ConfigException(key + ": " + dir + " cannot be created: " + existing + " is not a directory");
+        }
+        if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+            throw new ConfigException(key + ": " + (existing.equals(dir) ? dir + " is not writable"
+                    : dir + " cannot be created: " + existing + " is not writable") + user);
+        }
+        if (existing.equals(dir)) {
+            probe(dir, key, user);
+        }
+    }
+
+    /**
+     * {@code Files.isWritable} answers from the permission bits; a read-only mount or a sandbox (systemd's
+     * {@code ProtectSystem=strict}) says otherwise only when a file is really created.
+     */
+    private static void probe(Path dir, String key, String user) {
+        try {
+            Files.delete(Files.createTempFile(dir, ".m2m-bridge-check", ".tmp"));
+        } catch (IOException e) {
+            throw new ConfigException(key + ": " + dir + " is not writable" + user + ": "
+                    + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage()));
+        }
+    }
+}
