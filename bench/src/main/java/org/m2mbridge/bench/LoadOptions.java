@@ -42,7 +42,8 @@ record LoadOptions(URI url, int connections, int window, Serialization format, b
               --window W            requests outstanding per connection (default 1)
               --format F            json | xml | cbor subprotocol (default json)
               --deflate             offer permessage-deflate (default off)
-              --warmup DUR          warm-up before measuring, e.g. 5s (default 2s)
+              --warmup DUR          warm-up before measuring, e.g. 5s (default 2s); then on until two 1 s windows
+                                    agree within 5 % (at most 30 s more); 0s: none
               --duration DUR        measured time, e.g. 10s, 500ms (default 10s)
               --count N             measure N requests instead of a duration (default: use --duration)
               --mix C,R,D           percent CREATE cin, RETRIEVE, discovery; must add up to 100 (default 60,30,10)

@@ -90,8 +90,11 @@ final class Measurement {
         }
     }
 
-    /** One progress line: the interval since the previous call (and adds it to the total). */
-    void progress(PrintStream out, long elapsedSeconds, long outstanding) {
+    /**
+     * One progress line: the interval since the previous call (and adds it to the total). Returns the answers in
+     * that interval.
+     */
+    long progress(PrintStream out, long elapsedSeconds, long outstanding) {
         Histogram interval = recorder.getIntervalHistogram();
         synchronized (total) {
             if (measuring) {
@@ -101,6 +104,11 @@ final class Measurement {
         out.printf("[%3ds] %s %8d msg/s  p50 %6d us  p99 %7d us  outstanding %d  notifications %d%n", elapsedSeconds,
                 measuring ? "measure" : "warm-up", interval.getTotalCount(), interval.getValueAtPercentile(50),
                 interval.getValueAtPercentile(99), outstanding, notifications.sum());
+        return interval.getTotalCount();
+    }
+
+    boolean measuring() {
+        return measuring;
     }
 
     ObjectNode report(ObjectMapper json, ObjectNode settings) {
