@@ -103,7 +103,7 @@ public final class HttpDirect {
                 next(aes.get(i % aes.size()));
             }
             long t0 = System.nanoTime();
-            StableWarmUp warmUp = new StableWarmUp();
+            StableWarmUp warmUp = new StableWarmUp(o.warmup());
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
             ticker.scheduleAtFixedRate(() -> {
                 long answers = m.progress(System.err, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),

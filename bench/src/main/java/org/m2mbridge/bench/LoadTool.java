@@ -73,7 +73,7 @@ public final class LoadTool {
             TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
             return null;
         }
-        StableWarmUp.Outcome w = warmUp.await(o.warmup());
+        StableWarmUp.Outcome w = warmUp.await();
         progress.printf("warm-up %.1f s, %s (last two 1 s windows: %d, %d answers)%n", w.length().toMillis() / 1000.0,
                 w.stable() ? "stable" : "NOT stable within " + StableWarmUp.MAX_EXTRA.toSeconds() + " s more",
                 w.previousWindow(), w.lastWindow());
@@ -136,7 +136,7 @@ public final class LoadTool {
             }
             boolean nothingToRun = setupFailures == o.connections(); // report the failure at once, no idle wait
             long t0 = System.nanoTime();
-            StableWarmUp warmUp = new StableWarmUp();
+            StableWarmUp warmUp = new StableWarmUp(o.warmup());
             ticker.scheduleAtFixedRate(() -> {
                 long answers = measurement.progress(progress, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
                         connections.stream().mapToLong(AeConnection::inFlight).sum());

@@ -20,11 +20,16 @@ final class StableWarmUp {
     }
 
     private final long startNanos = System.nanoTime();
+    private final long minimumEndNanos;
     private long previous = -1;
     private long last = -1;
     /** Windows that ended after the minimum warm-up (only those may decide). */
     private int windowsAfterMinimum;
-    private long minimumEndNanos = Long.MAX_VALUE;
+
+    /** @param minimum the shortest warm-up, from now */
+    StableWarmUp(Duration minimum) {
+        this.minimumEndNanos = startNanos + minimum.toNanos();
+    }
 
     /** One 1 s window of answers (from the progress ticker); ignored once measuring started. */
     synchronized void window(long answers) {
@@ -36,14 +41,12 @@ final class StableWarmUp {
         notifyAll();
     }
 
-    /** Blocks for at least {@code minimum}, then until stable or {@link #MAX_EXTRA} more passed. */
-    synchronized Outcome await(Duration minimum) throws InterruptedException {
-        minimumEndNanos = startNanos + minimum.toNanos();
+    /** Blocks until the minimum passed, then until stable or {@link #MAX_EXTRA} more passed. */
+    synchronized Outcome await() throws InterruptedException {
         long end = minimumEndNanos + MAX_EXTRA.toNanos();
         for (long now = System.nanoTime(); now < minimumEndNanos; now = System.nanoTime()) {
             TimeUnit.NANOSECONDS.timedWait(this, minimumEndNanos - now);
         }
-        windowsAfterMinimum = 0;
         while (!(windowsAfterMinimum >= 1 && stable(previous, last))) {
             long left = end - System.nanoTime();
             if (left <= 0) {

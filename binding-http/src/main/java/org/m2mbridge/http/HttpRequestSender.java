@@ -127,8 +127,11 @@ final class HttpRequestSender implements AutoCloseable {
                 // default cost 96 KiB per request against a CSE that closes every connection (ACME), for answers
                 // of a few hundred bytes (docs/benchmarks.md, "Connection: close"); larger bodies are read in turns.
                 .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
+                // No SO_KEEPALIVE: the kernel probes only after 2 h idle, while idle pooled connections are closed
+                // after idleEvict and every exchange ends at its deadline; it was one more system call per new
+                // connection (one per request against a CSE that closes each connection).
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(s.ioThreads())
-                        .setSoKeepAlive(true).setTcpNoDelay(true).build())
+                        .setTcpNoDelay(true).build())
                 .setRetryStrategy(new StaleConnectionRetry())
                 .setKeepAliveStrategy(new KeepAliveBeforeUpstream(TimeValue.of(s.idleEvict())))
                 .evictExpiredConnections()
