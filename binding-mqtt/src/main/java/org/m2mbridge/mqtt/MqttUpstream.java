@@ -234,16 +234,9 @@ public final class MqttUpstream extends ConfiguredUpstream {
         Topic topic = parsed.get();
         Serialization format = topic.format().orElse(serialization);
         DecodeResult decoded = decode(format, payload);
-        if (topic.kind() == TopicNames.Kind.RESP || topic.kind() == TopicNames.Kind.REG_RESP) {
-            // A response completes a waiting request: the bus's completion encodes the answer and hands it to the
-            // device's own connection, never waiting, as on the HTTP binding's reactor thread. No dispatch lane:
-            // that hand-off was a thread wake-up per request (docs/benchmarks.md, "MQTT (d)"), and answers of one
-            // originator stay in the order they arrived.
-            onResponse(topic, decoded);
-            return;
-        }
-        // In order per entity (requests); see MessageDispatch.
-        boolean taken = dispatch.offer(topic.receiver(), () -> handle(topic, format, decoded));
+        // In order per entity (requests) and per originator (responses); see MessageDispatch.
+        String lane = topic.kind() == TopicNames.Kind.REQ ? topic.receiver() : topic.originator();
+        boolean taken = dispatch.offer(lane, () -> handle(topic, format, decoded));
         if (!taken) {
             metrics.limitRefusals.labelValues("mqtt_dispatch_queue").inc();
             LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
@@ -275,10 +268,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
     }
 
     private void handle(Topic topic, Serialization format, DecodeResult decoded) {
-        if (topic.kind() == TopicNames.Kind.REQ) {
-            entityRequests.onRequest(topic, format, decoded);
-        } else {
-            LOG.debug("upstream {}: ignoring {}", config.name(), topic);
+        switch (topic.kind()) {
+            case RESP, REG_RESP -> onResponse(topic, decoded);
+            case REQ -> entityRequests.onRequest(topic, format, decoded);
+            default -> LOG.debug("upstream {}: ignoring {}", config.name(), topic);
         }
     }
 
@@ -310,8 +303,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
             }
             r = r.toBuilder().rqi(only.get(0)).build();
         }
-        // Mark first, then complete: a copy that arrives again (Mobius publishes each response twice) must not reach
-        // the correlator a second time.
+        // Mark first, then complete: two copies handled on two dispatch threads must not both reach the correlator.
         if (!answered.add(r.rqi())) {
             LOG.debug("upstream {}: duplicate response {} dropped", config.name(), r.rqi());
             return;

@@ -279,26 +279,6 @@ class MqttUpstreamTest {
         assertEquals(1.0, metrics.limitRefusals.labelValues("mqtt_dispatch_queue").get());
     }
 
-    @Test
-    void aResponseCompletesItsRequestOnTheReceivingThreadEvenWhileEveryDispatchLaneIsBusy() throws Exception {
-        upstream("json");
-        CompletableFuture<ResponsePrimitive> pending = retrieve("Cfast", "f1");
-        CountDownLatch release = new CountDownLatch(1);
-        try {
-            assertTrue(dispatch.offer("any", () -> awaitQuietly(release))); // occupies the only lane
-            assertTrue(dispatch.offer("any", () -> { }));              // and fills its queue
-            byte[] answer = codecs.get(Serialization.JSON).encode(ResponsePrimitive.builder(2000, "f1").rvi("3")
-                    .build());
-            transport.handler.message("/oneM2M/resp/Cfast/id-in/json", answer);
-            // answered before the callback returned: no hand-off to a lane (and no drop when the lanes are full)
-            assertTrue(pending.isDone());
-            assertEquals(2000, pending.get().rsc());
-            assertEquals(0.0, metrics.limitRefusals.labelValues("mqtt_dispatch_queue").get());
-        } finally {
-            release.countDown();
-        }
-    }
-
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
