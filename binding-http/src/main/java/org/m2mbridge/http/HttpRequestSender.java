@@ -125,7 +125,7 @@ final class HttpRequestSender implements AutoCloseable {
                 .setConnectionManager(pool)
                 // Three buffers of this size are allocated (and zeroed) for every new connection: HttpCore's 32 KiB
                 // default cost 96 KiB per request against a CSE that closes every connection (ACME), for answers
-                // of a few hundred bytes (docs/benchmarks.md, "Connection: close"); larger bodies are read in turns.
+                // of a few hundred bytes (docs/benchmarks.md, "The real-CSE path"); larger bodies are read in turns.
                 .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
                 // No SO_KEEPALIVE: the kernel probes only after 2 h idle, while idle pooled connections are closed
                 // after idleEvict and every exchange ends at its deadline; it was one more system call per new
