@@ -20,7 +20,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/.." && pwd -P)
-: "${ACME_URL:?set ACME_URL to the CSE's HTTP base URL, e.g. http://127.0.0.1:8080}"
+: "${ACME_URL:?set ACME_URL to the HTTP base URL of the CSE, e.g. http://127.0.0.1:8080}"
 ACME_URL=${ACME_URL%/}
 ACME_CSE_ID=${ACME_CSE_ID:-/id-in}
 ACME_CSE_NAME=${ACME_CSE_NAME:-cse-in}

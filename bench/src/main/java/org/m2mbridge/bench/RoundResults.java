@@ -163,8 +163,10 @@ final class RoundResults {
         return r.path("latencyMicros").path("p99").asDouble(Double.NaN);
     }
 
+    /** The watched process's CPU per message; not measured (NaN) when the run watched no process ({@code --pid}). */
     static double cpu(JsonNode r) {
-        return r.has("peerCpuMicrosPerMessage") ? r.path("peerCpuMicrosPerMessage").asDouble() : Double.NaN;
+        boolean watched = r.has("peerCpuMicrosPerMessage") && r.path("peerPid").asLong(1) > 0;
+        return watched ? r.path("peerCpuMicrosPerMessage").asDouble() : Double.NaN;
     }
 
     static double errors(JsonNode r) {
