@@ -84,7 +84,8 @@ record LoadOptions(URI url, int connections, int window, Serialization format, b
         @Option(names = "--deflate", description = "offer permessage-deflate (default off)")
         boolean deflate;
         @Option(names = "--warmup", paramLabel = "DUR", defaultValue = "2s",
-                description = "warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE})")
+                description = "warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE}); then on until two 1 s "
+                        + "windows agree within 5 % (at most 30 s more); 0s: none")
         String warmup;
         @Option(names = "--duration", paramLabel = "DUR", defaultValue = "10s",
                 description = "measured time, e.g. 10s, 500ms (default ${DEFAULT-VALUE})")

@@ -81,6 +81,31 @@ public final class LoadTool {
         }
     }
 
+    /**
+     * The warm-up before measuring: with {@code --warmup} above zero and traffic to measure, at least that long and
+     * then until the tool's own throughput settled ({@link StableWarmUp}); a plain wait otherwise.
+     */
+    static StableWarmUp.Outcome warmUp(LoadOptions o, StableWarmUp warmUp, PrintStream progress)
+            throws InterruptedException {
+        if (o.warmup().isZero() || o.idle()) {
+            TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
+            return null;
+        }
+        StableWarmUp.Outcome w = warmUp.await();
+        progress.printf("warm-up %.1f s, %s (last two 1 s windows: %d, %d answers)%n", w.length().toMillis() / 1000.0,
+                w.stable() ? "stable" : "NOT stable within " + StableWarmUp.MAX_EXTRA.toSeconds() + " s more",
+                w.previousWindow(), w.lastWindow());
+        return w;
+    }
+
+    /** What the warm-up was, in the JSON results: a run that never settled is visible there. */
+    static void warmUpReport(ObjectNode report, StableWarmUp.Outcome w) {
+        if (w != null) {
+            report.putObject("warmup").put("seconds", w.length().toMillis() / 1000.0).put("stable", w.stable())
+                    .put("previousWindow", w.previousWindow()).put("lastWindow", w.lastWindow());
+        }
+    }
+
     /** Runs one load and returns its results (also written to {@code --out}). */
     static ObjectNode run(LoadOptions o, PrintStream progress) throws Exception {
         Codecs codecs = new Codecs(CodecLimits.DEFAULT);
@@ -97,6 +122,7 @@ public final class LoadTool {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         int setupFailures = 0;
         String firstFailure = null;
+        StableWarmUp.Outcome warmedUp = null;
         long unanswered;
         try {
             ExecutorService setup = Executors.newFixedThreadPool(Math.min(o.connections(), SETUP_PARALLELISM));
@@ -128,13 +154,18 @@ public final class LoadTool {
             }
             boolean nothingToRun = setupFailures == o.connections(); // report the failure at once, no idle wait
             long t0 = System.nanoTime();
-            ticker.scheduleAtFixedRate(() -> measurement.progress(progress,
-                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
-                    connections.stream().mapToLong(AeConnection::inFlight).sum(),
-                    connections.stream().filter(AeConnection::closedByPeer).count()), 1, 1, TimeUnit.SECONDS);
+            StableWarmUp warmUp = new StableWarmUp(o.warmup());
+            ticker.scheduleAtFixedRate(() -> {
+                long answers = measurement.progress(progress, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
+                        connections.stream().mapToLong(AeConnection::inFlight).sum(),
+                        connections.stream().filter(AeConnection::closedByPeer).count());
+                if (!measurement.measuring()) {
+                    warmUp.window(answers);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             connections.forEach(AeConnection::startLoad);
             if (!nothingToRun) {
-                TimeUnit.MILLISECONDS.sleep(o.warmup().toMillis());
+                warmedUp = warmUp(o, warmUp, progress);
             }
             measurement.startMeasuring(); // first: every measured request is answered inside the window
             run.startMeasuring();
@@ -180,6 +211,7 @@ public final class LoadTool {
                 .put("subscribe", o.subscribe()).put("idle", o.idle()).put("echo", o.echo())
                 .put("warmupSeconds", o.warmup().toMillis() / 1000.0);
         ObjectNode report = measurement.report(JSON, settings);
+        warmUpReport(report, warmedUp);
         report.put("setupFailures", setupFailures);
         report.put("deflateConnections", connections.stream().filter(AeConnection::deflateNegotiated).count());
         if (firstFailure != null) {

@@ -96,9 +96,9 @@ final class Measurement {
     /**
      * One progress line: the interval since the previous call (and adds it to the total). Latencies in ms; the phase
      * is warm-up, measure, or done (the drain after the measured interval); {@code closed} counts connections the
-     * peer has closed (what {@code --idle} watches for).
+     * peer has closed (what {@code --idle} watches for). Returns the answers in that interval.
      */
-    void progress(PrintStream out, long elapsedSeconds, long outstanding, long closed) {
+    long progress(PrintStream out, long elapsedSeconds, long outstanding, long closed) {
         Histogram interval = recorder.getIntervalHistogram();
         synchronized (total) {
             if (measuring) {
@@ -109,6 +109,11 @@ final class Measurement {
                 elapsedSeconds, measuring ? "measure" : measured ? "done" : "warm-up", interval.getTotalCount(),
                 interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0, outstanding,
                 notifications.sum(), closed > 0 ? "  closed by peer " + closed : "");
+        return interval.getTotalCount();
+    }
+
+    boolean measuring() {
+        return measuring;
     }
 
     ObjectNode report(ObjectMapper json, ObjectNode settings) {

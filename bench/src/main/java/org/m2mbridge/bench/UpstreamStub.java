@@ -27,15 +27,23 @@ public final class UpstreamStub implements AutoCloseable {
     /** AE-ID -> the notification URL the bridge announced for it in the registration. */
     private final Map<String, String> pointsOfAccess = new ConcurrentHashMap<>();
     private final FanOut fanOut = new FanOut();
+    /** Close every connection after its answer ({@code Connection: close}), as ACME's Werkzeug server does. */
+    private final boolean connectionClose;
 
-    private UpstreamStub(String host, int port, int ioThreads) {
+    private UpstreamStub(String host, int port, int ioThreads, boolean connectionClose) {
+        this.connectionClose = connectionClose;
         this.server = Undertow.builder().addHttpListener(port, host).setIoThreads(ioThreads)
                 .setHandler(this::handle).build();
         server.start();
     }
 
     public static UpstreamStub start(String host, int port, int ioThreads) {
-        return new UpstreamStub(host, port, ioThreads);
+        return new UpstreamStub(host, port, ioThreads, false);
+    }
+
+    /** As {@link #start(String, int, int)}; with {@code connectionClose} one request per connection. */
+    public static UpstreamStub start(String host, int port, int ioThreads, boolean connectionClose) {
+        return new UpstreamStub(host, port, ioThreads, connectionClose);
     }
 
     public int port() {
@@ -67,6 +75,9 @@ public final class UpstreamStub implements AutoCloseable {
             rememberPointOfAccess(originator, body);
         } else if (op == 4 && originator != null) {
             pointsOfAccess.remove(originator); // the load tool's AEs delete only themselves
+        }
+        if (connectionClose) {
+            ex.setPersistent(false); // Undertow then answers with Connection: close and closes after the answer
         }
         ex.setStatusCode(ResponseStatusCode.httpStatusOf(a.rsc()));
         ex.getResponseHeaders().put(RSC, a.rsc());
@@ -115,10 +126,13 @@ public final class UpstreamStub implements AutoCloseable {
         server.stop();
     }
 
-    /** {@code UpstreamStub [--host H] [--port P] [--io-threads N] [--port-file F]}: runs until killed. */
+    /**
+     * {@code UpstreamStub [--host H] [--port P] [--io-threads N] [--port-file F] [--connection-close]}: runs until
+     * killed.
+     */
     public static void main(String[] args) throws Exception {
         PeerArgs a = PeerArgs.parse(args, 1);
-        UpstreamStub stub = start(a.host(), a.port(), a.ioThreads());
+        UpstreamStub stub = start(a.host(), a.port(), a.ioThreads(), a.connectionClose());
         a.announce("http", stub.port());
         new CountDownLatch(1).await();
     }

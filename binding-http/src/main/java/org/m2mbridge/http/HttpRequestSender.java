@@ -21,6 +21,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -49,6 +50,9 @@ final class HttpRequestSender implements AutoCloseable {
         record Failed(TransportFailure failure, Exception cause) implements Outcome {
         }
     }
+
+    /** Size of each of a connection's input, output and content buffers. */
+    static final int CONNECTION_BUFFER_BYTES = 8 * 1024;
 
     private final CloseableHttpAsyncClient client;
     /** How often exchanges past their deadline are looked for; a 4008 may come this much after the deadline. */
@@ -93,8 +97,15 @@ final class HttpRequestSender implements AutoCloseable {
                 .build();
         return HttpAsyncClients.custom()
                 .setConnectionManager(pool)
+                // Three buffers of this size are allocated (and zeroed) for every new connection: HttpCore's 32 KiB
+                // default cost 96 KiB per request against a CSE that closes every connection (ACME), for answers
+                // of a few hundred bytes (docs/benchmarks.md, "The real-CSE path"); larger bodies are read in turns.
+                .setHttp1Config(Http1Config.custom().setBufferSize(CONNECTION_BUFFER_BYTES).build())
+                // No SO_KEEPALIVE: the kernel probes only after 2 h idle, while idle pooled connections are closed
+                // after idleEvict and every exchange ends at its deadline; it was one more system call per new
+                // connection (one per request against a CSE that closes each connection).
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(s.ioThreads())
-                        .setSoKeepAlive(true).setTcpNoDelay(true).build())
+                        .setTcpNoDelay(true).build())
                 .setRetryStrategy(new StaleConnectionRetry())
                 .setKeepAliveStrategy(new KeepAliveBeforeUpstream(TimeValue.of(s.idleEvict())))
                 .evictExpiredConnections()

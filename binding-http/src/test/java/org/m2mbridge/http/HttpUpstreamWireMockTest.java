@@ -214,6 +214,20 @@ class HttpUpstreamWireMockTest {
     }
 
     @Test
+    void anAnswerLargerThanTheConnectionBuffersFromAnUpstreamThatClosesEveryConnection() throws Exception {
+        // ACME's server: Connection: close on every answer; the body is many times HttpRequestSender's buffers
+        String con = "x".repeat(12 * HttpRequestSender.CONNECTION_BUFFER_BYTES);
+        answer(200, Map.of("X-M2M-RSC", "2000", "X-M2M-RI", "rq-1", "Content-Type", "application/json",
+                "Connection", "close"), "{\"m2m:cin\":{\"con\":\"" + con + "\"}}");
+        for (int i = 0; i < 3; i++) { // a new connection for each
+            ResponsePrimitive r = h.send(req(Operation.RETRIEVE, "cse-in/ae/data/la").build());
+            assertEquals(2000, r.rsc());
+            assertEquals(con, r.pc().path("m2m:cin").path("con").asText());
+        }
+        assertEquals(3, wm.findAll(anyRequestedFor(anyUrl())).size());
+    }
+
+    @Test
     void missingRscFallsBackToTheHttpClass() throws Exception {
         answer(404, Map.of(), null);
         assertEquals(4004, h.send(req(Operation.RETRIEVE, "cse-in/x").build()).rsc());

@@ -1,6 +1,8 @@
 package org.m2mbridge.mqtt;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import javax.net.SocketFactory;
@@ -12,6 +14,10 @@ import javax.net.ssl.SSLSocketFactory;
  * exchange through the broker (docs/benchmarks.md, (d) at C=1, W=1). Paho creates an unconnected socket with
  * {@link #createSocket()} and connects it itself, so that is where the option is set; for {@code ssl://} Paho
  * requires an {@link SSLSocketFactory}, hence {@link #tls}.
+ * <p>
+ * The plain socket's input is also buffered: Paho reads every packet straight from the socket, its fixed header a
+ * byte at a time, and asks {@code available()} before each, so each received packet cost three to four system
+ * calls (docs/benchmarks.md, "MQTT (d)"). TLS sockets buffer their records already.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
     private static final NoDelaySocketFactory PLAIN = new NoDelaySocketFactory();
@@ -36,7 +42,38 @@ public final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(new Socket());
+        return noDelay(new BufferedInputSocket());
+    }
+
+    /** A plain socket whose input stream reads ahead into a buffer (one per socket, made on first use). */
+    static final class BufferedInputSocket extends Socket {
+        private InputStream in;
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = new ReadAhead(super.getInputStream());
+            }
+            return in;
+        }
+    }
+
+    /**
+     * {@link BufferedInputStream} whose {@code available()} answers from the buffer when it holds data: the
+     * inherited one asks the socket every time (a system call), and Paho calls it once per packet.
+     */
+    static final class ReadAhead extends BufferedInputStream {
+        static final int SIZE = 8 * 1024;
+
+        ReadAhead(InputStream in) {
+            super(in, SIZE);
+        }
+
+        @Override
+        public synchronized int available() throws IOException {
+            int buffered = count - pos;
+            return buffered > 0 ? buffered : super.available();
+        }
     }
 
     @Override
