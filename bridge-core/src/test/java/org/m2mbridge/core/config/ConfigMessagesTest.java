@@ -123,6 +123,6 @@ class ConfigMessagesTest {
         String noHost = error(HEAD + "upstreams:\n  - { name: c, binding: ws, url: \"ws:///x\", cseId: /id-in }\n");
         assertTrue(noHost.contains("upstreams[0].url: has no host"), noHost);
         assertEquals(8080, java.net.URI.create(ConfigLoader.parse(HEAD + "upstreams:\n  - { name: d, binding: http, "
-                + "url: \"http://127.0.0.1:8080\", cseId: /id-in }\n").upstreams().get(0).url()).getPort());
+                + "url: \"http://127.0.0.1:8080\", cseId: /id-in, notifications: false }\n").upstreams().get(0).url()).getPort());
     }
 }

@@ -56,6 +56,7 @@ class PreflightTest {
                     binding: http
                     url: https://127.0.0.1:8443
                     cseId: /id-in
+                    notifications: false
                     http: { tls: { trustStore: %s } }
                 """.formatted(dir.resolve("ca.pem")));
         assertTrue(upstream.startsWith("upstreams[0].http.tls.trustStore:"), upstream);
@@ -68,7 +69,8 @@ class PreflightTest {
         List<String> warnings = check("""
                 listeners: { ws: { port: 0 } }
                 upstreams:
-                  - { name: a, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in }
+                  - { name: a, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in,
+                      notifications: false }
                   - { name: b, binding: mqtt, broker: "tcp://broker.no-such-host.invalid:1883", cseId: /id-mn }
                 """);
         assertEquals(2, warnings.size(), warnings.toString());
