@@ -25,6 +25,7 @@ import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /** The binding against a real broker and an ACME-like CSE stand-in (fixtures acme/mqtt-*, mobius/mqtt-05b). */
 @Timeout(90)
@@ -85,18 +86,17 @@ class MqttBindingTest {
         for (int attempt = 0; attempt < 10; attempt++) {
             String id = rqi + "-" + attempt;
             cse.send(receiver, notify(to, id));
-            long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            while (System.nanoTime() < end) {
-                for (StandInCse.Received r : cse.responses) {
-                    if (r.primitive() instanceof ResponsePrimitive p && id.equals(p.rqi())) {
-                        return r;
-                    }
-                }
-                Thread.onSpinWait();
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            if (Await.within(Duration.ofSeconds(1), () -> answerTo(cse, id) != null)) {
+                return answerTo(cse, id);
             }
         }
         throw new AssertionError("NOTIFY for " + receiver + " never answered");
+    }
+
+    private static StandInCse.Received answerTo(StandInCse cse, String rqi) {
+        return cse.responses.stream()
+                .filter(r -> r.primitive() instanceof ResponsePrimitive p && rqi.equals(p.rqi()))
+                .findFirst().orElse(null);
     }
 
     @ParameterizedTest

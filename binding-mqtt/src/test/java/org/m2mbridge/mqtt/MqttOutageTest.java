@@ -24,6 +24,7 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /** Broker down at start, broker coming up late, and a broker restart under traffic (embedded broker only). */
 @Timeout(120)

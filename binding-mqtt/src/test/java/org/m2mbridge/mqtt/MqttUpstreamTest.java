@@ -34,6 +34,7 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * {@link MqttUpstream} over an in-memory {@link MqttTransport} (the seam that lets Paho be swapped): what happens

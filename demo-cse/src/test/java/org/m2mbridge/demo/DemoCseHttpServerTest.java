@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.testing.Await;
 
 /** The HTTP front of the demo CSE over real loopback HTTP (TS-0009 mapping), with the JDK HttpClient. */
 @Timeout(60)
@@ -156,7 +157,7 @@ class DemoCseHttpServerTest {
 
         assertEquals(201, send(post("/cse-in/bridgetest/data", "Cbridgetest", "4", "application/json;ty=4",
                 "{\"m2m:cin\":{\"cnf\":\"text/plain:0\",\"con\":\"21.5\"}}")).statusCode());
-        DemoCseTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == 2);
+        Await.until(Duration.ofSeconds(10), () -> received.size() == 2);
         Received notify = received.get(1);
         assertTrue(notify.headers().containsKey("X-m2m-ri"));
         assertEquals(List.of("3"), notify.headers().get("X-m2m-rvi"));

@@ -21,10 +21,10 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Await;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.ListenerLimits;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RawHttpConnection;
 import org.m2mbridge.core.testing.SlowClients;
 

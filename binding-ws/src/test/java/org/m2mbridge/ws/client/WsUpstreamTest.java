@@ -18,11 +18,11 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestConnectProxy;
 import org.m2mbridge.ws.Metrics;
-import org.m2mbridge.ws.WsFixture;
 
 /** The bridge as WebSocket client of an upstream (TS-0020 6.1 T1, 6.2, 7.6), against a real WsBinding of a 2nd bus. */
 @Timeout(60)
@@ -104,7 +104,7 @@ class WsUpstreamTest {
         RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to("Cae2").fr("/id-in")
                 .rqi("n1").rvi("3").pc(sgn).build();
         CompletableFuture<ResponsePrimitive> answer = pair.busB.bus.send(notify, Origin.upstream("test", "cse"));
-        WsFixture.awaitUntil(WsPair.WAIT, () -> !dev.wire.isEmpty());
+        Await.until(WsPair.WAIT, () -> !dev.wire.isEmpty());
         RequestPrimitive down = dev.wire.get(0);
         assertEquals(Operation.NOTIFY, down.op());
         assertEquals("Cae2", down.to());
@@ -142,7 +142,7 @@ class WsUpstreamTest {
         ResponsePrimitive r = sendFromA(retrieve("Cae4", "r4"), deviceOnA());
         assertEquals(5103, r.rsc(), String.valueOf(r));
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "answered promptly");
-        WsFixture.awaitUntil(WsPair.WAIT, () -> Metrics.value(pair.busA.metrics.registry(),
+        Await.until(WsPair.WAIT, () -> Metrics.value(pair.busA.metrics.registry(),
                 "m2mbridge_upstream_errors", "upstream", "b", "kind", "proxy") >= 1);
     }
 
@@ -192,7 +192,7 @@ class WsUpstreamTest {
                     Origin.downstream(dev)));
         }
         assertEquals(2000, sendFromA(retrieve("Cae5", "f1"), dev).rsc());
-        WsFixture.awaitUntil(WsPair.WAIT, () -> pair.cse.received.stream().filter(r -> r.to().endsWith("slow")).count() == 5);
+        Await.until(WsPair.WAIT, () -> pair.cse.received.stream().filter(r -> r.to().endsWith("slow")).count() == 5);
         proxy.killAll();
         long t0 = System.nanoTime();
         for (CompletableFuture<ResponsePrimitive> f : slow) {
@@ -200,7 +200,7 @@ class WsUpstreamTest {
         }
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
         // reopened in the background, so B can push to the entities again without waiting for a request
-        WsFixture.awaitUntil(WsPair.WAIT, () -> proxy.requestLines.size() == 2 && proxy.tunnels() == 1);
+        Await.until(WsPair.WAIT, () -> proxy.requestLines.size() == 2 && proxy.tunnels() == 1);
         ResponsePrimitive again = sendFromA(retrieve("Cae5", "f2"), dev);
         assertEquals(2000, again.rsc(), String.valueOf(again));
         assertEquals(2, proxy.requestLines.size(), "reopened through the proxy: " + proxy.requestLines);
