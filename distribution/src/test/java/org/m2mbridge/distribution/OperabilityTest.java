@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.testing.Await;
+import org.m2mbridge.core.testing.RefusingPort;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,7 +48,8 @@ class OperabilityTest {
 
     static final List<String> LOGGERS = List.of("org.m2mbridge.core.bus.UpstreamState", "org.m2mbridge.ws.ConnectionLog");
     static ServerSocket silent; // accepts TCP (backlog) and never answers: requests time out
-    static int closedPort;      // nothing listens: connect refused
+    static RefusingPort closed; // nothing listens: connect refused
+    static int closedPort;
     static DemoPeers demo;
     static Bridge bridge;
     static URI admin;
@@ -81,9 +83,8 @@ class OperabilityTest {
         }
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         silent = new ServerSocket(0, 50, loopback);
-        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
-            closedPort = s.getLocalPort();
-        }
+        closed = new RefusingPort();
+        closedPort = closed.port();
         String yaml = """
                 listeners:
                   ws:    { host: 127.0.0.1, port: 0 }
@@ -125,6 +126,7 @@ class OperabilityTest {
             demo.close();
         }
         silent.close();
+        closed.close();
     }
 
     @Test

