@@ -187,7 +187,7 @@ class MqttBindingTest {
     void duplicateResponsesAreDroppedAndSilenceGives4008(String broker) throws Exception {
         String url = Brokers.url(broker, embedded);
         try (StandInCse cse = new StandInCse(url, "/id-in");
-             TestBridge bridge = new TestBridge(url, Duration.ofSeconds(1))) {
+             TestBridge bridge = new TestBridge(url, Duration.ofSeconds(2))) {
             awaitConnected(bridge);
             cse.answerTwice = true; // Mobius: on /resp/o/r and /resp/o/r/json
             TestLink link = new TestLink("ws-5");
@@ -208,7 +208,8 @@ class MqttBindingTest {
                     .fr("Cmqttae").rqi("lost").rvi("3").build(), link);
             assertEquals(4008, timeout.rsc());
             assertEquals("lost", timeout.rqi());
-            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(3)) < 0);
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(6)) < 0,
+                    "at the 2 s deadline, well before its 8 s maximum");
         }
     }
 
@@ -306,10 +307,10 @@ class MqttBindingTest {
             Await.until(Duration.ofSeconds(5), () -> cse.requests.size() == 1, "request at the CSE");
             long t0 = System.nanoTime();
             bridge.binding.stop(Duration.ofSeconds(1));
-            ResponsePrimitive r = pending.get(2, TimeUnit.SECONDS);
+            ResponsePrimitive r = pending.get(15, TimeUnit.SECONDS);
             assertEquals(5103, r.rsc());
             assertEquals("in-flight", r.rqi());
-            assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 1500);
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 10_000, "at the stop, not at the 30 s deadline");
             assertFalse(bridge.upstream.isReachable());
         }
     }

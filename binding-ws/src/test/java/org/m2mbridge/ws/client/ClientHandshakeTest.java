@@ -133,7 +133,7 @@ class ClientHandshakeTest {
         long t0 = System.nanoTime();
         ResponsePrimitive r = retrieve("q2").get(8, TimeUnit.SECONDS); // the request deadline is 10 s
         assertEquals(5103, r.rsc(), String.valueOf(r));
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "dropped after one missed pong");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(6).toNanos(), "dropped after a missed pong, well before the 10 s deadline");
         Await.until(Duration.ofSeconds(5), () -> connections("json") == 0.0);
     }
 

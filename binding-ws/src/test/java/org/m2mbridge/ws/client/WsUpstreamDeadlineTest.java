@@ -70,7 +70,7 @@ class WsUpstreamDeadlineTest {
             long t0 = System.nanoTime();
             assertEach4008(send(a, 20));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms < 5000, "at the deadline, not at ws.connectTimeout: " + ms + " ms");
+            assertTrue(ms < 8000, "at the 1 s deadline, not the 10 s default or ws.connectTimeout: " + ms + " ms");
             assertEquals(20.0, timeouts(a));
         }
     }
