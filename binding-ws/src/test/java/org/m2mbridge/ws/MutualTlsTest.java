@@ -212,8 +212,8 @@ class MutualTlsTest {
         try (RawWsClient silent = RawWsClient.connect(bridge.wss); RawWsClient halfHello = RawWsClient.connect(bridge.wss)) {
             // a TLS record header announcing a 512-byte handshake message, then nothing
             halfHello.sendRaw(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
-            assertTrue(silent.closedWithin(4000), "no ClientHello: disconnected");
-            assertTrue(halfHello.closedWithin(4000), "half a ClientHello: disconnected");
+            assertTrue(silent.closedWithin(6000), "no ClientHello: disconnected (500 ms set, 10 s default)");
+            assertTrue(halfHello.closedWithin(6000), "half a ClientHello: disconnected");
         }
         try (JdkWsClient c = client(PKI.client("ae-123", null))) {
             assertEquals(2001, ask(c, Json.createAe("Cae1", "r1", "ae1")).path("rsc").asInt());
