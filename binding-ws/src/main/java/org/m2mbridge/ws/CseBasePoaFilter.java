@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.m2mbridge.core.bus.ResponseFilter;
 import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -27,13 +29,13 @@ final class CseBasePoaFilter implements ResponseFilter {
     @Override
     public ResponsePrimitive apply(RequestPrimitive request, ResponsePrimitive response) {
         if (request.op() != Operation.RETRIEVE || response.rsc() != ResponseStatusCode.OK.code()
-                || response.pc() == null || !(response.pc().get("m2m:cb") instanceof ObjectNode)) {
+                || response.pc() == null || !(response.pc().get(ResourceType.CSE_BASE.rootName()) instanceof ObjectNode)) {
             return response;
         }
         ObjectNode pc = response.pc().deepCopy();
-        ObjectNode cb = (ObjectNode) pc.get("m2m:cb");
-        JsonNode upstreamPoa = cb.get("poa");
-        ArrayNode poa = cb.putArray("poa");
+        ObjectNode cb = (ObjectNode) pc.get(ResourceType.CSE_BASE.rootName());
+        JsonNode upstreamPoa = cb.get(RegistrationContent.POA);
+        ArrayNode poa = cb.putArray(RegistrationContent.POA);
         poa.add(bridgePoa);
         if (!onlyBridge && upstreamPoa != null && upstreamPoa.isArray()) {
             upstreamPoa.forEach(p -> {
