@@ -97,7 +97,7 @@ final class HeaderParameters {
         };
     }
 
-    /** {@code tkns} from Authorization, unless that holds HTTP credentials (Basic, Bearer) for the CSE (TS-0009 7.1). */
+    /** {@code tkns} from Authorization, unless it holds HTTP credentials (Basic, Bearer) for the CSE (TS-0009 7.1). */
     private static List<String> tokens(String authorization) {
         boolean credentials = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.regionMatches(true, 0, "Basic ", 0, 6);

@@ -84,7 +84,8 @@ final class HttpResponseMapping {
                         rqi != null ? rqi : request.rqi())
                 .to(request.fr());
         for (PrimitiveParameter p : HeaderParameters.RESPONSE) {
-            Object value = p == RSC || p == RQI ? null : HeaderParameters.parseResponse(p, m.header(HeaderParameters.name(p)));
+            Object value = p == RSC || p == RQI ? null
+                    : HeaderParameters.parseResponse(p, m.header(HeaderParameters.name(p)));
             if (value != null) {
                 p.set(b, value);
             }

@@ -15,7 +15,7 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * Advertises the bridge's WebSocket point of access in a {@code <CSEBase>} retrieved through it (TS-0020 7.2.1,
  * R3 6.2.1: a WS-capable CSE lists {@code ws://host:port} in its {@code poa}). With {@code onlyBridge} the upstream's
  * own points of access are dropped: ACME as MN-CSE sends transit requests to the poa it read from its registrar's
- * CSEBase, which would bypass the bridge (peer-quirks.md).
+ * CSEBase, which would bypass the bridge (docs/spec/peers.md PEER-WS-4).
  */
 final class CseBasePoaFilter implements ResponseFilter {
     private final String bridgePoa;

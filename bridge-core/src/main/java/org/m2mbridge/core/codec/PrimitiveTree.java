@@ -31,8 +31,9 @@ import org.m2mbridge.core.primitive.ResponseTypeInfo;
 final class PrimitiveTree {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** The table's orders as arrays: a for-each over a List allocates an iterator per primitive. */
-    private static final PrimitiveParameter[] REQUEST = PrimitiveParameter.request().toArray(new PrimitiveParameter[0]);
-    private static final PrimitiveParameter[] RESPONSE = PrimitiveParameter.response().toArray(new PrimitiveParameter[0]);
+    private static final PrimitiveParameter[] REQUEST = PrimitiveParameter.request().toArray(PrimitiveParameter[]::new);
+    private static final PrimitiveParameter[] RESPONSE =
+            PrimitiveParameter.response().toArray(PrimitiveParameter[]::new);
 
     private PrimitiveTree() {
     }
@@ -52,7 +53,8 @@ final class PrimitiveTree {
             }
             throw new DecodeFailure("neither op nor rsc");
         } catch (DecodeFailure e) {
-            return DecodeResult.Failed.badRequest(e.getMessage(), Optional.ofNullable(Scalars.text(p.get(RQI.shortName()))),
+            return DecodeResult.Failed.badRequest(e.getMessage(),
+                    Optional.ofNullable(Scalars.text(p.get(RQI.shortName()))),
                     Optional.ofNullable(Scalars.text(p.get(RVI.shortName()))));
         }
     }

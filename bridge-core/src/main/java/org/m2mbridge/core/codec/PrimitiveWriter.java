@@ -26,8 +26,9 @@ import org.m2mbridge.core.primitive.ResponseTypeInfo;
  */
 final class PrimitiveWriter {
     /** The table's orders as arrays: a for-each over a List allocates an iterator per primitive. */
-    private static final PrimitiveParameter[] REQUEST = PrimitiveParameter.request().toArray(new PrimitiveParameter[0]);
-    private static final PrimitiveParameter[] RESPONSE = PrimitiveParameter.response().toArray(new PrimitiveParameter[0]);
+    private static final PrimitiveParameter[] REQUEST = PrimitiveParameter.request().toArray(PrimitiveParameter[]::new);
+    private static final PrimitiveParameter[] RESPONSE =
+            PrimitiveParameter.response().toArray(PrimitiveParameter[]::new);
     private final ObjectMapper mapper;
     private final JsonGenerator g;
 

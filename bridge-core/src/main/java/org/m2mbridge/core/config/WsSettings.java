@@ -75,7 +75,8 @@ public record WsSettings(List<String> serializations, Boolean deflate, Duration 
         ConfigException.require(maxQueuedBytes > 0, "ws.maxQueuedBytes", "must be positive");
         ConfigException.require(ioThreads > 0, "ws.ioThreads", "must be positive");
         ConfigException.require(identityRefusalRsc == ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE.code()
-                || identityRefusalRsc == ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED.code(), "ws.identityRefusalRsc",
+                || identityRefusalRsc == ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED.code(),
+                "ws.identityRefusalRsc",
                 "must be " + ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE.code() + " or "
                         + ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED.code() + ", got " + identityRefusalRsc);
         for (int i = 0; i < identities.size(); i++) {

@@ -63,7 +63,7 @@ public enum PrimitiveParameter {
     TQF("tqf", Type.NODE, Side.RESPONSE, Http.NONE, null),
     ASRI("asri", Type.BOOLEAN, Side.RESPONSE, Http.HEADER, "X-M2M-ASRI");
 
-    /** {@code rt.nu}, the notification targets of a non-blocking asynchronous request, {@code &}-joined (TS-0009 6.4). */
+    /** {@code rt.nu}: notification targets of a non-blocking asynchronous request, {@code &}-joined (TS-0009 6.4). */
     public static final String RT_NU_HEADER = "X-M2M-RTU";
 
     /** The value a parameter holds, as the codecs read and write it. */

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A oneM2M request primitive with every parameter of TS-0004 6.4.1 / 8.2.2 (see shared/spec/primitives.md 1).
+ * A oneM2M request primitive with every parameter of TS-0004 6.4.1 / 8.2.2 (docs/spec/primitives.md; the table of
+ * parameters is {@link PrimitiveParameter}).
  * Numbers that peers send as strings or floats are canonicalised by the codecs before they get here, so the
  * typed fields hold canonical values; timestamps and absRelTimestamps stay strings as received.
  * Build with {@link #builder()}; derive changed copies with {@link #toBuilder()}.

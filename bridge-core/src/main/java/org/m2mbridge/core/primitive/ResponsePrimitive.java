@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A oneM2M response primitive with every parameter of TS-0004 6.4.2 (see shared/spec/primitives.md 2).
+ * A oneM2M response primitive with every parameter of TS-0004 6.4.2 (docs/spec/primitives.md; the table of
+ * parameters is {@link PrimitiveParameter}).
  * {@code rsc} is kept as a number so codes this bridge does not know pass through; {@link #status()} names it.
  */
 public record ResponsePrimitive(
