@@ -3,6 +3,7 @@ package org.m2mbridge.core.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.m2mbridge.core.codec.Serialization;
 
 /**
  * WebSocket client tuning for one upstream (binding ws, {@code upstreams[].ws}). Owned by the WS binding. By default
@@ -75,7 +76,8 @@ public record WsUpstreamSettings(List<String> subprotocols, String originHeader,
     }
 
     public WsUpstreamSettings {
-        subprotocols = subprotocols == null || subprotocols.isEmpty() ? List.of("oneM2M.json", "oneM2M.R2.0.json")
+        subprotocols = subprotocols == null || subprotocols.isEmpty() ? List.of(Serialization.JSON.subprotocol(),
+                Serialization.JSON.release2Subprotocol())
                 : List.copyOf(subprotocols);
         maxInflight = maxInflight == null ? 64 : maxInflight;
         maxQueued = maxQueued == null ? 1024 : maxQueued;
