@@ -406,7 +406,8 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     /** The socket's open connection, or one being opened, or a failure at once while backing off. */
     private CompletableFuture<Session> connection(UpstreamSocket socket) {
         CompletableFuture<Session> opening;
-        UpstreamClient c;
+        UpstreamClient c = null;
+        Exception unusable = null;
         synchronized (this) {
             Session s = socket.session;
             if (s != null && s.connection.isOpen()) {
@@ -428,12 +429,15 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             try {
                 c = client();
             } catch (IOException | RuntimeException e) { // its TLS material cannot be read: a failed connect
-                connectFailed(socket, opening, e);
-                return opening;
+                unusable = e;
             }
         }
         // outside the lock: a connect that fails at once completes (and runs its callbacks) on this thread
-        open(c, socket, opening);
+        if (unusable != null) {
+            connectFailed(socket, opening, unusable);
+        } else {
+            open(c, socket, opening);
+        }
         return opening;
     }
 
