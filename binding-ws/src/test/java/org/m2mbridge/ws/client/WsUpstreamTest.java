@@ -239,4 +239,21 @@ class WsUpstreamTest {
         }
         return max.get();
     }
+
+    @Test
+    void aResponseLargerThanTheLibrarysDefaultFrameAndMessageSizeArrivesWhole() throws Exception {
+        pair = new WsPair("ws:\n  deflate: false\n").clientSide(""); // compressed, it would be a small frame
+        RecordingLink dev = deviceOnA();
+        assertEquals(2001, sendFromA(createAe("Cae7", "reg7"), dev).rsc());
+        String big = "x".repeat(300_000); // one frame from Undertow; under limits.maxMessageBytes (1 MiB)
+        pair.cse.answering(r -> {
+            ObjectNode pc = JsonNodeFactory.instance.objectNode();
+            pc.putObject("m2m:cin").put("con", big);
+            return CompletableFuture.completedFuture(ResponsePrimitive.builder(2000, r.rqi()).rvi(r.rvi())
+                    .to(r.fr()).fr("/id-in").pc(pc).build());
+        });
+        ResponsePrimitive r = sendFromA(retrieve("Cae7", "big1"), dev);
+        assertEquals(2000, r.rsc(), String.valueOf(r.rsc()));
+        assertEquals(big, r.pc().path("m2m:cin").path("con").asText());
+    }
 }

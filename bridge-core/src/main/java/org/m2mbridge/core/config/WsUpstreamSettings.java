@@ -40,8 +40,8 @@ import org.m2mbridge.core.codec.Serialization;
  *                      a server that binds a socket to the originator of its upgrade (ACME) takes each entity's
  *                      requests and sends it its notifications; a registration without an entity ID yet travels
  *                      on a socket of its own without the header
- * @param maxSockets    per-entity mode: sockets open (or opening) at once towards this upstream (default 256); each
- *                      costs two threads. Beyond it a request that needs another socket is answered 5103
+ * @param maxSockets    per-entity mode: sockets open (or opening) at once towards this upstream (default 256).
+ *                      Beyond it a request that needs another socket is answered 5103
  */
 public record WsUpstreamSettings(List<String> subprotocols, String originHeader, Integer maxInflight,
                                  Integer maxQueued, Duration pingInterval, Duration connectTimeout,
