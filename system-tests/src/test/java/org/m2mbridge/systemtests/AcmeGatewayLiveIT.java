@@ -279,7 +279,7 @@ class AcmeGatewayLiveIT {
             ThymePeer t = thyme;
             for (String path : List.of(base, base + "/led", base + "/led/sub1")) {
                 Answer a = atIn.retrieve(path, "CAdmin");
-                assertEquals(2000, a.rsc(), () -> "Thyme's " + path + " at the IN: " + a + "\nThyme:\n"
+                assertEquals(2000, a.rsc(), () -> "Thyme's " + path + " at the IN: " + a + lastRefusal(t) + "\nThyme:\n"
                         + thymeSays(t) + "\nbridge:\n" + accessFor("C" + rn));
             }
         } finally {
@@ -352,6 +352,12 @@ class AcmeGatewayLiveIT {
 
     private String accessFor(String originator) {
         return access.excerpt(6, "fr=" + originator + " ");
+    }
+
+    /** The CSE's last refusal of one of Thyme's requests, for the first line of the step's failure. */
+    private static String lastRefusal(ThymePeer thyme) {
+        return thyme.output().lines().filter(l -> l.startsWith("{\"rsc\":4") || l.startsWith("{\"rsc\":5"))
+                .reduce((first, second) -> second).map(l -> "; Thyme's last request was refused: " + l).orElse("");
     }
 
     private static String thymeSays(ThymePeer thyme) {
