@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code npm install}): its scripts are copied into a work directory beside a generated {@code conf.js} (Thyme
  * reads its configuration from {@code ./conf.js} only) and it runs over WebSocket ({@code useprotocol: 'ws'},
  * subprotocol {@code onem2m.r2.0.json}) to the given listener. It registers AE {@code rn} under CSEBase
- * {@code cseName}, creates container {@code led} and subscription {@code sub1} on it (nu: its own AE-ID).
+ * {@code cseName}, creates container {@code led} and subscription {@code sub1} on it (nu: an http URL that Thyme
+ * serves).
  */
 final class ThymePeer implements AutoCloseable {
     private static final List<String> SCRIPTS = List.of("app.js", "onem2m_client.js", "thyme.js", "thyme_tas.js",
@@ -49,15 +50,21 @@ final class ThymePeer implements AutoCloseable {
                 Files.copy(home.resolve(f), workDir.resolve(f));
             }
             Files.createSymbolicLink(workDir.resolve("node_modules"), home.resolve("node_modules").toAbsolutePath());
+            // appid: ACME refuses an api that does not start with N or R (Thyme's default measure_co2 gets 4000)
+            // sub nu: an http URL Thyme serves itself (it starts that server for an http nu). Thyme passes every nu
+            // to new URL(), so an AE-ID nu kills it (TypeError: Invalid URL) before its CREATE <subscription> leaves.
+            // Its port is random (Thyme cannot bind port 0 and tell it); the IN notifies it directly, not through us.
             // tas: Thyme's link to its sensors, over MQTT; port 1 refuses at once and is retried once a minute
             Files.writeString(workDir.resolve("conf.js"), """
                     let cse = { host: '%s', port: '%d', name: '%s', id: '%s', mqttport: '1883', wsport: '%d' };
-                    let ae = { name: '%s', id: 'C%s', parent: '/' + cse.name, appid: 'live', port: '9727',
+                    let ae = { name: '%s', id: 'C%s', parent: '/' + cse.name, appid: 'Nlive',
+                               port: String(20000 + Math.floor(Math.random() * 40000)),
                                bodytype: 'json', tasport: '3105' };
                     module.exports = {
                       useprotocol: 'ws', sim: 'disable', usesecure: 'disable', cse: cse, ae: ae, acp: {},
                       cnt: [ { parent: '/' + cse.name + '/' + ae.name, name: 'led' } ],
-                      sub: [ { parent: '/' + cse.name + '/' + ae.name + '/led', name: 'sub1', nu: ae.id } ],
+                      sub: [ { parent: '/' + cse.name + '/' + ae.name + '/led', name: 'sub1',
+                               nu: 'http://127.0.0.1:' + ae.port + '/noti?ct=json' } ],
                       tas: { client: { connected: false }, connection: { host: '127.0.0.1', port: 1, endpoint: '',
                              clean: true, connectTimeout: 4000, reconnectPeriod: 60000, clientId: 'thyme_live',
                              username: 'u', password: 'p' } },
