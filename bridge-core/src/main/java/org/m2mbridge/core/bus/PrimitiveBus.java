@@ -59,8 +59,9 @@ public final class PrimitiveBus {
     private final ConcurrentHashMap<String, Link> bound = new ConcurrentHashMap<>();
     private final List<ResponseFilter> responseFilters = new CopyOnWriteArrayList<>();
     private final EntityRegistry registry;
-    private final RouteTable routes;
-    private final Deadlines deadlines;
+    /** Replaced as a whole by a reload ({@link #reconfigure}); read once per request. */
+    private volatile RouteTable routes;
+    private volatile Deadlines deadlines;
     private final ScheduledExecutorService timer;
     private final BridgeMetrics metrics;
     /** Null when store-and-forward is disabled: offline entities get 5103. */
@@ -121,6 +122,25 @@ public final class PrimitiveBus {
         if (upstreams.putIfAbsent(upstream.name(), upstream) != null) {
             throw new IllegalStateException("upstream '" + upstream.name() + "' added twice");
         }
+    }
+
+    /**
+     * Reload: puts {@code upstream} on the bus, replacing the one of the same name (returned, if any); requests
+     * routed from now on go to the new one, those already handed to the old one finish there.
+     */
+    public synchronized Optional<Upstream> putUpstream(Upstream upstream) {
+        return Optional.ofNullable(upstreams.put(upstream.name(), upstream));
+    }
+
+    /** Reload: takes the upstream {@code name} off the bus; new requests for it get the no-route answer (4004). */
+    public synchronized Optional<Upstream> removeUpstream(String name) {
+        return Optional.ofNullable(upstreams.remove(name));
+    }
+
+    /** Reload: the routes and request deadlines that apply to requests routed from now on. */
+    public void reconfigure(RouteTable routes, Deadlines deadlines) {
+        this.routes = routes;
+        this.deadlines = deadlines;
     }
 
     public synchronized List<Upstream> upstreams() {
