@@ -129,10 +129,10 @@ final class ConfigReload {
         } catch (RuntimeException e) {
             return refused(true, FailureWords.describe(e));
         }
-        List<String> needsRestart = changedKeys("", started, next).stream().filter(k -> !RELOADABLE.contains(k))
-                .toList();
+        List<String> needsRestart = changedKeys("", started, next).stream()
+                .filter(k -> reloadableAs(k).isEmpty()).toList();
         List<String> changed = new ArrayList<>(changedKeys("", current, next).stream()
-                .filter(RELOADABLE::contains).toList());
+                .flatMap(k -> reloadableAs(k).stream()).distinct().toList());
         try {
             apply(next, changed);
         } catch (RuntimeException e) {
@@ -205,6 +205,16 @@ final class ConfigReload {
         }
         current = next;
         tlsFiles = nextTls;
+    }
+
+    /** The key of {@link #RELOADABLE} that is {@code key} or above it ({@code routes} for {@code routes.rules}). */
+    static java.util.Optional<String> reloadableAs(String key) {
+        for (int dot = key.length(); dot > 0; dot = key.lastIndexOf('.', dot - 1)) {
+            if (RELOADABLE.contains(key.substring(0, dot))) {
+                return java.util.Optional.of(key.substring(0, dot));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The bus's routing and deadline tables, built as at the start (Bridge). */
