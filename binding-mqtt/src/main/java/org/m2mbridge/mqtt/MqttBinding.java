@@ -27,6 +27,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * waits for a broker; an upstream whose broker is down answers 5103 until it connects.
  */
 public final class MqttBinding implements Binding {
+    /** How long a replaced upstream's requests in flight may finish before its session closes (reload). */
+    private static final Duration REPLACE_GRACE = Duration.ofSeconds(1);
     private final List<MqttUpstream> upstreams = new CopyOnWriteArrayList<>();
     private MessageDispatch dispatch;
     private BridgeContext context;
@@ -80,12 +82,21 @@ public final class MqttBinding implements Binding {
         return upstream;
     }
 
-    /** Reload: refused, like at start, when it would share the devices' broker (see refuseSharedBroker). */
+    /**
+     * Reload: refused, like at start, when it would share the devices' broker (see refuseSharedBroker). An upstream
+     * of the same name is stopped first: the new session has the same client id, and two sessions with one id
+     * would take the broker connection from each other until the old one stopped. Its requests in flight get 5103.
+     */
     @Override
     public synchronized Upstream startUpstream(UpstreamConfig u) {
         DeviceMqttConfig devices = context.config().listeners().deviceMqtt();
         if (devices != null) {
             refuseSharedBroker(List.of(u), devices);
+        }
+        for (MqttUpstream old : upstreams) {
+            if (old.name().equals(u.name()) && upstreams.remove(old)) {
+                old.stop(REPLACE_GRACE);
+            }
         }
         MqttUpstream upstream = newUpstream(u);
         upstream.start();
