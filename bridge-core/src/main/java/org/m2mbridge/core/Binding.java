@@ -57,8 +57,9 @@ public interface Binding {
     }
 
     /**
-     * Reload: {@code upstream}, taken off the bus (removed or replaced), lets its in-flight requests finish for up
-     * to {@code grace}, then closes. May block for the grace; the caller runs it off the request path.
+     * Reload: {@code upstream}, taken off the bus (removed or replaced), closes: an HTTP upstream after its
+     * in-flight requests finished (up to {@code grace}); a session-based one (MQTT, WebSocket client) answers them
+     * 5103. May block for the grace; the caller runs it off the request path.
      */
     default void retireUpstream(Upstream upstream, Duration grace) {
     }
