@@ -249,7 +249,7 @@ class TarballIT {
             assertTrue(Files.readString(logs.resolve("m2m-bridge.log")).contains("bindings found"));
             String access = Files.readString(logs.resolve("access.log"));
             assertTrue(access.matches("(?s).*conn=ws-\\d+ side=down fr=Ctarball-ae rqi=\\S+ op=create to=cse-in ty=2 "
-                    + "rsc=2001 ms=\\d+\\.\\d\n.*"), access);
+                    + "rsc=2001 ms=\\d+\\.\\d via=in-cse flag=-\n.*"), access);
             assertFalse(access.contains("Ntarball"), "no content in the access log");
         } finally {
             if (Files.exists(pidFile)) {
