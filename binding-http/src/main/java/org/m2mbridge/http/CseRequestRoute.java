@@ -10,6 +10,7 @@ import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -47,13 +48,13 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         if (entity.isEmpty()) {
             metrics.rejected(RejectReason.UNKNOWN_TARGET);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
-                    "no entity is registered through this bridge under that notification URL"));
+                    "no entity is registered through this bridge under that notification URL", ResponseFlag.NR));
         }
         Optional<String> to = NotificationTarget.to(slash < 0 ? "" : tokenAndRest.substring(slash), entity.get());
         if (to.isEmpty()) {
             metrics.rejected(RejectReason.BAD_REQUEST);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                    "'" + path + "' names no target after /~ or /_ (TS-0009 6.2.2.1)"));
+                    "'" + path + "' names no target after /~ or /_ (TS-0009 6.2.2.1)", ResponseFlag.BR));
         }
         RequestPrimitive addressed = request.toBuilder().to(to.get() + partialRetrieve(request.to())).build();
         // the access line names the CSE the entity registered through (the one that notifies it), not a socket

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpBinding implements Binding {
     private static final Logger LOG = LoggerFactory.getLogger(HttpBinding.class);
 
-    private final List<HttpUpstream> upstreams = new ArrayList<>();
+    private final List<HttpUpstream> upstreams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private BridgeContext context;
     private volatile HttpListener cseListener;
     private volatile boolean stopping;
     private volatile HttpListener deviceListener;
@@ -44,6 +46,7 @@ public final class HttpBinding implements Binding {
 
     @Override
     public synchronized void start(BridgeContext context) throws Exception {
+        this.context = context;
         BridgeConfig config = context.config();
         ListenerConfig listener = config.listeners().http();
         if (listener != null) {
@@ -54,15 +57,27 @@ public final class HttpBinding implements Binding {
         }
         for (UpstreamConfig u : config.upstreams()) {
             if (u.binding() == BindingType.HTTP) {
-                // notifications: false announces no point of access for the entities (UpstreamConfig)
-                HttpUpstream upstream = new HttpUpstream(u, context.codecs(), context.metrics(), context.timer(),
-                        notificationBase == null || !u.notifications() ? null : () -> notificationBase,
-                        Clock.systemUTC());
-                upstream.start();
-                upstreams.add(upstream);
-                context.bus().addUpstream(upstream);
-                LOG.info("upstream {} -> {} (http, {})", u.name(), u.url(), u.serialization());
+                context.bus().addUpstream(startUpstream(u));
             }
+        }
+    }
+
+    @Override
+    public synchronized Upstream startUpstream(UpstreamConfig u) {
+        // notifications: false announces no point of access for the entities (UpstreamConfig)
+        HttpUpstream upstream = new HttpUpstream(u, context.codecs(), context.metrics(), context.timer(),
+                notificationBase == null || !u.notifications() ? null : () -> notificationBase, Clock.systemUTC());
+        upstream.start();
+        upstreams.add(upstream);
+        LOG.info("upstream {} -> {} (http, {})", u.name(), u.url(), u.serialization());
+        return upstream;
+    }
+
+    /** In-flight requests finish on the old client (its own TLS material) for up to {@code grace}. */
+    @Override
+    public void retireUpstream(Upstream upstream, Duration grace) {
+        if (upstream instanceof HttpUpstream http && upstreams.remove(http)) {
+            http.close(grace);
         }
     }
 

@@ -17,6 +17,7 @@ import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.slf4j.Logger;
@@ -84,7 +85,8 @@ final class HttpDeviceLink implements Link {
         Optional<URI> poa = bus.findEntity(request.to()).map(Registration::originalPoa).flatMap(HttpDeviceLink::httpPoa);
         if (poa.isEmpty()) {
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
-                    ResponseStatusCode.TARGET_NOT_REACHABLE, "'" + request.to() + "' has no http point of access"));
+                    ResponseStatusCode.TARGET_NOT_REACHABLE, "'" + request.to() + "' has no http point of access",
+                    ResponseFlag.UF));
         }
         long leftMs = Duration.between(clock.instant(), deadline).toMillis();
         return exchange.send(request, "'" + request.to() + "'", leftMs, left -> {

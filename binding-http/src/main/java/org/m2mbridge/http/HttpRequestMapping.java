@@ -17,6 +17,7 @@ import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.PrimitiveParameter;
 import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -256,6 +257,6 @@ final class HttpRequestMapping {
     }
 
     private static Inbound reject(String rqi, String rvi, String fr, ResponseStatusCode code, String text) {
-        return new Inbound.Rejected(ResponsePrimitive.error(rqi, rvi, fr, code, text));
+        return new Inbound.Rejected(ResponsePrimitive.error(rqi, rvi, fr, code, text).withFlag(ResponseFlag.BR));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.DeviceMqttConfig;
@@ -26,8 +27,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * waits for a broker; an upstream whose broker is down answers 5103 until it connects.
  */
 public final class MqttBinding implements Binding {
+    /** How long a replaced upstream's requests in flight may finish before its session closes (reload). */
+    private static final Duration REPLACE_GRACE = Duration.ofSeconds(1);
     private final List<MqttUpstream> upstreams = new CopyOnWriteArrayList<>();
     private MessageDispatch dispatch;
+    private BridgeContext context;
     private volatile MqttDeviceSession deviceSession;
     private volatile boolean stopped;
 
@@ -45,22 +49,65 @@ public final class MqttBinding implements Binding {
         MqttSettings settings = context.config().mqtt();
         DeviceMqttConfig devices = context.config().listeners().deviceMqtt();
         if (devices != null) {
-            refuseSharedBroker(context, devices);
+            refuseSharedBroker(context.config().upstreams(), devices);
         }
         dispatch = new MessageDispatch(settings.dispatchThreads(), settings.dispatchQueue());
+        this.context = context;
         for (UpstreamConfig u : context.config().upstreams()) {
             if (u.binding() != BindingType.MQTT) {
                 continue;
             }
-            PahoMqttTransport.Options options = options(u, settings);
-            MqttUpstream upstream = new MqttUpstream(u, context.bus(), context.codecs(), dispatch,
-                    (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
+            MqttUpstream upstream = newUpstream(u);
             context.bus().addUpstream(upstream);
-            upstreams.add(upstream);
             upstream.start();
         }
         if (devices != null) {
             startDevices(context, devices, settings);
+        }
+    }
+
+    private MqttUpstream newUpstream(UpstreamConfig u) {
+        PahoMqttTransport.Options options = options(u, context.config().mqtt());
+        MqttUpstream upstream;
+        try {
+            upstream = new MqttUpstream(u, context.bus(), context.codecs(), dispatch,
+                    (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("upstream " + u.name() + ": cannot create its MQTT client: "
+                    + e.getMessage(), e);
+        }
+        upstreams.add(upstream);
+        return upstream;
+    }
+
+    /**
+     * Reload: refused, like at start, when it would share the devices' broker (see refuseSharedBroker). An upstream
+     * of the same name is stopped first: the new session has the same client id, and two sessions with one id
+     * would take the broker connection from each other until the old one stopped. Its requests in flight get 5103.
+     */
+    @Override
+    public synchronized Upstream startUpstream(UpstreamConfig u) {
+        DeviceMqttConfig devices = context.config().listeners().deviceMqtt();
+        if (devices != null) {
+            refuseSharedBroker(List.of(u), devices);
+        }
+        for (MqttUpstream old : upstreams) {
+            if (old.name().equals(u.name()) && upstreams.remove(old)) {
+                old.stop(REPLACE_GRACE);
+            }
+        }
+        MqttUpstream upstream = newUpstream(u);
+        upstream.start();
+        return upstream;
+    }
+
+    /** Disconnects its session after up to {@code grace} for the requests in flight. */
+    @Override
+    public void retireUpstream(Upstream upstream, Duration grace) {
+        if (upstream instanceof MqttUpstream mqtt && upstreams.remove(mqtt)) {
+            mqtt.stop(grace);
         }
     }
 
@@ -69,9 +116,9 @@ public final class MqttBinding implements Binding {
      * the bridge publishes upstream, and the upstream's entity subscriptions the notifications it publishes to
      * devices (a loop). Compared by URI, so an alias of the same broker (another host name) is not caught.
      */
-    private static void refuseSharedBroker(BridgeContext context, DeviceMqttConfig devices) {
+    private static void refuseSharedBroker(List<UpstreamConfig> upstreamConfigs, DeviceMqttConfig devices) {
         String broker = PahoMqttTransport.pahoUri(devices.broker());
-        for (UpstreamConfig u : context.config().upstreams()) {
+        for (UpstreamConfig u : upstreamConfigs) {
             if (u.binding() == BindingType.MQTT && PahoMqttTransport.pahoUri(u.broker()).equals(broker)) {
                 throw new ConfigException("listeners.deviceMqtt.broker: must not be the broker of MQTT upstream '"
                         + u.name() + "' (" + u.broker() + "); the bridge would take its own upstream traffic");

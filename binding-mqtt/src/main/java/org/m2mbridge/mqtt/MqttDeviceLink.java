@@ -19,6 +19,7 @@ import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
@@ -93,13 +94,14 @@ final class MqttDeviceLink implements Link {
         try {
             topic = TopicNames.request(route.receiver(), TopicNames.segment(entity), route.format());
         } catch (IllegalArgumentException e) {
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage(),
+                    ResponseFlag.BR));
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
             bus.metrics().limitRefused(Limit.MQTT_PENDING);
             return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    "too many requests outstanding for MQTT devices"));
+                    "too many requests outstanding for MQTT devices", ResponseFlag.UO));
         }
         RequestPrimitive wire = pending.get().wireRequest();
         transport.publish(topic.name(), codecs.get(route.format()).encode(wire)).whenComplete((ok, e) -> {

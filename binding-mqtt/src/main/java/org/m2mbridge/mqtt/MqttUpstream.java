@@ -30,6 +30,7 @@ import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.mqtt.TopicNames.Topic;
@@ -164,7 +165,8 @@ public final class MqttUpstream extends ConfiguredUpstream {
         try {
             topic = topicFor(request);
         } catch (IllegalArgumentException e) {
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage(),
+                    ResponseFlag.BR));
         }
         if (config.timeout() != null) {
             Instant own = Instant.now().plus(config.timeout());
@@ -174,7 +176,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         if (pending.isEmpty()) {
             metrics.limitRefused(Limit.MQTT_PENDING);
             return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
-                    "too many requests outstanding on upstream " + config.name()));
+                    "too many requests outstanding on upstream " + config.name(), ResponseFlag.UO));
         }
         RequestPrimitive wire = pending.get().wireRequest();
         answered.remove(wire.rqi());

@@ -42,7 +42,7 @@ final class HandshakeGate implements HttpHandler {
     private final BridgeMetrics metrics;
     private final BooleanSupplier acceptingConnections;
     private final ConnectionLimits limits;
-    private final IdentityMap identities;
+    private volatile IdentityMap identities; // replaced by a reload
     private final HttpHandler upgrade;
 
     HandshakeGate(String path, SubprotocolSelection selection, BridgeMetrics metrics,
@@ -55,6 +55,11 @@ final class HandshakeGate implements HttpHandler {
         this.limits = limits;
         this.identities = identities;
         this.upgrade = upgrade;
+    }
+
+    /** Reload: the grants for the handshakes from now on (open connections keep theirs). */
+    void identities(IdentityMap replacement) {
+        this.identities = replacement;
     }
 
     @Override

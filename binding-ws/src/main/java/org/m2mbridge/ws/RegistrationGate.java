@@ -5,6 +5,7 @@ import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -89,7 +90,7 @@ final class RegistrationGate {
         bus.metrics().limitRefused(Limit.WS_ENTITIES_PER_CONNECTION);
         return Decision.refuse(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                 "this connection already carries " + session.entityCount()
-                        + " entities (limits.maxEntitiesPerConnection)"));
+                        + " entities (limits.maxEntitiesPerConnection)", ResponseFlag.UO));
     }
 
     /**

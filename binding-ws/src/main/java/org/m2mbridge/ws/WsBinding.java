@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.zip.Deflater;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
@@ -56,7 +57,9 @@ public final class WsBinding implements Binding {
     private volatile ConnectionLimits connections;
     private volatile boolean accepting;
     private BridgeContext context;
-    private WsSession.Environment environment;
+    /** Replaced by a reload (per-connection limits): each connection keeps the one it opened with. */
+    private volatile WsSession.Environment environment;
+    private volatile HandshakeGate gate;
     /** listeners.ws.dialect and listeners.wss.dialect. */
     private volatile DialectRepair plainDialect = DialectRepair.NONE;
     private volatile DialectRepair tlsDialect = DialectRepair.NONE;
@@ -107,6 +110,7 @@ public final class WsBinding implements Binding {
             }
             gate[0] = new HandshakeGate(ws.path(), selection, ctx.metrics(), () -> accepting, connections,
                     new IdentityMap(ws.identities()), upgrade);
+            this.gate = gate[0];
 
             int handshakeMs = (int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis());
             Undertow.Builder builder = Undertow.builder()
@@ -159,12 +163,62 @@ public final class WsBinding implements Binding {
         // the other role (TS-0020 T1): this bridge as WS client of each upstream with binding ws
         for (UpstreamConfig u : config.upstreams()) {
             if (u.binding() == BindingType.WS) {
-                WsUpstream upstream = new WsUpstream(u, ctx.bus(), ctx.codecs(), ctx.metrics(), ctx.timer(),
-                        limits.maxMessageBytes());
-                upstreams.add(upstream);
+                WsUpstream upstream = newUpstream(u);
                 ctx.bus().addUpstream(upstream);
                 upstream.start();
             }
+        }
+    }
+
+    private WsUpstream newUpstream(UpstreamConfig u) {
+        WsUpstream upstream = new WsUpstream(u, context.bus(), context.codecs(), context.metrics(), context.timer(),
+                context.config().limits().maxMessageBytes());
+        upstreams.add(upstream);
+        return upstream;
+    }
+
+    @Override
+    public synchronized Upstream startUpstream(UpstreamConfig u) {
+        WsUpstream upstream = newUpstream(u);
+        upstream.start();
+        return upstream;
+    }
+
+    @Override
+    public void retireUpstream(Upstream upstream, Duration grace) {
+        if (upstream instanceof WsUpstream ws && upstreams.remove(ws)) {
+            ws.stop(); // its waiting requests are answered 5103; the bus's deadline guard covers the rest
+        }
+    }
+
+    /**
+     * Reload: the {@code wss} listener's key and trust material are read again and used from the next TLS handshake
+     * (Undertow's listener takes a new SSLContext); {@code ws.identities} and the per-connection limits apply to
+     * connections opened from now on. Open connections keep what they were opened with.
+     */
+    @Override
+    public synchronized void reconfigure(BridgeConfig next) {
+        ListenerConfig tls = next.listeners().wss();
+        Undertow undertow = server;
+        javax.net.ssl.SSLContext sslContext = tls == null || undertow == null ? null
+                : ServerTls.sslContext(tls.tls(), "listeners.wss.tls"); // built first: a failure changes nothing
+        if (sslContext != null) {
+            for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
+                if (info.getProtcol().equals("https")) {
+                    info.setSslContext(sslContext);
+                }
+            }
+        }
+        HandshakeGate g = gate;
+        if (g != null) {
+            g.identities(new IdentityMap(next.ws().identities()));
+        }
+        WsSession.Environment env = environment;
+        if (env != null) {
+            LimitsConfig limits = env.limits().withPerConnectionLimitsOf(next.limits());
+            environment = new WsSession.Environment(env.bus(), env.metrics(), env.timer(), env.gate(), limits,
+                    env.maxQueuedBytes(), env.budget());
+            connections.resize(limits.maxConnections(), limits.maxConnectionsPerAddress());
         }
     }
 

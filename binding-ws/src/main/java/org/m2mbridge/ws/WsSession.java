@@ -39,6 +39,7 @@ import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
@@ -187,7 +188,8 @@ final class WsSession implements Link, Correlator.Listener {
             env.metrics().limitRefused(Limit.WS_INFLIGHT);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "too many requests outstanding on connection " + id + " (limits.maxInflightPerConnection)"));
+                    "too many requests outstanding on connection " + id + " (limits.maxInflightPerConnection)",
+                    ResponseFlag.UO));
         }
         count(Direction.OUT, pending.get().wireRequest());
         write(pending.get().wireRequest());
@@ -243,13 +245,14 @@ final class WsSession implements Link, Correlator.Listener {
         if (request.rqi() == null || request.rqi().isEmpty()) {
             env.metrics().rejected(RejectReason.BAD_REQUEST);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                    "request identifier parameter (rqi) is mandatory in a request"), op);
+                    "request identifier parameter (rqi) is mandatory in a request", ResponseFlag.BR), op);
             return;
         }
         if (!rate.tryAcquire()) {
             env.metrics().limitRefused(Limit.WS_REQUEST_RATE);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)"), op);
+                    "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)",
+                    ResponseFlag.UO), op);
             return;
         }
         RegistrationGate.Decision decision = env.gate().decide(request, this);
@@ -265,7 +268,8 @@ final class WsSession implements Link, Correlator.Listener {
             }
             env.metrics().limitRefused(Limit.WS_INFLIGHT);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "too many requests in flight on this connection (limits.maxInflightPerConnection)"), op);
+                    "too many requests in flight on this connection (limits.maxInflightPerConnection)",
+                    ResponseFlag.UO), op);
             return;
         }
         env.bus().send(request, Origin.downstream(this)).whenComplete((response, error) -> {

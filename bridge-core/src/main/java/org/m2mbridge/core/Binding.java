@@ -4,6 +4,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.m2mbridge.core.bus.Upstream;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.core.status.ReadinessCheck;
 
@@ -41,6 +44,33 @@ public interface Binding {
     /** Snapshot of the device connections this binding holds, for the status API; none for client-only bindings. */
     default List<ConnectionView> connections() {
         return List.of();
+    }
+
+    /**
+     * Reload (docs/operations.md "Reload"): builds and starts an upstream of this binding's kind for {@code config},
+     * not yet on the bus (the caller puts it there, replacing one of the same name). Only after {@link #start}.
+     *
+     * @throws UnsupportedOperationException when this binding creates no upstreams
+     */
+    default Upstream startUpstream(UpstreamConfig config) {
+        throw new UnsupportedOperationException("binding " + name() + " creates no upstreams");
+    }
+
+    /**
+     * Reload: {@code upstream}, taken off the bus (removed or replaced), closes: an HTTP upstream after its
+     * in-flight requests finished (up to {@code grace}); a session-based one (MQTT, WebSocket client) answers them
+     * 5103. May block for the grace; the caller runs it off the request path.
+     */
+    default void retireUpstream(Upstream upstream, Duration grace) {
+    }
+
+    /**
+     * Reload: applies what this binding can change without dropping a connection (the WebSocket binding: the
+     * {@code wss} key and trust material for the next handshakes, {@code ws.identities} and the per-connection limits
+     * for connections opened from now on). Builds everything first and throws (leaving the old in place) when it
+     * cannot. Device connections are never touched.
+     */
+    default void reconfigure(BridgeConfig next) {
     }
 
     /**

@@ -2,6 +2,7 @@ package org.m2mbridge.distribution;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.config.AdminSettings;
@@ -49,7 +51,7 @@ final class AdminServer implements AutoCloseable {
     private HttpListener server;
 
     private AdminServer(AdminSettings settings, PrometheusRegistry registry, StatusReport report,
-                        Readiness readiness, StoreApi store) {
+                        Readiness readiness, StoreApi store, Supplier<ConfigReload.Outcome> reload) {
         this.registry = registry;
         this.report = report;
         this.readiness = readiness;
@@ -70,6 +72,8 @@ final class AdminServer implements AutoCloseable {
                         ex -> json(ex, StatusCodes.OK, text(report.status(StatusQuery.of(ex.getQueryParameters()))))),
                         false))
                 .get("/status", access.guard(this::page, true))
+                // as Prometheus' /-/reload: re-reads the file off the I/O thread (it reads key stores, may connect)
+                .post("/-/reload", access.guard(new BlockingHandler(ex -> reloaded(ex, reload.get())), false))
                 .setFallbackHandler(ex -> json(ex, StatusCodes.NOT_FOUND, "{\"error\":\"not found\"}"))
                 .setInvalidMethodHandler(ex -> json(ex, StatusCodes.METHOD_NOT_ALLOWED,
                         "{\"error\":\"method not allowed\"}"));
@@ -81,8 +85,8 @@ final class AdminServer implements AutoCloseable {
      */
     static AdminServer start(ListenerConfig listener, AdminSettings settings, ListenerLimits limits,
                              PrometheusRegistry registry, BridgeMetrics metrics, StatusReport report,
-                             Readiness readiness, StoreApi store) {
-        AdminServer admin = new AdminServer(settings, registry, report, readiness, store);
+                             Readiness readiness, StoreApi store, Supplier<ConfigReload.Outcome> reload) {
+        AdminServer admin = new AdminServer(settings, registry, report, readiness, store, reload);
         // One I/O thread; two task threads for the blocking handlers (scrape, status document).
         HttpListener.Spec spec = new HttpListener.Spec("admin", "admin", listener, limits, 1, 2, MAX_BODY_BYTES,
                 UnaryOperator.identity());
@@ -118,6 +122,25 @@ final class AdminServer implements AutoCloseable {
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
         ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         ex.getResponseSender().send(STATUS_PAGE);
+    }
+
+    /**
+     * 200 with what was applied and what needs a restart; 400 when the new file was refused (the reason is the
+     * operator's to fix), 500 when applying it failed; the running configuration is kept in both. 409 when the
+     * bridge runs without a configuration file to reload (demo mode).
+     */
+    private static void reloaded(HttpServerExchange ex, ConfigReload.Outcome outcome) {
+        ObjectNode body = StatusReport.JSON.createObjectNode();
+        body.put("status", outcome.applied() ? "applied" : "refused");
+        if (outcome.applied()) {
+            outcome.changed().forEach(body.putArray("applied")::add);
+            outcome.needsRestart().forEach(body.putArray("needsRestart")::add);
+            outcome.warnings().forEach(body.putArray("warnings")::add);
+        } else {
+            body.put("error", outcome.error());
+        }
+        json(ex, outcome.applied() ? StatusCodes.OK : outcome.unavailable() ? StatusCodes.CONFLICT
+                : outcome.invalid() ? StatusCodes.BAD_REQUEST : StatusCodes.INTERNAL_SERVER_ERROR, text(body));
     }
 
     private static void live(HttpServerExchange ex) {

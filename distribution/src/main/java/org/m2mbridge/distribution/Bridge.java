@@ -4,7 +4,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,9 +19,7 @@ import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.bus.AccessLog;
-import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.PrimitiveBus;
-import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.store.BridgeStorage;
 import org.m2mbridge.core.store.StoreUnavailableException;
 import org.m2mbridge.core.codec.CodecLimits;
@@ -59,6 +56,8 @@ public final class Bridge implements AutoCloseable {
     private final List<Binding> started = new ArrayList<>();
     private final Map<String, URI> listeners = new LinkedHashMap<>();
     private AdminServer admin;
+    /** Set by {@link #enableReload} once the bridge runs from a configuration file. */
+    private volatile ConfigReload reload;
     private boolean closed;
 
     private Bridge(BridgeConfig config, InstanceLayout layout) {
@@ -76,10 +75,7 @@ public final class Bridge implements AutoCloseable {
         this.metrics = new BridgeMetrics(registry);
         metrics.buildInfo.labelValues(BuildInfo.VERSION).set(1);
         JvmMetrics.builder().register(registry);
-        RouteTable routes = new RouteTable(config.routes().rules().stream()
-                .map(r -> new RouteTable.Rule(r.prefix(), r.upstream())).toList(), config.routes().defaultUpstream());
-        this.bus = new PrimitiveBus(storage.registry(), routes,
-                new Deadlines(config.timeouts().request(), config.timeouts().maxRequest(), Clock.systemUTC()),
+        this.bus = new PrimitiveBus(storage.registry(), ConfigReload.routes(config), ConfigReload.deadlines(config),
                 timer, metrics, storage.deliveries(), config.store());
         this.inboundBudget = InboundBudget.start(config.limits(), metrics, timer);
     }
@@ -165,7 +161,7 @@ public final class Bridge implements AutoCloseable {
         readiness.watch(inboundBudget);
         if (config.listeners().admin() != null) {
             admin = AdminServer.start(config.listeners().admin(), config.admin(), descriptors.admin(), registry,
-                    metrics, report, readiness, new StoreApi(bus, storage.deliveries()));
+                    metrics, report, readiness, new StoreApi(bus, storage.deliveries()), this::reload);
             listeners.put("admin", admin.boundUri());
         }
     }
@@ -190,6 +186,21 @@ public final class Bridge implements AutoCloseable {
         return named.isEmpty() ? "" : " (" + named + ")";
     }
 
+    /**
+     * Lets SIGHUP and {@code POST /-/reload} re-read {@code file} (the one this bridge was started from) and apply
+     * it ({@link ConfigReload}); checked in {@code layout} as a start would.
+     */
+    void enableReload(java.nio.file.Path file, InstanceLayout layout) {
+        reload = new ConfigReload(file, layout, config, bus, List.copyOf(started), metrics);
+    }
+
+    /** Reloads the configuration file, or says why it cannot ({@link #enableReload} not called: demo mode). */
+    ConfigReload.Outcome reload() {
+        ConfigReload r = reload;
+        return r == null ? ConfigReload.Outcome.unavailable("the bridge was not started from a configuration file "
+                + "(demo mode, or embedded)") : r.reload();
+    }
+
     /** The metrics registry this bridge exports on {@code /metrics}. */
     PrometheusRegistry registry() {
         return registry;
@@ -210,7 +221,8 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         closed = true;
-        Duration grace = config.timeouts().shutdownGrace();
+        ConfigReload r = reload;
+        Duration grace = (r == null ? config : r.current()).timeouts().shutdownGrace();
         List<Thread> stops = new ArrayList<>();
         for (Binding b : started) {
             Thread t = new Thread(() -> {

@@ -55,7 +55,8 @@ final class BridgeCli {
               M2MBRIDGE_LOG_DIR     log files; default: $M2MBRIDGE_HOME/logs
               M2MBRIDGE_LOG_FORMAT  text (default) or json
               JAVA_HOME, JAVA_OPTS  the JVM and its options (a -Dlogback.configurationFile there wins)
-            SIGTERM stops gracefully; SIGHUP is logged and ignored (reload is not supported yet).""";
+            SIGTERM stops gracefully. SIGHUP (systemctl reload) reloads the configuration file without dropping
+            device connections, as POST /-/reload on the admin listener does (docs/operations.md, "Reload").""";
 
     /** {@code --config} and {@code --demo}, shared by the top level and {@code run}. */
     static final class RunOptions {

@@ -5,9 +5,9 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGHUP. The JVM's default runs the shutdown hooks, so the bridge stopped with exit 0 and a service manager saw a
- * clean stop instead of a reload and did not restart it. Until reload exists the signal is logged and ignored, so
- * {@code systemctl reload} (ExecReload in config/m2m-bridge.service) leaves the bridge running.
+ * SIGHUP reloads the configuration ({@link ConfigReload}), as nginx, Mosquitto and Prometheus do; {@code systemctl
+ * reload} sends it (ExecReload in config/m2m-bridge.service). The JVM's default would run the shutdown hooks and
+ * stop the bridge with exit 0, which a service manager takes for a clean stop and does not restart.
  */
 final class HangupSignal {
     private static final Logger LOG = LoggerFactory.getLogger(HangupSignal.class);
@@ -16,10 +16,16 @@ final class HangupSignal {
     }
 
     /** Replaces the JVM's SIGHUP behaviour; does nothing where the signal is ignored already (nohup). */
-    static void install() {
+    static void install(Bridge bridge) {
         try {
-            Signal.handle(new Signal("HUP"), s -> LOG.warn("SIGHUP received: reload is not supported yet; "
-                    + "the bridge keeps running with its current configuration"));
+            // The JVM runs each signal handler on a thread of its own: the reload may take its time there.
+            Signal.handle(new Signal("HUP"), s -> {
+                LOG.info("SIGHUP received: reloading the configuration");
+                ConfigReload.Outcome outcome = bridge.reload();
+                if (outcome.unavailable()) {
+                    LOG.warn("SIGHUP: {}; the bridge keeps running with its current configuration", outcome.error());
+                }
+            });
         } catch (IllegalArgumentException e) {
             LOG.debug("SIGHUP is not handled here: {}", e.getMessage());
         }

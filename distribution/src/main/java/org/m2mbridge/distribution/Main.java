@@ -64,7 +64,7 @@ public final class Main {
             stopLogging();
             System.exit(launch.exitCode());
         }
-        HangupSignal.install();
+        HangupSignal.install(launch.running().bridge());
         try {
             new CountDownLatch(1).await(); // until the shutdown hook halts the JVM
         } catch (InterruptedException e) {
@@ -143,7 +143,11 @@ public final class Main {
                 out.println("m2m-bridge: configuration OK: " + file);
                 return new Launch(OK, null);
             }
-            return new Launch(OK, RunningBridge.start(config, demo, out, bindings, layout));
+            RunningBridge running = RunningBridge.start(config, demo, out, bindings, layout);
+            if (!demo) { // the demo rewrites the file's upstreams and store: a reload of the file would undo that
+                running.bridge().enableReload(file, layout);
+            }
+            return new Launch(OK, running);
         } catch (ConfigException e) {
             return failed(err, CONFIG_ERROR, "configuration error: " + e.getMessage(), e);
         } catch (StartupFailure e) {

@@ -26,6 +26,16 @@ final class AdminClient {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST path} without a body, with {@code Authorization: Bearer token} when a token is given. */
+    static HttpResponse<String> post(URI base, String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /**
      * Whether {@code /health/ready} reports {@code upstream} UP (reachable; for MQTT: connected and subscribed).
      * Readiness itself leaves upstreams out by default (admin.readinessIncludesUpstreams), so tests that wait for a

@@ -271,7 +271,7 @@ class OperabilityTest {
         String line = access.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
         assertTrue(line.matches(TIME + " conn=in-cse side=up fr=\\S+ rqi=" + Pattern.quote(rqi)
-                + " op=notify to=" + AE + " rsc=2000 ms=\\d+\\.\\d"), line);
+                + " op=notify to=" + AE + " rsc=2000 ms=\\d+\\.\\d via=ws-\\d+ flag=-"), line);
     }
 
     @Test
@@ -311,7 +311,7 @@ class OperabilityTest {
         assertEquals(1, lines.size(), "exactly one line per exchange");
         String line = lines.get(0).getFormattedMessage();
         assertTrue(line.matches(TIME + " conn=ws-\\d+ side=down fr=" + AE + " rqi=" + Pattern.quote(rqi)
-                + " op=retrieve to=cse-in/ops-ae rsc=2000 ms=\\d+\\.\\d"), line);
+                + " op=retrieve to=cse-in/ops-ae rsc=2000 ms=\\d+\\.\\d via=in-cse flag=-"), line);
         assertEquals(rqi, lines.get(0).getMDCPropertyMap().get("rqi"));
         assertEquals(AE, lines.get(0).getMDCPropertyMap().get("fr"));
         assertTrue(access.stream().anyMatch(e -> e.getFormattedMessage().contains(" op=create to=cse-in ty=2 rsc=2001 ")),
@@ -330,8 +330,28 @@ class OperabilityTest {
             String line = access.stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
             assertTrue(line.matches(TIME + " conn=ws-\\d+ side=down fr=Cstranger rqi=" + Pattern.quote(rqi)
-                    + " op=retrieve to=cse-in/ops-ae rsc=4103 ms=0\\.0"), line);
+                    + " op=retrieve to=cse-in/ops-ae rsc=4103 ms=0\\.0 via=- flag=GR"), line);
         }
+    }
+
+    /** Envoy-style: which upstream, and why the bridge answered itself (docs/operations.md "Access log"). */
+    @Test
+    void anAnswerTheBridgeGaveItselfHasItsUpstreamAndFlagOnTheAccessLine() throws Exception {
+        JsonNode timedOut = device.request(WsTestClient.primitive(2, "/id-silent/flag"));
+        assertEquals(4008, timedOut.path("rsc").asInt(), timedOut.toString());
+        assertTrue(accessLineOf(timedOut).matches(".* rsc=4008 ms=\\d+\\.\\d via=silent flag=UT"),
+                accessLineOf(timedOut));
+        JsonNode refused = device.request(WsTestClient.primitive(2, "/id-down/flag"));
+        assertEquals(5103, refused.path("rsc").asInt(), refused.toString());
+        assertTrue(accessLineOf(refused).matches(".* rsc=5103 ms=\\d+\\.\\d via=down flag=UF"),
+                accessLineOf(refused));
+    }
+
+    private static String accessLineOf(JsonNode answer) throws InterruptedException {
+        String rqi = " rqi=" + answer.path("rqi").asText() + " ";
+        Await.within(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage().contains(rqi)));
+        return access.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(rqi)).findFirst()
+                .orElseThrow(() -> new AssertionError("no access line for" + rqi));
     }
 
     @Test

@@ -134,10 +134,10 @@ class ServiceInstallIT {
                     + "by another process: is another m2m-bridge running on this data directory\\? .*"), second.toString());
             assertEquals(1, second.err().strip().lines().count(), second.toString());
 
-            // systemctl reload (ExecReload: SIGHUP) leaves it running.
+            // systemctl reload (ExecReload: SIGHUP) reloads the configuration and leaves it running.
             assertEquals(0, run(List.of("kill", "-HUP", Long.toString(bridge.pid())), state, Map.of()).exit());
             assertTrue(Await.within(java.time.Duration.ofSeconds(20), () -> logContains(logs,
-                    "SIGHUP received: reload is not supported yet")), "SIGHUP logged");
+                    "configuration reloaded from ")), "SIGHUP reloaded the configuration");
             assertTrue(bridge.isAlive(), "SIGHUP does not stop the bridge");
             assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
 

@@ -151,17 +151,22 @@ class TarballIT {
                     + " is locked by another process"), locked);
             assertFalse(locked.contains("MVStoreException") || locked.contains("\tat "), locked);
 
-            // Issue 16.3: SIGHUP used to stop the bridge with exit 0; now it is logged and the bridge keeps running.
+            // Issue 16.3: SIGHUP used to stop the bridge with exit 0; now it reloads the configuration file (and
+            // the logback file bin/m2m-bridge passes) and the bridge keeps running.
             Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.pid())).start();
             assertTrue(hup.waitFor(10, TimeUnit.SECONDS));
             assertTrue(Await.within(java.time.Duration.ofSeconds(20), () -> {
                 try {
-                    return Files.readString(home.resolve("logs/m2m-bridge.log")).contains("SIGHUP received");
+                    return Files.readString(home.resolve("logs/m2m-bridge.log"))
+                            .contains("configuration reloaded from " + config);
                 } catch (IOException e) {
                     return false;
                 }
-            }), "SIGHUP logged");
+            }), "SIGHUP reloaded the configuration");
             assertTrue(bridge.isAlive(), "still running after SIGHUP");
+            PrometheusScrape reloaded = PrometheusScrape.of(admin);
+            assertEquals(1, reloaded.value("m2mbridge_config_reloads_total{result=\"success\"}"));
+            assertEquals(1, reloaded.value("m2mbridge_config_last_reload_successful"));
             assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());
 
             bridge.destroy(); // SIGTERM on Linux
@@ -245,7 +250,7 @@ class TarballIT {
             assertTrue(Files.readString(logs.resolve("m2m-bridge.log")).contains("bindings found"));
             String access = Files.readString(logs.resolve("access.log"));
             assertTrue(access.matches("(?s).*conn=ws-\\d+ side=down fr=Ctarball-ae rqi=\\S+ op=create to=cse-in ty=2 "
-                    + "rsc=2001 ms=\\d+\\.\\d\n.*"), access);
+                    + "rsc=2001 ms=\\d+\\.\\d via=in-cse flag=-\n.*"), access);
             assertFalse(access.contains("Ntarball"), "no content in the access log");
         } finally {
             if (Files.exists(pidFile)) {

@@ -41,6 +41,7 @@ import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
@@ -272,7 +273,8 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 if (waiting.size() >= settings.maxQueued()) {
                     metrics.limitRefused(Limit.WS_UPSTREAM_QUEUE);
                     return CompletableFuture.completedFuture(unreachable(request,
-                            "too many requests waiting for upstream " + config.name() + " (ws.maxQueued)"));
+                            "too many requests waiting for upstream " + config.name() + " (ws.maxQueued)")
+                            .withFlag(ResponseFlag.UO));
                 }
                 CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
                 // a slot may not free up before the deadline
@@ -547,7 +549,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     }
 
     private ResponsePrimitive unreachable(RequestPrimitive request, String text) {
-        return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, text);
+        return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, text, ResponseFlag.UF);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,10 @@ import org.slf4j.MDC;
  * and file in config/logback.xml). Written when {@link PrimitiveBus#send} completes, so every binding gets it.
  * Identifiers and status only, never content: {@code pc} may be personal data.
  *
- * <pre>2026-11-25T15:30:15.123Z conn=ws-3 side=down fr=Cae1 rqi=r-17 op=create to=cse-in ty=2 rsc=2001 ms=12.4</pre>
+ * <pre>2026-11-25T15:30:15.123Z conn=ws-3 side=down fr=Cae1 rqi=r-17 op=create to=cse-in ty=2 rsc=2001 ms=12.4 via=in-cse flag=-</pre>
+ * {@code via} is where the exchange went: the upstream's name, or the id of the device connection a request from
+ * upstream was delivered on; {@code -} when it went nowhere. {@code flag} is a {@link ResponseFlag} when the bridge
+ * answered itself (no route, timeout, connection failure, ...), {@code -} when the next hop answered.
  * The same {@code conn}, {@code rqi} and {@code fr} are in the MDC while the line is logged, for JSON encoders.
  * <p>
  * Why its own queue rather than logback's AsyncAppender: that appender wakes its worker for every line, and those
@@ -48,14 +52,15 @@ public final class AccessLog {
 
     /** One exchange, as captured on the thread that completed it; formatted later by the writer. */
     private record Entry(long epochMillis, Origin.Side side, String connection, String fr, String rqi, Operation op,
-                         String to, Integer ty, int rsc, double millis) {
+                         String to, Integer ty, int rsc, double millis, String via, ResponseFlag flag) {
     }
 
     private AccessLog() {
     }
 
-    static void exchanged(RequestPrimitive request, Origin origin, ResponsePrimitive response, long startedNanos) {
-        write(request, origin, response, (System.nanoTime() - startedNanos) / 1e6);
+    static void exchanged(RequestPrimitive request, Origin origin, ResponsePrimitive response, String via,
+                          long startedNanos) {
+        write(request, origin, response, via, (System.nanoTime() - startedNanos) / 1e6);
     }
 
     /**
@@ -65,18 +70,19 @@ public final class AccessLog {
      */
     public static void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
         if (request != null) {
-            write(request, origin, response, 0.0);
+            write(request, origin, response, null, 0.0);
         } else if (LOG.isInfoEnabled()) {
             enqueue(new Entry(System.currentTimeMillis(), origin.side(), origin.connection(), null, response.rqi(),
-                    null, null, null, response.rsc(), 0.0));
+                    null, null, null, response.rsc(), 0.0, null, response.flag()));
         }
     }
 
-    private static void write(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
+    private static void write(RequestPrimitive request, Origin origin, ResponsePrimitive response, String via,
+                              double millis) {
         if (LOG.isInfoEnabled()) {
             enqueue(new Entry(System.currentTimeMillis(), origin.side(), origin.connection(), request.fr(),
                     request.rqi(), request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(),
-                    millis));
+                    millis, via, response == null ? null : response.flag()));
         }
     }
 
@@ -121,7 +127,7 @@ public final class AccessLog {
             StringBuilder b = new StringBuilder(192);
             timestamp(b, e.epochMillis()).append(' ');
             LOG.info(appendLine(b, e.side(), e.connection(), e.fr(), e.rqi(), e.op(), e.to(), e.ty(), e.rsc(),
-                    e.millis()).toString());
+                    e.millis(), e.via(), e.flag()).toString());
         } catch (RuntimeException failure) {
             // a broken appender must not end the writer: the next lines may log fine
             LoggerFactory.getLogger(AccessLog.class).warn("access line not written: {}", failure.toString());
@@ -132,15 +138,17 @@ public final class AccessLog {
         }
     }
 
-    /** The line without timestamp, as logged after it. */
-    public static String line(RequestPrimitive request, Origin origin, ResponsePrimitive response, double millis) {
+    /** The line without timestamp, as logged after it; {@code via} is null when the exchange went nowhere. */
+    public static String line(RequestPrimitive request, Origin origin, ResponsePrimitive response, String via,
+                              double millis) {
         return appendLine(new StringBuilder(160), origin.side(), origin.connection(), request.fr(), request.rqi(),
-                request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(), millis).toString();
+                request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(), millis, via,
+                response == null ? null : response.flag()).toString();
     }
 
     private static StringBuilder appendLine(StringBuilder b, Origin.Side side, String connection, String fr,
                                             String rqi, Operation op, String to, Integer ty, int rsc,
-                                            double millis) {
+                                            double millis, String via, ResponseFlag flag) {
         b.append("conn=").append(connection)
                 .append(" side=").append(side == Origin.Side.DOWNSTREAM ? "down" : "up")
                 .append(" fr=").append(token(fr))
@@ -158,7 +166,9 @@ public final class AccessLog {
         }
         // one decimal without String.format, which costs more than the rest of the line (docs/benchmarks.md)
         long tenths = Math.round(Math.max(0, millis) * 10);
-        return b.append(" ms=").append(tenths / 10).append('.').append(tenths % 10);
+        return b.append(" ms=").append(tenths / 10).append('.').append(tenths % 10)
+                .append(" via=").append(token(via))
+                .append(" flag=").append(flag == null ? "-" : flag.name());
     }
 
     /** Keeps one field one token: a space or newline in a device-chosen value cannot forge another field or line. */

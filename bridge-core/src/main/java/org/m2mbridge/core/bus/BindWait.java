@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.StoreRefusal;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -88,7 +89,7 @@ final class BindWait {
     void ended(String entityId, ResponseStatusCode code, String text) {
         for (Waiter w : take(entityId)) {
             w.timer.cancel(false);
-            w.answer.complete(ResponsePrimitive.error(w.request, code, text));
+            w.answer.complete(ResponsePrimitive.error(w.request, code, text, ResponseFlag.DO));
         }
     }
 
@@ -117,9 +118,10 @@ final class BindWait {
         metrics.storeRefused(StoreRefusal.BLOCKING);
         return deadlineEnded
                 ? ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT,
-                        "request expired while '" + entityId + "' was not connected; blocking requests are not stored")
+                        "request expired while '" + entityId + "' was not connected; blocking requests are not stored",
+                        ResponseFlag.DO)
                 : ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                         "entity '" + entityId + "' is not connected; blocking requests are not stored "
-                                + "(store.storeBlockingRequests)");
+                                + "(store.storeBlockingRequests)", ResponseFlag.DO);
     }
 }

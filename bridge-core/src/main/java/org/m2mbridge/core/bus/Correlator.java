@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -107,7 +108,8 @@ public final class Correlator {
 
     /** Fails every outstanding request with {@code status} (shutdown, an upstream gone). Returns how many. */
     public int failAll(ResponseStatusCode status, String reason) {
-        return drain(e -> e.future().complete(ResponsePrimitive.error(e.originalRqi(), null, null, status, reason)));
+        return drain(e -> e.future().complete(ResponsePrimitive.error(e.originalRqi(), null, null, status, reason)
+                .withFlag(status == ResponseStatusCode.REQUEST_TIMEOUT ? ResponseFlag.UT : ResponseFlag.UC)));
     }
 
     /**
@@ -142,7 +144,8 @@ public final class Correlator {
         if (e != null) { // only the thread that removed the entry completes it: exactly one 4008
             listener.timedOut(); // before completing, so whoever observes the 4008 also sees it counted
             e.future().complete(ResponsePrimitive.error(e.originalRqi(), null, null,
-                    ResponseStatusCode.REQUEST_TIMEOUT, "no response from " + linkId + " before the request deadline"));
+                    ResponseStatusCode.REQUEST_TIMEOUT, "no response from " + linkId + " before the request deadline")
+                    .withFlag(ResponseFlag.UT));
         }
     }
 }

@@ -23,6 +23,7 @@ import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.store.DeliveryStore;
@@ -58,8 +59,9 @@ public final class PrimitiveBus {
     private final ConcurrentHashMap<String, Link> bound = new ConcurrentHashMap<>();
     private final List<ResponseFilter> responseFilters = new CopyOnWriteArrayList<>();
     private final EntityRegistry registry;
-    private final RouteTable routes;
-    private final Deadlines deadlines;
+    /** Replaced as a whole by a reload ({@link #reconfigure}); read once per request. */
+    private volatile RouteTable routes;
+    private volatile Deadlines deadlines;
     private final ScheduledExecutorService timer;
     private final BridgeMetrics metrics;
     /** Null when store-and-forward is disabled: offline entities get 5103. */
@@ -120,6 +122,25 @@ public final class PrimitiveBus {
         if (upstreams.putIfAbsent(upstream.name(), upstream) != null) {
             throw new IllegalStateException("upstream '" + upstream.name() + "' added twice");
         }
+    }
+
+    /**
+     * Reload: puts {@code upstream} on the bus, replacing the one of the same name (returned, if any); requests
+     * routed from now on go to the new one, those already handed to the old one finish there.
+     */
+    public synchronized Optional<Upstream> putUpstream(Upstream upstream) {
+        return Optional.ofNullable(upstreams.put(upstream.name(), upstream));
+    }
+
+    /** Reload: takes the upstream {@code name} off the bus; new requests for it get the no-route answer (4004). */
+    public synchronized Optional<Upstream> removeUpstream(String name) {
+        return Optional.ofNullable(upstreams.remove(name));
+    }
+
+    /** Reload: the routes and request deadlines that apply to requests routed from now on. */
+    public void reconfigure(RouteTable routes, Deadlines deadlines) {
+        this.routes = routes;
+        this.deadlines = deadlines;
     }
 
     public synchronized List<Upstream> upstreams() {
@@ -218,11 +239,18 @@ public final class PrimitiveBus {
 
     private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin, String nextHop) {
         long started = System.nanoTime(); // one access-log line per exchange, whichever binding it came from
-        return route(request, origin, nextHop)
-                .whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, started));
+        Hop hop = new Hop();
+        return route(request, origin, nextHop, hop)
+                .whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, hop.via, started));
     }
 
-    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop) {
+    /** Where the exchange went (an upstream's name, a device connection's id), for the access line. */
+    private static final class Hop {
+        String via; // written before the request is handed on; read after it completes
+    }
+
+    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop,
+                                                       Hop hop) {
         Instant deadline = deadlines.deadlineOf(request);
         if (!deadline.isAfter(deadlines.now())) {
             return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, RejectReason.EXPIRED,
@@ -230,18 +258,20 @@ public final class PrimitiveBus {
         }
         metrics.pendingRequests.inc();
         CompletableFuture<ResponsePrimitive> result = origin.side() == Origin.Side.DOWNSTREAM
-                ? sendUp(request, origin, deadline)
-                : sendDown(request, deadline, nextHop);
+                ? sendUp(request, origin, deadline, hop)
+                : sendDown(request, deadline, nextHop, hop);
         return result.whenComplete((r, e) -> metrics.pendingRequests.dec());
     }
 
-    private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline) {
+    private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline,
+                                                        Hop hop) {
         Optional<Upstream> target = routes.resolve(request.to(), upstreams()).flatMap(this::upstream);
         if (target.isEmpty()) {
             return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.NO_ROUTE,
                     "no upstream route for target '" + request.to() + "'");
         }
         Upstream upstream = target.get();
+        hop.via = upstream.name();
         RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, registry);
         RequestPrimitive wire = registration == null ? request : registration.rewrittenRequest();
         long started = System.nanoTime();
@@ -258,16 +288,17 @@ public final class PrimitiveBus {
     }
 
     private CompletableFuture<ResponsePrimitive> sendDown(RequestPrimitive request, Instant deadline,
-                                                          String nextHop) {
+                                                          String nextHop, Hop hop) {
         Optional<Registration> target = nextHop != null ? registry.byEntityId(nextHop) : findEntity(request.to());
         if (target.isEmpty()) {
             return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.UNKNOWN_TARGET, "'"
                     + (nextHop != null ? nextHop : request.to()) + "' is not an entity registered through this bridge");
         }
+        Link link = bound.get(target.get().entityId());
+        hop.via = link == null ? null : link.id();
         if (storeAndForward != null) {
             return storeAndForward.send(target.get(), request, deadline);
         }
-        Link link = bound.get(target.get().entityId());
         if (link == null) {
             return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
                     "entity '" + target.get().entityId() + "' is registered but not connected");
@@ -339,7 +370,8 @@ public final class PrimitiveBus {
     /** Delivers on {@code link} with the bus's deadline guard; never completes exceptionally (a closed link: 5103). */
     CompletableFuture<ResponsePrimitive> deliver(Link link, RequestPrimitive request, Instant deadline) {
         return deliverOrClosed(link, request, deadline).exceptionally(closed -> ResponsePrimitive.error(request,
-                ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + link.id() + " closed before the answer"));
+                ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + link.id() + " closed before the answer",
+                ResponseFlag.UC));
     }
 
     /**
@@ -354,7 +386,8 @@ public final class PrimitiveBus {
                 metrics.requestTimeouts.labelValues(link.binding()).inc();
                 String text = "no response from " + link.id() + " before the request deadline";
                 LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text));
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text,
+                        ResponseFlag.UT));
             }
         }, delayMs, TimeUnit.MILLISECONDS);
         CompletableFuture<ResponsePrimitive> delivered;
@@ -363,7 +396,7 @@ public final class PrimitiveBus {
         } catch (RuntimeException e) {
             LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
             delivered = CompletableFuture.completedFuture(ResponsePrimitive.error(request,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request", ResponseFlag.IE));
         }
         delivered.whenComplete((response, error) -> {
             guard.cancel(false);
@@ -374,7 +407,7 @@ public final class PrimitiveBus {
             } else if (error != null) {
                 LOG.error("link {} failed request {}", link.id(), request.rqi(), error);
                 result.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                        "bridge failed to forward the request"));
+                        "bridge failed to forward the request", ResponseFlag.IE));
             } else if (!result.complete(response)) {
                 metrics.lateResponses.labelValues(link.binding()).inc();
             }
@@ -386,7 +419,19 @@ public final class PrimitiveBus {
                                                         RejectReason reason, String text) {
         metrics.rejected(reason);
         LocalAnswers.answered(code.code(), request.rqi(), request.fr(), reason.label() + ": " + text);
-        return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text));
+        return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text, flagOf(reason)));
+    }
+
+    /** The access line's flag for a request the bus refused (docs/operations.md "Access log"). */
+    static ResponseFlag flagOf(RejectReason reason) {
+        return switch (reason) {
+            case EXPIRED -> ResponseFlag.EX;
+            case NO_ROUTE, UNKNOWN_TARGET -> ResponseFlag.NR;
+            case NOT_CONNECTED -> ResponseFlag.DO;
+            case STORE_FULL -> ResponseFlag.UO;
+            case BAD_REQUEST -> ResponseFlag.BR;
+            case IDENTITY, NOT_REGISTERED -> ResponseFlag.GR;
+        };
     }
 
     // ---- registration bookkeeping (called by RegistrationExchange) -----------------------------------------

@@ -5,6 +5,7 @@ import java.util.function.Function;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -115,7 +116,8 @@ public final class RegistrationAdmission {
                                      String connection) {
         metrics.rejectedRequests.labelValues(reason).inc();
         log.refused(request.fr(), reason, connection, code.code(), text);
-        return ResponsePrimitive.error(request, code, text);
+        return ResponsePrimitive.error(request, code, text,
+                code == ResponseStatusCode.BAD_REQUEST ? ResponseFlag.BR : ResponseFlag.GR);
     }
 
     private static Decision refuse(ResponseStatusCode code, String reason, String text) {

@@ -26,6 +26,7 @@ import org.m2mbridge.core.metrics.StoreDrop;
 import org.m2mbridge.core.metrics.StoreRefusal;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.primitive.ResponseType;
@@ -197,7 +198,7 @@ final class StoreAndForward {
         } catch (RuntimeException e) {
             LOG.error("could not store request {} for {}", request.rqi(), entityId, e);
             answer.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "the bridge could not store the request for '" + entityId + "'"));
+                    "the bridge could not store the request for '" + entityId + "'", ResponseFlag.IE));
             return;
         } finally {
             offered(entityId);
@@ -257,7 +258,7 @@ final class StoreAndForward {
         Runnable accepted = () -> {
             if (held.remove(stored.id(), answer)) { // else already answered: device, replacement or drop
                 answer.complete(ResponsePrimitive.error(stored.request(), ResponseStatusCode.ACCEPTED,
-                        "stored for delivery when " + entityId + " reconnects"));
+                        "stored for delivery when " + entityId + " reconnects", ResponseFlag.DO));
             }
         };
         if (holdMs == 0) {
@@ -289,7 +290,7 @@ final class StoreAndForward {
             if (same && store.remove(s.id())) {
                 metrics.storeDropped(StoreDrop.REPLACED, 1);
                 answerHeld(s.id(), ResponsePrimitive.error(older, ResponseStatusCode.ACCEPTED,
-                        "replaced by a newer request for " + entityId + " (ec latest)"));
+                        "replaced by a newer request for " + entityId + " (ec latest)", ResponseFlag.DO));
             }
         }
     }
@@ -514,6 +515,10 @@ final class StoreAndForward {
      * registration it was for is gone.
      */
     private ResponsePrimitive droppedAnswer(StoredRequest s, StoreDrop reason) {
+        return droppedText(s, reason).withFlag(ResponseFlag.DO);
+    }
+
+    private ResponsePrimitive droppedText(StoredRequest s, StoreDrop reason) {
         return switch (reason) {
             case ATTEMPTS -> attemptsExhausted(s.request(), s.entityId(), s.attempts());
             case INCARNATION -> ResponsePrimitive.error(s.request(), ResponseStatusCode.NOT_FOUND,
@@ -529,7 +534,8 @@ final class StoreAndForward {
 
     private ResponsePrimitive attemptsExhausted(RequestPrimitive request, String entityId, int attempts) {
         return ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE, "the connection of '"
-                + entityId + "' closed before it answered, " + attempts + " times (store.maxDeliveryAttempts): dropped");
+                + entityId + "' closed before it answered, " + attempts + " times (store.maxDeliveryAttempts): dropped",
+                ResponseFlag.DO);
     }
 
     /** Periodic, on the writer: purge expired entries; restart a flush that stopped for a connected entity. */
@@ -573,7 +579,7 @@ final class StoreAndForward {
 
     private static ResponsePrimitive expiredAnswer(StoredRequest s) {
         return ResponsePrimitive.error(s.request(), ResponseStatusCode.REQUEST_TIMEOUT,
-                "request expired before " + s.entityId() + " reconnected");
+                "request expired before " + s.entityId() + " reconnected", ResponseFlag.DO);
     }
 
     private boolean answerHeld(long id, ResponsePrimitive response) {

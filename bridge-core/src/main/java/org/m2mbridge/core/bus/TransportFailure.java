@@ -2,6 +2,7 @@ package org.m2mbridge.core.bus;
 
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -15,23 +16,29 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  */
 public enum TransportFailure {
     /** The deadline passed before an answer: waiting for a pooled connection, connecting, sending or waiting. */
-    TIMEOUT(ResponseStatusCode.REQUEST_TIMEOUT, UpstreamErrorKind.TIMEOUT, "no answer from %s before the request deadline"),
+    TIMEOUT(ResponseStatusCode.REQUEST_TIMEOUT, UpstreamErrorKind.TIMEOUT, ResponseFlag.UT,
+            "no answer from %s before the request deadline"),
     /** The next hop cannot be reached: refused, unknown host, no route, TLS handshake failed, not connected. */
-    CONNECT(ResponseStatusCode.TARGET_NOT_REACHABLE, UpstreamErrorKind.CONNECT, "cannot connect to %s"),
+    CONNECT(ResponseStatusCode.TARGET_NOT_REACHABLE, UpstreamErrorKind.CONNECT, ResponseFlag.UF, "cannot connect to %s"),
     /** The connection closed or was reset before the answer, or the request could not be handed to it. */
-    CLOSED(ResponseStatusCode.TARGET_NOT_REACHABLE, UpstreamErrorKind.CLOSED, "connection to %s closed before the answer"),
+    CLOSED(ResponseStatusCode.TARGET_NOT_REACHABLE, UpstreamErrorKind.CLOSED, ResponseFlag.UC,
+            "connection to %s closed before the answer"),
     /** The answer is larger than {@code limits.maxMessageBytes}. */
-    TOO_LARGE(ResponseStatusCode.INTERNAL_SERVER_ERROR, UpstreamErrorKind.PROTOCOL, "answer from %s is too large"),
+    TOO_LARGE(ResponseStatusCode.INTERNAL_SERVER_ERROR, UpstreamErrorKind.PROTOCOL, ResponseFlag.PE,
+            "answer from %s is too large"),
     /** Anything else: a malformed answer, a protocol violation, a failure no table knows. */
-    PROTOCOL(ResponseStatusCode.INTERNAL_SERVER_ERROR, UpstreamErrorKind.PROTOCOL, "protocol error talking to %s");
+    PROTOCOL(ResponseStatusCode.INTERNAL_SERVER_ERROR, UpstreamErrorKind.PROTOCOL, ResponseFlag.PE,
+            "protocol error talking to %s");
 
     private final ResponseStatusCode rsc;
     private final UpstreamErrorKind errorKind;
+    private final ResponseFlag flag;
     private final String text;
 
-    TransportFailure(ResponseStatusCode rsc, UpstreamErrorKind errorKind, String text) {
+    TransportFailure(ResponseStatusCode rsc, UpstreamErrorKind errorKind, ResponseFlag flag, String text) {
         this.rsc = rsc;
         this.errorKind = errorKind;
+        this.flag = flag;
         this.text = text;
     }
 
@@ -43,6 +50,11 @@ public enum TransportFailure {
     /** The {@code kind} label of {@code m2mbridge_upstream_errors_total}. */
     public UpstreamErrorKind errorKind() {
         return errorKind;
+    }
+
+    /** The access line's flag for an answer the bridge gives because of this failure. */
+    public ResponseFlag flag() {
+        return flag;
     }
 
     /** True for the failures that say the next hop is not reachable (5103). */
@@ -67,14 +79,14 @@ public enum TransportFailure {
     public ResponsePrimitive answer(RequestPrimitive request, String peer, String detail) {
         String text = debugText(peer, detail);
         LocalAnswers.answered(rsc.code(), request.rqi(), request.fr(), text);
-        return ResponsePrimitive.error(request, rsc, text);
+        return ResponsePrimitive.error(request, rsc, text, flag);
     }
 
     /** As {@link #answer(RequestPrimitive, String, String)} when only the request's wire identifiers are at hand. */
     public ResponsePrimitive answer(String rqi, String rvi, String to, String peer, String detail) {
         String text = debugText(peer, detail);
         LocalAnswers.answered(rsc.code(), rqi, null, text);
-        return ResponsePrimitive.error(rqi, rvi, to, rsc, text);
+        return ResponsePrimitive.error(rqi, rvi, to, rsc, text).withFlag(flag);
     }
 
     private String debugText(String peer, String detail) {

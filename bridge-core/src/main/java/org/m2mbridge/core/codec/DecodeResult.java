@@ -3,6 +3,7 @@ package org.m2mbridge.core.codec;
 import java.util.Optional;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -31,7 +32,8 @@ public sealed interface DecodeResult {
 
         /** The error response a binding sends back for this failure. */
         public ResponsePrimitive toResponse() {
-            return ResponsePrimitive.error(rqi.orElse(null), rvi.orElse(null), null, status, reason);
+            return ResponsePrimitive.error(rqi.orElse(null), rvi.orElse(null), null, status, reason)
+                    .withFlag(ResponseFlag.BR);
         }
     }
 

@@ -39,6 +39,19 @@ public record LimitsConfig(Integer maxMessageBytes, Integer maxDepth, Integer ma
                            Integer unregisteredMessageBytes, Duration messageAssemblyTimeout) {
     public static final LimitsConfig DEFAULTS = new LimitsConfig(null, null, null, null);
 
+    /**
+     * These limits with the per-connection ones (what a reload changes for connections opened after it:
+     * {@code maxConnections}, {@code maxConnectionsPerAddress}, {@code maxInflightPerConnection},
+     * {@code maxEntitiesPerConnection}, {@code requestsPerSecondPerConnection}, {@code requestBurstPerConnection})
+     * taken from {@code next}; the rest need a restart.
+     */
+    public LimitsConfig withPerConnectionLimitsOf(LimitsConfig next) {
+        return new LimitsConfig(maxMessageBytes, maxDepth, next.maxInflightPerConnection, next.maxConnections,
+                next.maxConnectionsPerAddress, next.maxEntitiesPerConnection, handshakeTimeout,
+                next.requestsPerSecondPerConnection, next.requestBurstPerConnection, inboundBudgetBytes,
+                unregisteredMessageBytes, messageAssemblyTimeout);
+    }
+
     public LimitsConfig {
         maxMessageBytes = maxMessageBytes == null ? 1024 * 1024 : maxMessageBytes;
         maxDepth = maxDepth == null ? 64 : maxDepth;

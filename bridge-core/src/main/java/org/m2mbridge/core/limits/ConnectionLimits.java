@@ -21,8 +21,8 @@ public final class ConnectionLimits {
         CONNECTIONS_PER_ADDRESS
     }
 
-    private final int maxTotal;
-    private final int maxPerAddress;
+    private volatile int maxTotal;
+    private volatile int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
@@ -63,6 +63,15 @@ public final class ConnectionLimits {
             // drop the entry at zero so the map holds only addresses with live connections
             perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() == 0 ? null : n);
         }
+    }
+
+    /**
+     * Reload: new caps for the connections opened from now on. Open connections above a lowered cap stay open; no
+     * new one is admitted until they are below it.
+     */
+    public void resize(int newMaxTotal, int newMaxPerAddress) {
+        this.maxTotal = newMaxTotal;
+        this.maxPerAddress = newMaxPerAddress;
     }
 
     /** Connections holding a slot now. */

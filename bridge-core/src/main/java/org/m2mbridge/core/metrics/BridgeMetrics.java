@@ -107,6 +107,13 @@ public final class BridgeMetrics {
     /** Connections closed: binding, reason ({@link CloseReason}). */
     public final Counter connectionsClosed;
 
+    /** Configuration reloads (SIGHUP, POST /-/reload): result ({@link ReloadResult}). */
+    public final Counter configReloads;
+    /** 1 when the last reload was applied (or none was tried since the start), 0 when it was refused. */
+    public final Gauge configLastReloadSuccessful;
+    /** When the configuration in effect was last loaded (the start, then each successful reload), Unix seconds. */
+    public final Gauge configLastReloadSuccessTimestamp;
+
     /** Reads the inbound budget's use at scrape time; replaced when a budget is created (one per process). */
     private volatile LongSupplier inboundBudgetUsed = () -> 0;
     private volatile long inboundBudgetLimit;
@@ -211,6 +218,17 @@ public final class BridgeMetrics {
                 .help("WebSocket connections closed, by why (peer_close, pong_timeout, policy, too_big, protocol, "
                         + "shutdown, takeover, idle, unused, error)")
                 .labelNames("binding", "reason").register(registry);
+        configReloads = Counter.builder().name(PREFIX + "config_reloads_total")
+                .help("Configuration reloads (SIGHUP, POST /-/reload), by result").labelNames("result")
+                .register(registry);
+        configLastReloadSuccessful = Gauge.builder().name(PREFIX + "config_last_reload_successful")
+                .help("Whether the last configuration reload was applied (1) or refused (0)").register(registry);
+        configLastReloadSuccessTimestamp = Gauge.builder()
+                .name(PREFIX + "config_last_reload_success_timestamp_seconds")
+                .help("When the configuration in effect was loaded: the start or the last successful reload")
+                .register(registry);
+        configLastReloadSuccessful.set(1); // the configuration read at the start is in effect (as Prometheus)
+        configLastReloadSuccessTimestamp.set(System.currentTimeMillis() / 1000.0);
         // Every value of a fixed label set at 0 from the start: rate() and the alert rules see the series before
         // the first event (a labelled counter is otherwise absent until then).
         zeros(rejectedRequests, RejectReason.values());
@@ -219,6 +237,7 @@ public final class BridgeMetrics {
         zeros(storeDropped, StoreDrop.values());
         zeros(handshakeRefusals, HandshakeRefusal.values());
         zeros(deregistrations, DeregistrationReason.values());
+        zeros(configReloads, ReloadResult.values());
     }
 
     private static void zeros(Counter counter, LabelValue[] values) {
@@ -293,6 +312,15 @@ public final class BridgeMetrics {
     public void response(String binding, Direction direction, OpLabel op, int rsc) {
         primitives.labelValues(binding, direction.label(), PrimitiveKind.RESPONSE.label(), op.label(),
                 RscClass.of(rsc).label()).inc();
+    }
+
+    /** A configuration reload was applied or refused. */
+    public void reloaded(ReloadResult result) {
+        configReloads.labelValues(result.label()).inc();
+        configLastReloadSuccessful.set(result == ReloadResult.SUCCESS ? 1 : 0);
+        if (result == ReloadResult.SUCCESS) {
+            configLastReloadSuccessTimestamp.set(System.currentTimeMillis() / 1000.0);
+        }
     }
 
     public void rejected(RejectReason reason) {
