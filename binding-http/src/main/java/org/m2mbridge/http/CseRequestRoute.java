@@ -46,18 +46,29 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         Optional<Registration> entity = bus.registry().byToken(token);
         if (entity.isEmpty()) {
             metrics.rejected(RejectReason.UNKNOWN_TARGET);
-            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
+            return answeredLocally(request, peer, ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
                     "no entity is registered through this bridge under that notification URL"));
         }
         Optional<String> to = NotificationTarget.to(slash < 0 ? "" : tokenAndRest.substring(slash), entity.get());
         if (to.isEmpty()) {
             metrics.rejected(RejectReason.BAD_REQUEST);
-            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
+            return answeredLocally(request, peer, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
                     "'" + path + "' names no target after /~ or /_ (TS-0009 6.2.2.1)"));
         }
         RequestPrimitive addressed = request.toBuilder().to(to.get() + partialRetrieve(request.to())).build();
         // the access line names the CSE the entity registered through (the one that notifies it), not a socket
         return bus.sendVia(entity.get().entityId(), addressed, Origin.upstream("http", entity.get().upstream()));
+    }
+
+    @Override
+    public void notMapped(ResponsePrimitive answer, String peer) {
+        bus.answeredLocally(null, Origin.upstream("http", peer), answer);
+    }
+
+    private CompletableFuture<ResponsePrimitive> answeredLocally(RequestPrimitive request, String peer,
+                                                                 ResponsePrimitive answer) {
+        bus.answeredLocally(request, Origin.upstream("http", peer), answer);
+        return CompletableFuture.completedFuture(answer);
     }
 
     /**

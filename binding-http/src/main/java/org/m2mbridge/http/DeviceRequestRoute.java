@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
@@ -64,11 +63,16 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
             }
             default -> {
                 ResponsePrimitive refusal = bus.admission().refused(request, admitted, "deviceHttp " + peer);
-                AccessLog.answeredLocally(request, origin, refusal);
+                bus.answeredLocally(request, origin, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }
         }
         return bus.send(request, origin);
+    }
+
+    @Override
+    public void notMapped(ResponsePrimitive answer, String peer) {
+        bus.answeredLocally(null, new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null), answer);
     }
 
     private void rebind(Registration entity) {

@@ -16,8 +16,6 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -95,7 +93,6 @@ final class HttpDeviceLink implements Link {
         }
         HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, HttpRequestMapping.MediaTypes.GENERIC);
         URI uri = withQuery(poa.get(), msg.rawQuery());
-        metrics.request("http", Direction.OUT, OpLabel.of(request));
         return sender.send(uri, msg, leftMs).thenApply(outcome ->
                 outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
                         : failed(request, uri, (HttpRequestSender.Outcome.Failed) outcome));
@@ -119,7 +116,6 @@ final class HttpDeviceLink implements Link {
             LOG.debug("device {}: {}", request.to(), e.getMessage());
             response = TransportFailure.PROTOCOL.answer(request, peer(request), e.getMessage());
         }
-        metrics.response("http", Direction.IN, OpLabel.of(request), response.rsc());
         return response;
     }
 

@@ -17,8 +17,6 @@ import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.slf4j.Logger;
@@ -129,7 +127,6 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
             return CompletableFuture.completedFuture(timeout(request));
         }
         HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, mediaTypes);
-        metrics.request("http", Direction.OUT, OpLabel.of(request));
         return sender.send(host, basePath + msg.target(), msg, leftMs).thenApply(outcome ->
                 outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
                         : transportFailure(request, (HttpRequestSender.Outcome.Failed) outcome));
@@ -145,7 +142,6 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
             LOG.debug("upstream {}: {}", config.name(), e.getMessage());
             response = TransportFailure.PROTOCOL.answer(request, peer(), e.getMessage());
         }
-        metrics.response("http", Direction.IN, OpLabel.of(request), response.rsc());
         return response;
     }
 

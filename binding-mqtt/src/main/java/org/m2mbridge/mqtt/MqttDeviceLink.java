@@ -16,7 +16,6 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -44,18 +43,16 @@ final class MqttDeviceLink implements Link {
     private final MqttTransport transport;
     private final PrimitiveBus bus;
     private final Codecs codecs;
-    private final PrimitiveCounter counter;
     private final Correlator correlator;
     private final Route fallback;
     /** Entity ID -> its route; only entities bound to this link (removed when another link takes one over). */
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
-    MqttDeviceLink(MqttTransport transport, PrimitiveBus bus, Codecs codecs, PrimitiveCounter counter,
+    MqttDeviceLink(MqttTransport transport, PrimitiveBus bus, Codecs codecs,
                    int maxPending, Route fallback) {
         this.transport = transport;
         this.bus = bus;
         this.codecs = codecs;
-        this.counter = counter;
         this.fallback = fallback;
         BridgeMetrics metrics = bus.metrics();
         this.correlator = new Correlator(ID, bus.timer(), maxPending, new Correlator.Listener() {
@@ -83,9 +80,8 @@ final class MqttDeviceLink implements Link {
 
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
-        counter.request(Direction.OUT, request);
         if (!transport.isConnected()) {
-            return counter.answered(request, TransportFailure.CONNECT.answer(request, PEER, "not connected"));
+            return CompletableFuture.completedFuture(TransportFailure.CONNECT.answer(request, PEER, "not connected"));
         }
         String entity = bus.findEntity(request.to()).map(Registration::entityId).orElse(request.to());
         Topic topic;
@@ -93,12 +89,12 @@ final class MqttDeviceLink implements Link {
         try {
             topic = TopicNames.request(route.receiver(), TopicNames.segment(entity), route.format());
         } catch (IllegalArgumentException e) {
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
             bus.metrics().limitRefused(Limit.MQTT_PENDING);
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding for MQTT devices"));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -113,7 +109,7 @@ final class MqttDeviceLink implements Link {
                 correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), PEER, e.getMessage()));
             }
         });
-        return counter.answers(request, pending.get().response());
+        return pending.get().response();
     }
 
     /** A device's answer on {@code /oneM2M/resp/<receiver>/<device>/<fmt>}; on a dispatch lane. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
@@ -16,9 +15,7 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -45,7 +42,6 @@ final class MqttDeviceSession {
     private final Codecs codecs;
     private final MessageDispatch dispatch;
     private final Set<String> receivers;
-    private final PrimitiveCounter counter;
     private final MqttTransport transport;
     private final MqttDeviceLink link;
     private final Origin origin;
@@ -72,12 +68,11 @@ final class MqttDeviceSession {
         this.codecs = codecs;
         this.dispatch = dispatch;
         this.receivers = new LinkedHashSet<>(receivers);
-        this.counter = new PrimitiveCounter(bus.metrics(), SESSION);
         this.received = new RecentExchanges(4096, bus.timer());
         this.cleanSession = settings.cleanSession();
         this.health = new SessionHealth(SESSION, bus.metrics(), this::connectionLost);
         this.transport = transports.create(this::onMessage, health);
-        this.link = new MqttDeviceLink(transport, bus, codecs, counter, settings.maxInflight() * 10,
+        this.link = new MqttDeviceLink(transport, bus, codecs, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
         this.origin = Origin.downstream(link);
     }
@@ -140,7 +135,7 @@ final class MqttDeviceSession {
 
     private void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
-            reply(topic, format, OpLabel.UNKNOWN, f.toResponse());
+            answerLocally(topic, format, null, f.toResponse());
             return;
         }
         Optional<RequestPrimitive> request = decoded.request();
@@ -148,11 +143,10 @@ final class MqttDeviceSession {
             LOG.debug("devices: response on request topic {} ignored", topic);
             return;
         }
-        counter.request(Direction.IN, request.get());
         RequestPrimitive r = dialect.repair(request.get(), dialectNotes); // listeners.deviceMqtt.dialect
         if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
             // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
-            reply(topic, format, OpLabel.of(r), ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
+            answerLocally(topic, format, r, ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
                     "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
             return;
         }
@@ -164,7 +158,7 @@ final class MqttDeviceSession {
             if (admitted.refused()) {
                 ResponsePrimitive refusal = bus.admission().refused(r, admitted,
                         "deviceMqtt " + broker + " topic " + topic.name());
-                AccessLog.answeredLocally(r, origin, refusal);
+                bus.answeredLocally(r, origin, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }
             admitted.entity().ifPresent(entity -> link.seen(entity.entityId(), route));
@@ -177,12 +171,18 @@ final class MqttDeviceSession {
         }, () -> {
             // A QoS 1 redelivery (DUP): answered with the first exchange's response (docs/reliability.md, MQTT).
             bus.metrics().mqttRedeliveries.labelValues(SESSION).inc();
-        }).thenAccept(response -> reply(topic, format, OpLabel.of(r), response));
+        }).thenAccept(response -> reply(topic, format, response));
+    }
+
+    /** An answer given before the bus: counted and logged as the bus's exchanges are. */
+    private void answerLocally(Topic topic, Serialization format, RequestPrimitive request,
+                               ResponsePrimitive response) {
+        bus.answeredLocally(request, origin, response);
+        reply(topic, format, response);
     }
 
     /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */
-    private void reply(Topic topic, Serialization format, OpLabel op, ResponsePrimitive response) {
-        counter.response(Direction.OUT, op, response);
+    private void reply(Topic topic, Serialization format, ResponsePrimitive response) {
         Topic out = topic.responseTopic().withFormat(format);
         transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
             if (e != null) {

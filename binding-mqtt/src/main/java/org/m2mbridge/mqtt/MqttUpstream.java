@@ -25,9 +25,7 @@ import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -155,16 +153,15 @@ public final class MqttUpstream extends ConfiguredUpstream {
 
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
-        counter.request(Direction.OUT, request);
         if (!transport.isConnected()) {
             counter.error(TransportFailure.CONNECT.errorKind());
-            return counter.answered(request, TransportFailure.CONNECT.answer(request, peer(), "not connected"));
+            return CompletableFuture.completedFuture(TransportFailure.CONNECT.answer(request, peer(), "not connected"));
         }
         Topic topic;
         try {
             topic = topicFor(request);
         } catch (IllegalArgumentException e) {
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage()));
         }
         if (config.timeout() != null) {
             Instant own = Instant.now().plus(config.timeout());
@@ -173,7 +170,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
             metrics.limitRefused(Limit.MQTT_PENDING);
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding on upstream " + config.name()));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -185,7 +182,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
                 publishFailed(wire, e, expires);
             }
         });
-        return counter.answers(request, pending.get().response());
+        return pending.get().response();
     }
 
     /** The broker did not take the request: the one outcome table says what the device gets. */
@@ -267,7 +264,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         if (!taken) {
             metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
             LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
-            decoded.request().ifPresent(r -> entityRequests.reply(topic, format, OpLabel.of(r), ResponsePrimitive.error(r,
+            decoded.request().ifPresent(r -> entityRequests.answerLocally(topic, format, r, ResponsePrimitive.error(r,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
         }
     }

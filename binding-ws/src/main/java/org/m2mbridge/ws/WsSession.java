@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.budget.ShedReason;
-import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
@@ -33,9 +32,7 @@ import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.CloseReason;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -189,7 +186,6 @@ final class WsSession implements Link, Correlator.Listener {
                     ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "too many requests outstanding on connection " + id + " (limits.maxInflightPerConnection)"));
         }
-        count(Direction.OUT, pending.get().wireRequest());
         write(pending.get().wireRequest());
         return pending.get().response().whenComplete((r, e) -> closeIfIdle());
     }
@@ -225,36 +221,33 @@ final class WsSession implements Link, Correlator.Listener {
                 return;
             }
             env.metrics().rejected(RejectReason.BAD_REQUEST);
-            refuse(null, failed.toResponse(), OpLabel.UNKNOWN);
+            refuse(null, failed.toResponse());
             return;
         }
         Primitive primitive = ((DecodeResult.Decoded) result).primitive();
         if (primitive instanceof ResponsePrimitive response) {
-            count(Direction.IN, response, OpLabel.UNKNOWN);
             correlator.complete(response);
         } else if (primitive instanceof RequestPrimitive request) {
-            count(Direction.IN, request);
             onRequest(dialect.repair(request, dialectNotes)); // listeners.<ws|wss>.dialect, before the gate
         }
     }
 
     private void onRequest(RequestPrimitive request) {
-        OpLabel op = OpLabel.of(request);
         if (request.rqi() == null || request.rqi().isEmpty()) {
             env.metrics().rejected(RejectReason.BAD_REQUEST);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                    "request identifier parameter (rqi) is mandatory in a request"), op);
+                    "request identifier parameter (rqi) is mandatory in a request"));
             return;
         }
         if (!rate.tryAcquire()) {
             env.metrics().limitRefused(Limit.WS_REQUEST_RATE);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)"), op);
+                    "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)"));
             return;
         }
         RegistrationGate.Decision decision = env.gate().decide(request, this);
         if (decision.refusal().isPresent()) {
-            refuse(request, decision.refusal().get(), op);
+            refuse(request, decision.refusal().get());
             return;
         }
         boolean holdsEntitySlot = request.isRegistration(); // reserved by the gate
@@ -265,7 +258,7 @@ final class WsSession implements Link, Correlator.Listener {
             }
             env.metrics().limitRefused(Limit.WS_INFLIGHT);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                    "too many requests in flight on this connection (limits.maxInflightPerConnection)"), op);
+                    "too many requests in flight on this connection (limits.maxInflightPerConnection)"));
             return;
         }
         env.bus().send(request, Origin.downstream(this)).whenComplete((response, error) -> {
@@ -273,22 +266,17 @@ final class WsSession implements Link, Correlator.Listener {
             if (holdsEntitySlot) {
                 registering.decrementAndGet(); // bound by now if it succeeded
             }
-            respond(response != null ? response : ResponsePrimitive.error(request,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"), op);
+            write(response != null ? response : ResponsePrimitive.error(request,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
             closeIfIdle();
         });
     }
 
-    /** An answer the session gives itself, before the bus: logged like a bus exchange (access log). */
-    private void refuse(RequestPrimitive request, ResponsePrimitive response, OpLabel op) {
-        AccessLog.answeredLocally(request, Origin.downstream(this), response);
+    /** An answer the session gives itself, before the bus: counted and logged like a bus exchange. */
+    private void refuse(RequestPrimitive request, ResponsePrimitive response) {
+        env.bus().answeredLocally(request, Origin.downstream(this), response);
         LocalAnswers.answered(response.rsc(), response.rqi(), request == null ? null : request.fr(),
                 id + ": " + (response.pc() == null ? "refused" : response.pc().path("m2m:dbg").asText("refused")));
-        respond(response, op);
-    }
-
-    private void respond(ResponsePrimitive response, OpLabel op) {
-        count(Direction.OUT, response, op);
         write(response);
     }
 
@@ -482,14 +470,6 @@ final class WsSession implements Link, Correlator.Listener {
     }
 
     // ---- metrics --------------------------------------------------------------------------------------------
-
-    private void count(Direction direction, RequestPrimitive request) {
-        env.metrics().request("ws", direction, OpLabel.of(request));
-    }
-
-    private void count(Direction direction, ResponsePrimitive response, OpLabel op) {
-        env.metrics().response("ws", direction, op, response.rsc());
-    }
 
     @Override
     public void timedOut() {

@@ -68,6 +68,7 @@ public final class PrimitiveBus {
     private final Object registrations = new Object();
     private final ScheduledFuture<?> expirySweep;
     private final RegistrationAdmission admission;
+    private final PrimitiveTraffic traffic;
 
     /** A bus with store-and-forward in memory and default store settings (tests, embedding). */
     public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
@@ -89,6 +90,7 @@ public final class PrimitiveBus {
         this.deadlines = deadlines;
         this.timer = timer;
         this.metrics = metrics;
+        this.traffic = new PrimitiveTraffic(metrics);
         metrics.registeredEntities.set(registry.size());
         this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
         metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
@@ -217,9 +219,17 @@ public final class PrimitiveBus {
     }
 
     private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin, String nextHop) {
-        long started = System.nanoTime(); // one access-log line per exchange, whichever binding it came from
-        return route(request, origin, nextHop)
-                .whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, started));
+        // counted and logged once per exchange, whichever binding it came from
+        return traffic.received(request, origin, () -> route(request, origin, nextHop));
+    }
+
+    /**
+     * A request {@code origin}'s binding answered itself, before the bus (a primitive that did not decode, a limit,
+     * the registration gate): counted and logged as the bus's own exchanges are. {@code request} is null when the
+     * message did not decode.
+     */
+    public void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+        traffic.answeredLocally(request, origin, response);
     }
 
     private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop) {
@@ -244,11 +254,7 @@ public final class PrimitiveBus {
         Upstream upstream = target.get();
         RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, registry);
         RequestPrimitive wire = registration == null ? request : registration.rewrittenRequest();
-        long started = System.nanoTime();
-        String op = opLabel(request);
         return deliver(upstream, wire, deadline).thenApply(response -> {
-            metrics.upstreamRequestDuration.labelValues(upstream.name(), op)
-                    .observe((System.nanoTime() - started) / 1e9);
             ResponsePrimitive r = registration == null ? response : registration.complete(response, this);
             for (ResponseFilter f : responseFilters) {
                 r = f.apply(request, r);
@@ -357,14 +363,15 @@ public final class PrimitiveBus {
                 result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text));
             }
         }, delayMs, TimeUnit.MILLISECONDS);
-        CompletableFuture<ResponsePrimitive> delivered;
-        try {
-            delivered = link.deliver(request, deadline);
-        } catch (RuntimeException e) {
-            LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
-            delivered = CompletableFuture.completedFuture(ResponsePrimitive.error(request,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
-        }
+        CompletableFuture<ResponsePrimitive> delivered = traffic.sent(link, request, () -> {
+            try {
+                return link.deliver(request, deadline);
+            } catch (RuntimeException e) {
+                LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
+                return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
+                        ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
+            }
+        });
         delivered.whenComplete((response, error) -> {
             guard.cancel(false);
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -491,9 +498,5 @@ public final class PrimitiveBus {
         byte[] b = new byte[10];
         TOKENS.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    static String opLabel(RequestPrimitive request) {
-        return request.op().name().toLowerCase(java.util.Locale.ROOT);
     }
 }
