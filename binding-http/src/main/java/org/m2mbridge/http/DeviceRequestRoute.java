@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.dialect.DialectRepair;
@@ -76,8 +77,8 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
     }
 
     private void rebind(Registration entity) {
-        if (bus.boundLink(entity.entityId()).isEmpty() && HttpDeviceLink.httpPoa(entity.originalPoa()).isPresent()) {
-            bus.bind(entity.entityId(), devices);
+        if (HttpDeviceLink.httpPoa(entity.originalPoa()).isPresent()) {
+            bus.reidentify(entity.entityId(), devices, EntityDirectory.Reidentify.IF_UNBOUND);
         }
     }
 

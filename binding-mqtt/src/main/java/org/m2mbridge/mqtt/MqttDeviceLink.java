@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.Link;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.bus.TransportFailure;
@@ -131,9 +132,7 @@ final class MqttDeviceLink implements Link {
      */
     void seen(String entityId, Route route) {
         routes.put(entityId, route);
-        if (bus.boundLink(entityId).orElse(null) != this) {
-            bus.bind(entityId, this);
-        }
+        bus.reidentify(entityId, this, EntityDirectory.Reidentify.TAKE_OVER);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.m2mbridge.ws;
 
 import java.util.Optional;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.metrics.Limit;
@@ -72,7 +73,8 @@ final class RegistrationGate {
                     if (!session.hasRoomForEntity()) {
                         return entityLimit(request, session);
                     }
-                    bus.bind(entity, session); // reconnect: registration outlives the socket
+                    // reconnect: registration outlives the socket
+                    bus.reidentify(entity, session, EntityDirectory.Reidentify.TAKE_OVER);
                 }
                 return Decision.FORWARD;
             }
@@ -104,8 +106,7 @@ final class RegistrationGate {
             return;
         }
         admission.registeredOriginator(origin)
-                .filter(r -> bus.boundLink(r.entityId()).isEmpty())
                 .filter(r -> session.hasRoomForEntity())
-                .ifPresent(r -> bus.bind(r.entityId(), session));
+                .ifPresent(r -> bus.reidentify(r.entityId(), session, EntityDirectory.Reidentify.IF_UNBOUND));
     }
 }

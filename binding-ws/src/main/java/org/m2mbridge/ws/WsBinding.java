@@ -150,7 +150,7 @@ public final class WsBinding implements Binding {
                 }
             }
             bound = Map.copyOf(uris);
-            ctx.bus().addResponseFilter(new CseBasePoaFilter(advertised, ws.advertiseOnlyBridgePoa()));
+            ctx.bus().addResponseFilter(new CseBasePoaFilter(name(), advertised, ws.advertiseOnlyBridgePoa()));
             LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
                     ws.identities().size());
         } else {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -55,17 +54,15 @@ public final class PrimitiveBus {
     private static final SecureRandom TOKENS = new SecureRandom();
 
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    private final ConcurrentHashMap<String, Link> bound = new ConcurrentHashMap<>();
     private final List<ResponseFilter> responseFilters = new CopyOnWriteArrayList<>();
     private final EntityRegistry registry;
+    private final EntityDirectory directory;
     private final RouteTable routes;
     private final Deadlines deadlines;
     private final ScheduledExecutorService timer;
     private final BridgeMetrics metrics;
     /** Null when store-and-forward is disabled: offline entities get 5103. */
     private final StoreAndForward storeAndForward;
-    /** Serialises registry changes, so an ending registration never removes the one that replaced it. */
-    private final Object registrations = new Object();
     private final ScheduledFuture<?> expirySweep;
     private final RegistrationAdmission admission;
     private final PrimitiveTraffic traffic;
@@ -86,6 +83,7 @@ public final class PrimitiveBus {
                         ScheduledExecutorService timer, BridgeMetrics metrics, DeliveryStore store,
                         StoreSettings settings) {
         this.registry = registry;
+        this.directory = new LocalEntityDirectory(registry);
         this.routes = routes;
         this.deadlines = deadlines;
         this.timer = timer;
@@ -165,34 +163,56 @@ public final class PrimitiveBus {
      * {@link Link#entityBound(String)}.
      */
     public void bind(String entityId, Link link) {
-        Link previous = bound.put(entityId, link);
-        if (previous != link) {
-            metrics.boundEntities.set(bound.size());
-            link.entityBound(entityId);
-            if (previous != null) {
-                LOG.info("entity {} moved from {} to {}", entityId, previous.id(), link.id());
-                previous.entityUnbound(entityId);
-            }
-        }
+        rebound(entityId, link, directory.bind(entityId, link, EntityDirectory.Reidentify.TAKE_OVER));
         if (storeAndForward != null) {
             storeAndForward.bound(entityId, link);
         }
     }
 
+    /**
+     * A request from the registered entity {@code entityId} arrived over {@code link} (a reconnect, a bridge restart,
+     * another binding used before): the one re-identification every binding uses (TS-0020 7.4). Binds it there as
+     * {@code mode} says, which delivers what store-and-forward kept for it; nothing when it is bound there already.
+     * True when the entity is bound to {@code link} afterwards.
+     */
+    public boolean reidentify(String entityId, Link link, EntityDirectory.Reidentify mode) {
+        EntityDirectory.Rebound r = directory.bind(entityId, link, mode);
+        if (r.changed()) {
+            rebound(entityId, link, r);
+            if (storeAndForward != null) {
+                storeAndForward.bound(entityId, link);
+            }
+            return true;
+        }
+        return directory.boundLink(entityId).orElse(null) == link;
+    }
+
+    private void rebound(String entityId, Link link, EntityDirectory.Rebound r) {
+        if (!r.changed()) {
+            return;
+        }
+        metrics.boundEntities.set(directory.boundCount());
+        link.entityBound(entityId);
+        if (r.previous() != null) {
+            LOG.info("entity {} moved from {} to {}", entityId, r.previous().id(), link.id());
+            r.previous().entityUnbound(entityId);
+        }
+    }
+
     /** Unbinds {@code entityId} if it is bound to {@code link} (a closing connection). Never deregisters. */
     public void unbind(String entityId, Link link) {
-        if (bound.remove(entityId, link)) {
-            metrics.boundEntities.set(bound.size());
+        if (directory.unbind(entityId, link)) {
+            metrics.boundEntities.set(directory.boundCount());
         }
     }
 
     public Optional<Link> boundLink(String entityId) {
-        return Optional.ofNullable(bound.get(entityId));
+        return directory.boundLink(entityId);
     }
 
     /** Registered entities, with the link each is bound to now (if any): for the status API. */
     public Collection<Registration> registrations() {
-        return registry.all();
+        return directory.registrations();
     }
 
     // ---- routing -------------------------------------------------------------------------------------------
@@ -257,7 +277,7 @@ public final class PrimitiveBus {
         return deliver(upstream, wire, deadline).thenApply(response -> {
             ResponsePrimitive r = registration == null ? response : registration.complete(response, this);
             for (ResponseFilter f : responseFilters) {
-                r = f.apply(request, r);
+                r = f.apply(request, origin, r);
             }
             return r;
         });
@@ -273,7 +293,7 @@ public final class PrimitiveBus {
         if (storeAndForward != null) {
             return storeAndForward.send(target.get(), request, deadline);
         }
-        Link link = bound.get(target.get().entityId());
+        Link link = directory.boundLink(target.get().entityId()).orElse(null);
         if (link == null) {
             return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
                     "entity '" + target.get().entityId() + "' is registered but not connected");
@@ -399,16 +419,12 @@ public final class PrimitiveBus {
     // ---- registration bookkeeping (called by RegistrationExchange) -----------------------------------------
 
     void registered(Registration registration, Origin origin) {
-        boolean again;
-        synchronized (registrations) {
-            again = registry.byEntityId(registration.entityId()).isPresent();
-            if (again && storeAndForward != null) {
-                // before the bind below starts a flush: nothing stored for the earlier registration goes out
-                storeAndForward.newIncarnation(registration.entityId(), registration.incarnation());
-            }
-            registry.put(registration);
+        boolean again = directory.register(registration);
+        if (again && storeAndForward != null) {
+            // before the bind below starts a flush: nothing stored for the earlier registration goes out
+            storeAndForward.newIncarnation(registration.entityId(), registration.incarnation());
         }
-        metrics.registeredEntities.set(registry.size());
+        metrics.registeredEntities.set(directory.registrationCount());
         upstream(registration.upstream()).ifPresent(u -> u.entityRegistered(registration));
         if (origin.link() != null) {
             bind(registration.entityId(), origin.link());
@@ -420,30 +436,19 @@ public final class PrimitiveBus {
 
     /** A change to a registration that does not end it (its poa or expiration time was updated). */
     void updated(Registration registration) {
-        synchronized (registrations) {
-            if (registry.byEntityId(registration.entityId()).filter(r -> r.incarnation() == registration.incarnation())
-                    .isPresent()) {
-                registry.put(registration);
-            }
-        }
+        directory.updateIfCurrent(registration);
     }
 
     /** Ends {@code registration}, unless the entity has registered again since (another incarnation). */
     void deregistered(Registration registration, RegistrationEnd why) {
-        synchronized (registrations) {
-            if (registry.byEntityId(registration.entityId()).filter(r -> r.incarnation() == registration.incarnation())
-                    .isEmpty()) {
-                return; // already ended, or replaced by a newer registration that this does not concern
-            }
-            registry.remove(registration.entityId());
+        Optional<Optional<Link>> ended = directory.endIfCurrent(registration);
+        if (ended.isEmpty()) {
+            return; // already ended, or replaced by a newer registration that this does not concern
         }
-        metrics.registeredEntities.set(registry.size());
+        metrics.registeredEntities.set(directory.registrationCount());
         metrics.deregistered(why.label());
-        Link link = bound.remove(registration.entityId());
-        metrics.boundEntities.set(bound.size());
-        if (link != null) {
-            link.entityUnbound(registration.entityId());
-        }
+        metrics.boundEntities.set(directory.boundCount());
+        ended.get().ifPresent(link -> link.entityUnbound(registration.entityId()));
         upstream(registration.upstream()).ifPresent(u -> u.entityDeregistered(registration));
         if (storeAndForward != null) {
             storeAndForward.deregistered(registration.entityId(), why);
