@@ -22,18 +22,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
+import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.store.MapDeliveryStore;
 
 /**
  * {@link MqttUpstream} over an in-memory {@link MqttTransport} (the seam that lets Paho be swapped): what happens
@@ -111,7 +113,8 @@ class MqttUpstreamTest {
                              mqtt: {cleanSession: %s}}]
                 """.formatted(serialization, cleanSession)).upstreams().get(0);
         bus = new PrimitiveBus(new InMemoryEntityRegistry(), new RouteTable(List.of(), "acme"),
-                new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(20), Clock.systemUTC()), timer, metrics);
+                new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(20), Clock.systemUTC()), timer, metrics,
+                MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         MqttUpstream upstream = new MqttUpstream(config, bus, codecs, dispatch, (handler, listener) -> {
             transport.handler = handler;
             transport.listener = listener;

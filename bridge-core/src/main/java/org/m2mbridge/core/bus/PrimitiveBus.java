@@ -15,18 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.m2mbridge.core.codec.CodecLimits;
-import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
-import org.m2mbridge.core.store.DeliveryStore;
-import org.m2mbridge.core.store.MapDeliveryStore;
-import org.m2mbridge.core.store.StoreBounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +61,6 @@ public final class PrimitiveBus {
     private final RegistrationAdmission admission;
     private final PrimitiveTraffic traffic;
 
-    /** A bus with store-and-forward in memory and default store settings (tests, embedding). */
-    public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
-                        ScheduledExecutorService timer, BridgeMetrics metrics) {
-        this(registry, routes, deadlines, timer, metrics, inMemoryStore(StoreSettings.IN_MEMORY),
-                StoreSettings.IN_MEMORY);
-    }
-
     /**
      * @param store    where requests for offline entities wait (see {@code store.BridgeStorage}); the bus does
      *                 not close it
@@ -98,12 +85,6 @@ public final class PrimitiveBus {
         this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
                 TimeUnit.MILLISECONDS);
         this.admission = new RegistrationAdmission(this::findEntity, metrics, new GateRefusalLog());
-    }
-
-    /** An in-memory delivery store bounded as {@code settings} say. */
-    public static DeliveryStore inMemoryStore(StoreSettings settings) {
-        return MapDeliveryStore.inMemory(new Codecs(CodecLimits.DEFAULT).get(Serialization.JSON),
-                StoreBounds.of(settings));
     }
 
     /** Stops the bus's own timers (the store and registration sweeps). Call before closing the store. */
