@@ -3,12 +3,14 @@ package org.m2mbridge.mqtt;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -30,14 +32,16 @@ final class EntityRequests {
     private final PrimitiveBus bus;
     private final Codecs codecs;
     private final PrimitiveCounter counter;
+    private final BridgeMetrics metrics;
     private final Origin origin;
     /** Receiver topic segment -> entity ID. */
     private final Map<String, String> entityReceivers = new ConcurrentHashMap<>();
     private final RecentExchanges received;
 
     EntityRequests(String upstream, String cseId, MqttTransport transport, PrimitiveBus bus, Codecs codecs,
-                   PrimitiveCounter counter) {
-        this.received = new RecentExchanges(4096, bus.timer());
+                   BridgeMetrics metrics, ScheduledExecutorService timer, PrimitiveCounter counter) {
+        this.received = new RecentExchanges(4096, timer);
+        this.metrics = metrics;
         this.upstream = upstream;
         this.cseId = cseId;
         this.transport = transport;
@@ -91,7 +95,7 @@ final class EntityRequests {
         // resource of an MN-CSE behind the bridge, TS-0010 6.4.2): route by the topic, keep "to".
         received.once(key, () -> entity != null ? bus.sendVia(entity, routed, origin) : bus.send(routed, origin), () -> {
             LOG.debug("upstream {}: repeated request {} answered from the first exchange", upstream, routed.rqi());
-            bus.metrics().mqttRedeliveries.labelValues(upstream).inc();
+            metrics.mqttRedeliveries.labelValues(upstream).inc();
         }).thenAccept(response -> reply(topic, format, response));
     }
 

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.Correlator;
-import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.EntityDirectory;
+import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.bus.TransportFailure;
@@ -44,19 +45,20 @@ final class MqttDeviceLink implements Link {
     private final MqttTransport transport;
     private final PrimitiveBus bus;
     private final Codecs codecs;
+    private final BridgeMetrics metrics;
     private final Correlator correlator;
     private final Route fallback;
     /** Entity ID -> its route; only entities bound to this link (removed when another link takes one over). */
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
-    MqttDeviceLink(MqttTransport transport, PrimitiveBus bus, Codecs codecs,
-                   int maxPending, Route fallback) {
+    MqttDeviceLink(MqttTransport transport, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
+                   ScheduledExecutorService timer, int maxPending, Route fallback) {
+        this.metrics = metrics;
         this.transport = transport;
         this.bus = bus;
         this.codecs = codecs;
         this.fallback = fallback;
-        BridgeMetrics metrics = bus.metrics();
-        this.correlator = new Correlator(ID, bus.timer(), maxPending, new Correlator.Listener() {
+        this.correlator = new Correlator(ID, timer, maxPending, new Correlator.Listener() {
             @Override
             public void timedOut() {
                 metrics.requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
@@ -94,7 +96,7 @@ final class MqttDeviceLink implements Link {
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
-            bus.metrics().limitRefused(Limit.MQTT_PENDING);
+            metrics.limitRefused(Limit.MQTT_PENDING);
             return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding for MQTT devices"));
         }
@@ -104,7 +106,7 @@ final class MqttDeviceLink implements Link {
                 // the one outcome table, as for the MQTT upstream
                 TransportFailure f = MqttFailures.of(e, !Instant.now().isBefore(deadline));
                 if (f == TransportFailure.TIMEOUT) {
-                    bus.metrics().requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
+                    metrics.requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
                 }
                 LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
                 correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), PEER, e.getMessage()));

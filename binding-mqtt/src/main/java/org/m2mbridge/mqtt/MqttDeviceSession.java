@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
@@ -15,6 +16,7 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
+import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -45,6 +47,7 @@ final class MqttDeviceSession {
     private final MqttTransport transport;
     private final MqttDeviceLink link;
     private final Origin origin;
+    private final BridgeMetrics metrics;
     private final RecentExchanges received;
     private final SessionHealth health;
     private final boolean cleanSession;
@@ -56,7 +59,7 @@ final class MqttDeviceSession {
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
     MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
-                      Codecs codecs, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
+                      Codecs codecs, BridgeMetrics metrics, ScheduledExecutorService timer, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
                       DialectRepair dialect) throws Exception {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
@@ -68,11 +71,12 @@ final class MqttDeviceSession {
         this.codecs = codecs;
         this.dispatch = dispatch;
         this.receivers = new LinkedHashSet<>(receivers);
-        this.received = new RecentExchanges(4096, bus.timer());
+        this.metrics = metrics;
+        this.received = new RecentExchanges(4096, timer);
         this.cleanSession = settings.cleanSession();
-        this.health = new SessionHealth(SESSION, bus.metrics(), this::connectionLost);
+        this.health = new SessionHealth(SESSION, metrics, this::connectionLost);
         this.transport = transports.create(this::onMessage, health);
-        this.link = new MqttDeviceLink(transport, bus, codecs, settings.maxInflight() * 10,
+        this.link = new MqttDeviceLink(transport, bus, codecs, metrics, timer, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
         this.origin = Origin.downstream(link);
     }
@@ -120,7 +124,7 @@ final class MqttDeviceSession {
         // One lane per device: its requests and its answers stay in order (MessageDispatch).
         String device = topic.kind() == Kind.RESP ? topic.receiver() : topic.originator();
         if (!dispatch.offer(device, () -> handle(topic, format, decoded))) {
-            bus.metrics().limitRefused(Limit.MQTT_DISPATCH_QUEUE);
+            metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
             LOG.warn("devices: dispatch queue full, dropped message on {}", topicName);
         }
     }
@@ -170,7 +174,7 @@ final class MqttDeviceSession {
             });
         }, () -> {
             // A QoS 1 redelivery (DUP): answered with the first exchange's response (docs/reliability.md, MQTT).
-            bus.metrics().mqttRedeliveries.labelValues(SESSION).inc();
+            metrics.mqttRedeliveries.labelValues(SESSION).inc();
         }).thenAccept(response -> reply(topic, format, response));
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -69,12 +70,13 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final UpstreamState state;
     private final MqttTransport transport;
 
-    public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, MessageDispatch dispatch,
-                        TransportFactory transports) throws Exception {
+    public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
+                        ScheduledExecutorService timer, MessageDispatch dispatch, TransportFactory transports)
+            throws Exception {
         super(config);
         this.bus = bus;
         this.codecs = codecs;
-        this.metrics = bus.metrics();
+        this.metrics = metrics;
         this.dispatch = dispatch;
         this.receiver = TopicNames.segment(config.cseId());
         this.topicForm = config.mqtt().topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
@@ -82,7 +84,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         this.counter = new PrimitiveCounter(metrics, config.name());
         // One correlator for the whole session: wire rqis are made unique per upstream by it, so (originator, rqi)
         // needs no second key. Bounded well above the in-flight window: answers may lag the PUBACKs.
-        this.correlator = new Correlator(id(), bus.timer(), config.mqtt().maxInflight() * 10, new Correlator.Listener() {
+        this.correlator = new Correlator(id(), timer, config.mqtt().maxInflight() * 10, new Correlator.Listener() {
             @Override
             public void timedOut() {
                 metrics.requestTimeouts.labelValues(BINDING).inc();
@@ -104,7 +106,8 @@ public final class MqttUpstream extends ConfiguredUpstream {
             }
         }, state);
         this.transport = transports.create(this::onMessage, health);
-        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, counter);
+        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
+                counter);
     }
 
     /** Subscribes the upstream's response topics and those of already registered entities, then connects. */

@@ -115,7 +115,7 @@ class MqttUpstreamTest {
         bus = new PrimitiveBus(new InMemoryEntityRegistry(), new RouteTable(List.of(), "acme"),
                 new Deadlines(Duration.ofSeconds(5), Duration.ofSeconds(20), Clock.systemUTC()), timer, metrics,
                 MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
-        MqttUpstream upstream = new MqttUpstream(config, bus, codecs, dispatch, (handler, listener) -> {
+        MqttUpstream upstream = new MqttUpstream(config, bus, codecs, metrics, timer, dispatch, (handler, listener) -> {
             transport.handler = handler;
             transport.listener = listener;
             return transport;
@@ -236,7 +236,7 @@ class MqttUpstreamTest {
                 upstreams: [{name: m, binding: mqtt, broker: "ssl://10.0.0.5:8883", cseId: /Mobius2,
                              mqtt: {poaStyle: with-entity-path, poaBroker: "mqtts://broker.example:8883"}}]
                 """).upstreams().get(0);
-        MqttUpstream m = new MqttUpstream(mobius, bus, codecs, dispatch, (h, l) -> new InMemoryTransport());
+        MqttUpstream m = new MqttUpstream(mobius, bus, codecs, metrics, timer, dispatch, (h, l) -> new InMemoryTransport());
         assertEquals(List.of("mqtts://broker.example:8883/tok"), m.pointOfAccess("tok", null));
         assertEquals(List.of("mqtts://broker.example:8883/Smqttae"), m.pointOfAccess("tok", "Smqttae"));
     }
@@ -251,7 +251,7 @@ class MqttUpstreamTest {
                     upstreams: [{name: acme, binding: mqtt, broker: "tcp://127.0.0.1:1", cseId: /id-in}]
                     """).upstreams().get(0);
             InMemoryTransport own = new InMemoryTransport();
-            new MqttUpstream(config, bus, codecs, lanes, (h, l) -> {
+            new MqttUpstream(config, bus, codecs, metrics, timer, lanes, (h, l) -> {
                 own.handler = h;
                 return own;
             });

@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
+import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -38,11 +39,13 @@ final class RegistrationGate {
 
     private final PrimitiveBus bus;
     private final RegistrationAdmission admission;
+    private final BridgeMetrics metrics;
     private final ResponseStatusCode identityRefusal;
 
     /** {@code identityRefusal}: 4103 or 4106 for an {@code fr} the certificate does not grant. */
-    RegistrationGate(PrimitiveBus bus, ResponseStatusCode identityRefusal) {
+    RegistrationGate(PrimitiveBus bus, BridgeMetrics metrics, ResponseStatusCode identityRefusal) {
         this.bus = bus;
+        this.metrics = metrics;
         this.admission = bus.admission();
         this.identityRefusal = identityRefusal;
     }
@@ -88,7 +91,7 @@ final class RegistrationGate {
     }
 
     private Decision entityLimit(RequestPrimitive request, WsSession session) {
-        bus.metrics().limitRefused(Limit.WS_ENTITIES_PER_CONNECTION);
+        metrics.limitRefused(Limit.WS_ENTITIES_PER_CONNECTION);
         return Decision.refuse(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                 "this connection already carries " + session.entityCount()
                         + " entities (limits.maxEntitiesPerConnection)"));
