@@ -174,6 +174,12 @@ final class WsSession implements Link, Correlator.Listener {
 
     // ---- bus -> device --------------------------------------------------------------------------------------
 
+    /** Its correlator answers 4008 at the deadline: the bus needs no guard timer (one timer per exchange). */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         if (closing.get()) {

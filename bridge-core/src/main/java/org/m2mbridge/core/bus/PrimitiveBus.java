@@ -355,15 +355,7 @@ public final class PrimitiveBus {
      */
     CompletableFuture<ResponsePrimitive> deliverOrClosed(Link link, RequestPrimitive request, Instant deadline) {
         CompletableFuture<ResponsePrimitive> result = new CompletableFuture<>();
-        long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
-        ScheduledFuture<?> guard = timer.schedule(() -> {
-            if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
-                metrics.requestTimeouts.labelValues(link.binding()).inc();
-                String text = "no response from " + link.id() + " before the request deadline";
-                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text));
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> guard = link.completesByDeadline() ? null : guard(link, request, deadline, result);
         CompletableFuture<ResponsePrimitive> delivered = traffic.sent(link, request, () -> {
             try {
                 return link.deliver(request, deadline);
@@ -374,7 +366,9 @@ public final class PrimitiveBus {
             }
         });
         delivered.whenComplete((response, error) -> {
-            guard.cancel(false);
+            if (guard != null) {
+                guard.cancel(false);
+            }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             if (cause instanceof LinkClosedException closed) {
@@ -388,6 +382,20 @@ public final class PrimitiveBus {
             }
         });
         return result;
+    }
+
+    /** The deadline guard for a link that does not complete by the deadline itself: one 4008 after a grace. */
+    private ScheduledFuture<?> guard(Link link, RequestPrimitive request, Instant deadline,
+                                     CompletableFuture<ResponsePrimitive> result) {
+        long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
+        return timer.schedule(() -> {
+            if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
+                metrics.requestTimeouts.labelValues(link.binding()).inc();
+                String text = "no response from " + link.id() + " before the request deadline";
+                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text));
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
