@@ -3,6 +3,7 @@ package org.m2mbridge.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
@@ -23,11 +24,13 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  */
 final class CseRequestRoute implements PrimitiveHttpHandler.Route {
     private final PrimitiveBus bus;
+    private final EntityDirectory directory;
     private final BridgeMetrics metrics;
     private final String notificationPrefix;
 
-    CseRequestRoute(PrimitiveBus bus, BridgeMetrics metrics, String notificationPath) {
+    CseRequestRoute(PrimitiveBus bus, EntityDirectory directory, BridgeMetrics metrics, String notificationPath) {
         this.bus = bus;
+        this.directory = directory;
         this.metrics = metrics;
         this.notificationPrefix = notificationPath + "/";
     }
@@ -43,7 +46,7 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         String tokenAndRest = path.substring(notificationPrefix.length());
         int slash = tokenAndRest.indexOf('/');
         String token = slash < 0 ? tokenAndRest : tokenAndRest.substring(0, slash);
-        Optional<Registration> entity = bus.registry().byToken(token);
+        Optional<Registration> entity = directory.byToken(token);
         if (entity.isEmpty()) {
             metrics.rejected(RejectReason.UNKNOWN_TARGET);
             return answeredLocally(request, peer, ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,

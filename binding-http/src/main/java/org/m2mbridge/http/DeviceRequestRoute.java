@@ -34,13 +34,16 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  */
 final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
     private final PrimitiveBus bus;
+    private final RegistrationAdmission admission;
     private final HttpDeviceLink devices;
     private final DialectRepair dialect;
     /** HTTP has no connection to note repairs per: they are logged once per listener. */
     private final DialectRepair.Notes dialectNotes;
 
-    DeviceRequestRoute(PrimitiveBus bus, HttpDeviceLink devices, DialectRepair dialect) {
+    DeviceRequestRoute(PrimitiveBus bus, RegistrationAdmission admission, HttpDeviceLink devices,
+                       DialectRepair dialect) {
         this.bus = bus;
+        this.admission = admission;
         this.devices = devices;
         this.dialect = dialect;
         this.dialectNotes = dialect.notes("deviceHttp");
@@ -51,7 +54,7 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
                                                       String peer) {
         RequestPrimitive request = dialect.repair(received, dialectNotes); // listeners.deviceHttp.dialect
         Origin origin = new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null);
-        RegistrationAdmission.Decision admitted = bus.admission().decide(request);
+        RegistrationAdmission.Decision admitted = admission.decide(request);
         switch (admitted.verdict()) {
             case REGISTRATION -> {
                 if (HttpDeviceLink.httpPoa(poaOf(request)).isPresent()) {
@@ -63,7 +66,7 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
                 // forwarded as is; nothing to bind before the registrar answers a registration
             }
             default -> {
-                ResponsePrimitive refusal = bus.admission().refused(request, admitted, "deviceHttp " + peer);
+                ResponsePrimitive refusal = admission.refused(request, admitted, "deviceHttp " + peer);
                 bus.answeredLocally(request, origin, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }

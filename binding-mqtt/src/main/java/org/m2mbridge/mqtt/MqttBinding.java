@@ -88,7 +88,7 @@ public final class MqttBinding implements Binding {
         PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
                 MqttDeviceSession.SESSION);
         deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
-                context.codecs(), context.metrics(), context.timer(), dispatch,
+                context.admission(), context.codecs(), context.metrics(), context.timer(), dispatch,
                 (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener),
                 DialectRepair.of("deviceMqtt", devices.dialect(), context.config(), context.metrics()));
         deviceSession.start();

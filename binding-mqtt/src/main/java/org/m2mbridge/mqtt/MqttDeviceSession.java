@@ -48,6 +48,7 @@ final class MqttDeviceSession {
     private final MqttDeviceLink link;
     private final Origin origin;
     private final BridgeMetrics metrics;
+    private final RegistrationAdmission admission;
     private final RecentExchanges received;
     private final SessionHealth health;
     private final boolean cleanSession;
@@ -59,7 +60,8 @@ final class MqttDeviceSession {
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
     MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
-                      Codecs codecs, BridgeMetrics metrics, ScheduledExecutorService timer, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
+                      RegistrationAdmission admission, Codecs codecs, BridgeMetrics metrics,
+                      ScheduledExecutorService timer, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
                       DialectRepair dialect) throws Exception {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
@@ -72,6 +74,7 @@ final class MqttDeviceSession {
         this.dispatch = dispatch;
         this.receivers = new LinkedHashSet<>(receivers);
         this.metrics = metrics;
+        this.admission = admission;
         this.received = new RecentExchanges(4096, timer);
         this.cleanSession = settings.cleanSession();
         this.health = new SessionHealth(SESSION, metrics, this::connectionLost);
@@ -158,9 +161,9 @@ final class MqttDeviceSession {
         MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
         received.once(key, () -> {
             // The registration gate, the same rule as on a WebSocket (TS-0020 7.4; RegistrationAdmission).
-            RegistrationAdmission.Decision admitted = bus.admission().decide(r);
+            RegistrationAdmission.Decision admitted = admission.decide(r);
             if (admitted.refused()) {
-                ResponsePrimitive refusal = bus.admission().refused(r, admitted,
+                ResponsePrimitive refusal = admission.refused(r, admitted,
                         "deviceMqtt " + broker + " topic " + topic.name());
                 bus.answeredLocally(r, origin, refusal);
                 return CompletableFuture.completedFuture(refusal);

@@ -114,7 +114,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
     void start() {
         transport.subscribe(TopicNames.responsesFrom(receiver));
         transport.subscribe(TopicNames.registrationResponsesFrom(receiver));
-        for (Registration r : bus.registry().all()) {
+        for (Registration r : bus.registrations()) {
             if (config.name().equals(r.upstream())) {
                 entityRegistered(r);
             }

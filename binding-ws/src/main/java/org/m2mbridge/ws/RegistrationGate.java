@@ -43,10 +43,11 @@ final class RegistrationGate {
     private final ResponseStatusCode identityRefusal;
 
     /** {@code identityRefusal}: 4103 or 4106 for an {@code fr} the certificate does not grant. */
-    RegistrationGate(PrimitiveBus bus, BridgeMetrics metrics, ResponseStatusCode identityRefusal) {
+    RegistrationGate(PrimitiveBus bus, RegistrationAdmission admission, BridgeMetrics metrics,
+                     ResponseStatusCode identityRefusal) {
         this.bus = bus;
         this.metrics = metrics;
-        this.admission = bus.admission();
+        this.admission = admission;
         this.identityRefusal = identityRefusal;
     }
 

@@ -84,8 +84,8 @@ public final class WsBinding implements Binding {
         Set<Serialization> enabled = EnumSet.noneOf(Serialization.class);
         ws.serializations().forEach(t -> Serialization.fromToken(t).ifPresent(enabled::add));
         SubprotocolSelection selection = new SubprotocolSelection(enabled);
-        environment = new WsSession.Environment(ctx.bus(), ctx.metrics(), ctx.timer(),
-                new RegistrationGate(ctx.bus(), ctx.metrics(),
+        environment = new WsSession.Environment(ctx.bus(), ctx.directory(), ctx.metrics(), ctx.timer(),
+                new RegistrationGate(ctx.bus(), ctx.admission(), ctx.metrics(),
                         ResponseStatusCode.of(ws.identityRefusalRsc()).orElseThrow()),
                 limits, ws.maxQueuedBytes(), ctx.inboundBudget());
         connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.budget.ShedReason;
 import org.m2mbridge.core.bus.Correlator;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
 import org.m2mbridge.core.bus.LocalAnswers;
@@ -28,8 +29,8 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
-import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.config.LimitsConfig;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.CloseReason;
 import org.m2mbridge.core.metrics.Limit;
@@ -57,8 +58,8 @@ final class WsSession implements Link, Correlator.Listener {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     /** What a session needs from its binding; one per binding. */
-    record Environment(PrimitiveBus bus, BridgeMetrics metrics, ScheduledExecutorService timer,
-                       RegistrationGate gate, LimitsConfig limits, long maxQueuedBytes, InboundBudget budget) {
+    record Environment(PrimitiveBus bus, EntityDirectory directory, BridgeMetrics metrics,
+                       ScheduledExecutorService timer, RegistrationGate gate, LimitsConfig limits, long maxQueuedBytes, InboundBudget budget) {
     }
 
     private final String id = "ws-" + IDS.incrementAndGet();
@@ -207,7 +208,7 @@ final class WsSession implements Link, Correlator.Listener {
     public void entityUnbound(String entityId) {
         entities.remove(entityId);
         // Taken over by a newer connection (still registered) rather than deregistered by a DELETE (keep socket).
-        boolean takenOver = env.bus().registry().byEntityId(entityId).isPresent();
+        boolean takenOver = env.directory().registration(entityId).isPresent();
         if (takenOver && entities.isEmpty()) {
             closeWhenIdle(1000, "entities moved to a newer connection");
         }

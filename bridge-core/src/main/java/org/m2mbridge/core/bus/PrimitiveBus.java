@@ -115,6 +115,11 @@ public final class PrimitiveBus {
         responseFilters.add(filter);
     }
 
+    /** Who is registered and bound where; for wiring ({@code BridgeContext}), not for looking services up. */
+    public EntityDirectory directory() {
+        return directory;
+    }
+
     public EntityRegistry registry() {
         return registry;
     }
