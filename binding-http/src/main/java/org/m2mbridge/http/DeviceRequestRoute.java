@@ -1,6 +1,5 @@
 package org.m2mbridge.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,8 +9,8 @@ import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.bus.RegistrationAdmission;
+import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
-import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 
 /**
@@ -87,17 +86,6 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
 
     /** {@code poa} of the {@code m2m:ae} or {@code m2m:csr} being created. */
     private static List<String> poaOf(RequestPrimitive request) {
-        List<String> out = new ArrayList<>();
-        if (request.pc() == null) {
-            return out;
-        }
-        String key = request.ty() == ResourceType.REMOTE_CSE.code() ? "m2m:csr" : "m2m:ae";
-        JsonNode poa = request.pc().path(key).path("poa");
-        if (poa.isArray()) {
-            poa.forEach(p -> out.add(p.asText()));
-        } else if (poa.isTextual()) {
-            out.add(poa.asText());
-        }
-        return out;
+        return RegistrationContent.of(request.pc()).map(RegistrationContent::pointOfAccess).orElseGet(ArrayList::new);
     }
 }

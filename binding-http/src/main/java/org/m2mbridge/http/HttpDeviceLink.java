@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@code http://} or {@code https://} URL of the poa it registered with ({@link Registration#originalPoa()}, kept
  * current by poa updates), as TS-0009 6.2.2.1 sends a request to a poa: the URL is the request-target, the
  * operation's query parameters are appended, JSON content. One link for all devices: it holds no state per
- * entity, so a bridge restart only needs a re-bind. Failures are answered by the same table as the upstream's
- * ({@link HttpFailures}, {@link TransportFailure}): unreachable or closed 5103, no answer before the deadline 4008,
- * an answer that cannot be decoded 5000.
+ * entity, so a bridge restart only needs a re-bind. Outcomes are answered as the upstream's are
+ * ({@link HttpExchange}, {@link HttpFailures}, {@link TransportFailure}): unreachable or closed 5103, no answer
+ * before the deadline 4008, an answer that cannot be decoded 5000.
  */
 final class HttpDeviceLink implements Link {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDeviceLink.class);
@@ -38,18 +38,17 @@ final class HttpDeviceLink implements Link {
 
     private final PrimitiveBus bus;
     private final HttpRequestSender sender;
-    private final Codecs codecs;
     private final PrimitiveCodec codec;
-    private final BridgeMetrics metrics;
     private final Clock clock;
+    private final HttpExchange exchange;
 
     HttpDeviceLink(PrimitiveBus bus, HttpRequestSender sender, Codecs codecs, BridgeMetrics metrics, Clock clock) {
         this.bus = bus;
         this.sender = sender;
-        this.codecs = codecs;
         this.codec = codecs.get(Serialization.JSON);
-        this.metrics = metrics;
         this.clock = clock;
+        // no cause in the debug text: it may name the device's private URL
+        this.exchange = new HttpExchange(codecs, codec.serialization(), metrics, false, new HttpExchange.Observer() { });
     }
 
     /** The first http(s) URL with a host among {@code poa}: where an HTTP device takes requests. */
@@ -88,14 +87,11 @@ final class HttpDeviceLink implements Link {
                     ResponseStatusCode.TARGET_NOT_REACHABLE, "'" + request.to() + "' has no http point of access"));
         }
         long leftMs = Duration.between(clock.instant(), deadline).toMillis();
-        if (leftMs <= 0) {
-            return CompletableFuture.completedFuture(timeout(request));
-        }
-        HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, HttpRequestMapping.MediaTypes.GENERIC);
-        URI uri = withQuery(poa.get(), msg.rawQuery());
-        return sender.send(uri, msg, leftMs).thenApply(outcome ->
-                outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
-                        : failed(request, uri, (HttpRequestSender.Outcome.Failed) outcome));
+        return exchange.send(request, "'" + request.to() + "'", leftMs, left -> {
+            HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, HttpRequestMapping.MediaTypes.GENERIC);
+            URI uri = withQuery(poa.get(), msg.rawQuery());
+            return sender.send(uri, msg, left);
+        });
     }
 
     private static URI withQuery(URI poa, String query) {
@@ -106,38 +102,5 @@ final class HttpDeviceLink implements Link {
         int hash = s.indexOf('#');
         String base = hash < 0 ? s : s.substring(0, hash);
         return URI.create(base + (poa.getRawQuery() == null ? "?" : "&") + query);
-    }
-
-    private ResponsePrimitive answered(RequestPrimitive request, HttpResponseMessage answer) {
-        ResponsePrimitive response;
-        try {
-            response = HttpResponseMapping.fromHttp(answer, request, codecs, codec.serialization());
-        } catch (HttpResponseMapping.UndecodableBody e) {
-            LOG.debug("device {}: {}", request.to(), e.getMessage());
-            response = TransportFailure.PROTOCOL.answer(request, peer(request), e.getMessage());
-        }
-        return response;
-    }
-
-    /** The one outcome table ({@link TransportFailure}); the text names the entity, never its private URL. */
-    private ResponsePrimitive failed(RequestPrimitive request, URI uri, HttpRequestSender.Outcome.Failed f) {
-        if (f.failure() == TransportFailure.TIMEOUT) {
-            return timeout(request);
-        }
-        LOG.debug("device {} at {}: {} ({})", request.to(), uri, f.failure(), String.valueOf(f.cause()));
-        return f.failure().answer(request, peer(request), null);
-    }
-
-    private ResponsePrimitive timeout(RequestPrimitive request) {
-        metrics.requestTimeouts.labelValues("http").inc();
-        return TransportFailure.TIMEOUT.answer(request, peer(request), null);
-    }
-
-    private static String peer(RequestPrimitive request) {
-        return "'" + request.to() + "'";
-    }
-
-    private static String op(RequestPrimitive r) {
-        return r.op().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +14,7 @@ import org.m2mbridge.core.codec.ContentResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.PrimitiveParameter;
 import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -64,27 +64,11 @@ final class HttpRequestMapping {
         String target = TargetPath.pathOf(to) + (query.isEmpty() ? "" : "?" + query);
 
         Map<String, String> h = new LinkedHashMap<>();
-        put(h, M2mHeaders.ORIGIN, r.fr());
-        put(h, M2mHeaders.RI, r.rqi());
-        put(h, M2mHeaders.RVI, r.rvi());
-        put(h, M2mHeaders.GID, r.gid());
-        if (r.rt() != null && !r.rt().nu().isEmpty()) {
-            put(h, M2mHeaders.RTU, String.join("&", r.rt().nu()));
-        }
-        put(h, M2mHeaders.OT, r.ot());
-        put(h, M2mHeaders.RST, r.rset());
-        put(h, M2mHeaders.RET, r.rqet());
-        put(h, M2mHeaders.OET, r.oet());
-        put(h, M2mHeaders.EC, r.ec());
-        put(h, M2mHeaders.VSI, r.vsi());
-        if (r.tkns() != null && !r.tkns().isEmpty()) {
-            put(h, M2mHeaders.AUTHORIZATION, String.join("+", r.tkns()));
-        }
-        if (r.aus() != null) {
-            put(h, M2mHeaders.AS, joined(r.aus()));
+        for (PrimitiveParameter p : HeaderParameters.REQUEST) {
+            HeaderParameters.put(h, p, p.get(r));
         }
         Serialization s = codec.serialization();
-        put(h, M2mHeaders.ACCEPT, s.genericMediaType());
+        h.put(M2mHeaders.ACCEPT, s.genericMediaType());
         byte[] body = null;
         boolean carriesContent = r.op() == Operation.CREATE || r.op() == Operation.UPDATE || r.op() == Operation.NOTIFY;
         if (carriesContent && pc != null) {
@@ -93,35 +77,16 @@ final class HttpRequestMapping {
         if (r.op() == Operation.CREATE) {
             // ACME sends "application/json;ty=2", Mobius "application/vnd.onem2m-res+json; ty=2"; both are read.
             String mt = mediaTypes == MediaTypes.VND ? s.resourceMediaType() + "; ty=" : s.genericMediaType() + ";ty=";
-            put(h, M2mHeaders.CONTENT_TYPE, mt + (r.ty() == null ? "" : r.ty()));
+            h.put(M2mHeaders.CONTENT_TYPE, mt + (r.ty() == null ? "" : r.ty()));
         } else if (body != null) {
-            put(h, M2mHeaders.CONTENT_TYPE, mediaTypes == MediaTypes.GENERIC ? s.genericMediaType()
+            h.put(M2mHeaders.CONTENT_TYPE, mediaTypes == MediaTypes.GENERIC ? s.genericMediaType()
                     : r.op() == Operation.NOTIFY ? s.notificationMediaType() : s.resourceMediaType());
         }
         return new HttpRequestMessage(methodOf(r.op()), target, h, body);
     }
 
-    private static void put(Map<String, String> h, String name, Object value) {
-        if (value != null) {
-            h.put(name, String.valueOf(value));
-        }
-    }
 
-    /** A list-valued header ({@code aus}, {@code ati}): items joined with '+' (TS-0009 6.4). */
-    static String joined(JsonNode value) {
-        if (!value.isArray()) {
-            return value.asText();
-        }
-        List<String> items = new ArrayList<>();
-        value.forEach(v -> items.add(v.isValueNode() ? v.asText() : v.toString()));
-        return String.join("+", items);
-    }
 
-    static ArrayNode split(String header) {
-        ArrayNode a = JSON.arrayNode();
-        Arrays.stream(header.split("[+ ]")).filter(x -> !x.isEmpty()).forEach(a::add);
-        return a;
-    }
 
     // ---- HTTP -> primitive (inbound) ---------------------------------------------------------------------
 
@@ -134,90 +99,144 @@ final class HttpRequestMapping {
         }
     }
 
+    /** A request the bridge refuses to deliver: answered with {@code code} and the reason as debug text. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient ResponseStatusCode code;
+        /** False when the originator is what is missing: the answer then goes to nobody in particular. */
+        private final boolean echoOriginator;
+
+        Refused(ResponseStatusCode code, String reason, boolean echoOriginator) {
+            super(reason, null, false, false);
+            this.code = code;
+            this.echoOriginator = echoOriginator;
+        }
+
+        Refused(ResponseStatusCode code, String reason) {
+            this(code, reason, true);
+        }
+    }
+
+    /**
+     * The request primitive for an inbound HTTP request (TS-0009 6.2-6.4), in steps: operation from the method
+     * and Content-Type, the mandatory headers, the header and query parameters, the target, the content.
+     */
     static Inbound fromHttp(HttpRequestMessage m, Codecs codecs) {
         String rqi = m.header(M2mHeaders.RI);
         String rvi = m.header(M2mHeaders.RVI);
         String fr = m.header(M2mHeaders.ORIGIN);
         if (rqi == null || rqi.isBlank()) { // TS-0009 6.4: X-M2M-RI is mandatory in every request
-            return reject(null, rvi, fr, ResponseStatusCode.BAD_REQUEST, "X-M2M-RI header is missing");
+            return reject(null, rvi, fr, ResponseStatusCode.BAD_REQUEST, M2mHeaders.RI + " header is missing");
         }
-        String contentType = m.header(M2mHeaders.CONTENT_TYPE);
-        Optional<Integer> ty;
         try {
-            ty = tyOf(contentType);
-        } catch (NumberFormatException e) {
-            return reject(rqi, rvi, fr, ResponseStatusCode.BAD_REQUEST, "ty in Content-Type is not a number");
+            String contentType = m.header(M2mHeaders.CONTENT_TYPE);
+            Optional<Integer> ty = createdType(contentType);
+            Operation op = operationOf(m.method(), ty);
+            requireOriginator(fr, op, ty);
+            Serialization serialization = bodySerialization(contentType);
+            RequestPrimitive.Builder b = RequestPrimitive.builder().op(op).rqi(rqi).rvi(rvi).fr(fr)
+                    .ty(op == Operation.CREATE ? ty.get() : null);
+            headerParameters(m, b);
+            List<String> atrl = queryParameters(m, b);
+            b.to(target(m, atrl, b));
+            content(m, codecs.get(serialization), b);
+            return new Inbound.Accepted(b.build(), serialization);
+        } catch (Refused e) {
+            return reject(rqi, rvi, e.echoOriginator ? fr : null, e.code, e.getMessage());
         }
-        Operation op = switch (m.method().toUpperCase(Locale.ROOT)) {
+    }
+
+    private static Optional<Integer> createdType(String contentType) throws Refused {
+        try {
+            return tyOf(contentType);
+        } catch (NumberFormatException e) {
+            throw new Refused(ResponseStatusCode.BAD_REQUEST, "ty in Content-Type is not a number");
+        }
+    }
+
+    /** TS-0009 6.2.1 (docs/spec/http.md HTTP-OP-1): POST is CREATE with a {@code ty}, NOTIFY without. */
+    private static Operation operationOf(String method, Optional<Integer> ty) throws Refused {
+        return switch (method.toUpperCase(Locale.ROOT)) {
             case "GET" -> Operation.RETRIEVE;
             case "PUT" -> Operation.UPDATE;
             case "DELETE" -> Operation.DELETE;
             case "POST" -> ty.isPresent() ? Operation.CREATE : Operation.NOTIFY;
-            default -> null;
+            default -> throw new Refused(ResponseStatusCode.OPERATION_NOT_ALLOWED,
+                    "HTTP method " + method + " has no oneM2M operation");
         };
-        if (op == null) {
-            return reject(rqi, rvi, fr, ResponseStatusCode.OPERATION_NOT_ALLOWED,
-                    "HTTP method " + m.method() + " has no oneM2M operation");
-        }
+    }
+
+    /**
+     * TS-0009 6.4, TS-0004 7.2.1.1 (docs/spec/http.md HTTP-H-2): From is mandatory in every request but an AE's
+     * registration; a request without it reaches nobody (a NOTIFY with no fr would tell the device nothing of
+     * its sender).
+     */
+    private static void requireOriginator(String fr, Operation op, Optional<Integer> ty) throws Refused {
         if ((fr == null || fr.isBlank()) && !(op == Operation.CREATE && ty.get() == ResourceType.AE.code())) {
-            // TS-0009 6.4, TS-0004 7.2.1.1: From is mandatory in every request but an AE's registration; a request
-            // without it reaches nobody (a NOTIFY with no fr would tell the device nothing of its sender)
-            return reject(rqi, rvi, null, ResponseStatusCode.BAD_REQUEST, "X-M2M-Origin header is missing");
+            throw new Refused(ResponseStatusCode.BAD_REQUEST, M2mHeaders.ORIGIN + " header is missing", false);
         }
-        Serialization serialization = Serialization.JSON;
-        if (contentType != null && !contentType.isBlank()) {
-            Optional<Serialization> s = Serialization.fromMediaType(contentType);
-            if (s.isEmpty()) {
-                return reject(rqi, rvi, fr, ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported Content-Type '" + contentType + "'");
+    }
+
+    /** The body's serialization by Content-Type; JSON when none is named. */
+    private static Serialization bodySerialization(String contentType) throws Refused {
+        if (contentType == null || contentType.isBlank()) {
+            return Serialization.JSON;
+        }
+        return Serialization.fromMediaType(contentType).orElseThrow(() -> new Refused(
+                ResponseStatusCode.UNSUPPORTED_MEDIA_TYPE, "unsupported Content-Type '" + contentType + "'"));
+    }
+
+    /** The {@code X-M2M-*} parameters but those read first (rqi, rvi, fr) and {@code rt} (with the query). */
+    private static void headerParameters(HttpRequestMessage m, RequestPrimitive.Builder b) throws Refused {
+        for (PrimitiveParameter p : HeaderParameters.REQUEST) {
+            if (p == PrimitiveParameter.RQI || p == PrimitiveParameter.RVI || p == PrimitiveParameter.FR
+                    || p == PrimitiveParameter.RT) {
+                continue;
             }
-            serialization = s.get();
-        }
-        RequestPrimitive.Builder b = RequestPrimitive.builder().op(op).rqi(rqi).rvi(rvi).fr(fr)
-                .ty(op == Operation.CREATE ? ty.get() : null)
-                .gid(m.header(M2mHeaders.GID)).ot(m.header(M2mHeaders.OT)).rset(m.header(M2mHeaders.RST))
-                .rqet(m.header(M2mHeaders.RET)).oet(m.header(M2mHeaders.OET)).vsi(m.header(M2mHeaders.VSI));
-        String ec = m.header(M2mHeaders.EC);
-        if (ec != null) {
             try {
-                b.ec(Integer.valueOf(ec.trim()));
-            } catch (NumberFormatException e) {
-                return reject(rqi, rvi, fr, ResponseStatusCode.BAD_REQUEST, "X-M2M-EC must be a number");
+                Object value = HeaderParameters.parseRequest(p, m.header(HeaderParameters.name(p)));
+                if (value != null) {
+                    p.set(b, value);
+                }
+            } catch (HeaderParameters.InvalidHeader e) {
+                throw new Refused(ResponseStatusCode.BAD_REQUEST, e.getMessage());
             }
         }
-        String auth = m.header(M2mHeaders.AUTHORIZATION);
-        if (auth != null && !auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
-            b.tkns(List.of(auth.split("\\+")));
-        }
-        if (m.header(M2mHeaders.AS) != null) {
-            b.aus(split(m.header(M2mHeaders.AS)));
-        }
-        String rtu = m.header(M2mHeaders.RTU);
-        List<String> nu = rtu == null ? List.of()
-                : Arrays.stream(rtu.split("&")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-        List<String> atrl;
+    }
+
+    /** The query parameters, with {@code rt.nu} from its header; returns the {@code atrl} names. */
+    private static List<String> queryParameters(HttpRequestMessage m, RequestPrimitive.Builder b) throws Refused {
+        List<String> nu = HeaderParameters.notificationTargets(m.header(HeaderParameters.name(PrimitiveParameter.RT)));
         try {
-            atrl = RequestQuery.decode(m.rawQuery(), b, nu);
+            return RequestQuery.decode(m.rawQuery(), b, nu);
         } catch (RequestQuery.InvalidQuery e) {
-            return reject(rqi, rvi, fr, ResponseStatusCode.BAD_REQUEST, e.getMessage());
+            throw new Refused(ResponseStatusCode.BAD_REQUEST, e.getMessage());
         }
+    }
+
+    /** {@code to} from the path; one {@code atrl} name is {@code to#attr}, several are {@code pc = m2m:atrl}. */
+    private static String target(HttpRequestMessage m, List<String> atrl, RequestPrimitive.Builder b) {
         String to = TargetPath.toOf(TargetPath.decode(m.path()));
         if (atrl.size() == 1) {
-            to = to + "#" + atrl.get(0);
-        } else if (atrl.size() > 1) {
+            return to + "#" + atrl.get(0);
+        }
+        if (atrl.size() > 1) {
             ArrayNode names = JSON.arrayNode();
             atrl.forEach(names::add);
             b.pc(JSON.objectNode().set(ATRL, names));
         }
-        b.to(to);
+        return to;
+    }
+
+    private static void content(HttpRequestMessage m, PrimitiveCodec codec, RequestPrimitive.Builder b)
+            throws Refused {
         if (m.body().length > 0) {
-            ContentResult content = codecs.get(serialization).decodeContent(m.body());
+            ContentResult content = codec.decodeContent(m.body());
             if (content instanceof ContentResult.Failed f) {
-                return reject(rqi, rvi, fr, ResponseStatusCode.BAD_REQUEST, f.reason());
+                throw new Refused(ResponseStatusCode.BAD_REQUEST, f.reason());
             }
             b.pc(((ContentResult.Decoded) content).content());
         }
-        return new Inbound.Accepted(b.build(), serialization);
     }
 
     /** {@code ty} parameter of a Content-Type ({@code application/json; ty=2}), parsed leniently (TS-0009 6.4.3). */

@@ -1,5 +1,8 @@
 package org.m2mbridge.http;
 
+import static org.m2mbridge.core.primitive.PrimitiveParameter.RQI;
+import static org.m2mbridge.core.primitive.PrimitiveParameter.RSC;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +10,7 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.ContentResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.primitive.PrimitiveParameter;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -34,18 +38,9 @@ final class HttpResponseMapping {
 
     static HttpResponseMessage toHttp(ResponsePrimitive r, PrimitiveCodec codec) {
         Map<String, String> h = new LinkedHashMap<>();
-        put(h, M2mHeaders.RSC, r.rsc());
-        put(h, M2mHeaders.RI, r.rqi());
-        put(h, M2mHeaders.RVI, r.rvi());
-        put(h, M2mHeaders.ORIGIN, r.fr());
-        put(h, M2mHeaders.OT, r.ot());
-        put(h, M2mHeaders.RST, r.rset());
-        put(h, M2mHeaders.EC, r.ec());
-        put(h, M2mHeaders.CTS, r.cnst());
-        put(h, M2mHeaders.CTO, r.cnot());
-        put(h, M2mHeaders.ATI, r.ati() == null ? null : HttpRequestMapping.joined(r.ati()));
-        put(h, M2mHeaders.ASRI, r.asri());
-        put(h, M2mHeaders.VSI, r.vsi());
+        for (PrimitiveParameter p : HeaderParameters.RESPONSE) {
+            HeaderParameters.put(h, p, p.get(r));
+        }
         byte[] body = null;
         if (r.pc() != null) {
             body = codec.encodeContent(r.pc());
@@ -71,11 +66,6 @@ final class HttpResponseMapping {
         return requestBody;
     }
 
-    private static void put(Map<String, String> h, String name, Object value) {
-        if (value != null) {
-            h.put(name, String.valueOf(value));
-        }
-    }
 
     // ---- HTTP -> primitive (upstream answers) -------------------------------------------------------------
 
@@ -87,20 +77,18 @@ final class HttpResponseMapping {
      */
     static ResponsePrimitive fromHttp(HttpResponseMessage m, RequestPrimitive request, Codecs codecs,
                                       Serialization expected) throws UndecodableBody {
-        Integer rsc = integer(m.header(M2mHeaders.RSC));
+        Integer rsc = HeaderParameters.integer(m.header(M2mHeaders.RSC));
         String rqi = m.header(M2mHeaders.RI);
         ResponsePrimitive.Builder b = ResponsePrimitive
                 .builder(rsc != null ? rsc : ResponseStatusCode.fromHttpStatus(m.status()),
                         rqi != null ? rqi : request.rqi())
-                .rvi(m.header(M2mHeaders.RVI)).fr(m.header(M2mHeaders.ORIGIN)).to(request.fr())
-                .ot(m.header(M2mHeaders.OT)).rset(m.header(M2mHeaders.RST)).ec(integer(m.header(M2mHeaders.EC)))
-                .cnst(integer(m.header(M2mHeaders.CTS))).cnot(integer(m.header(M2mHeaders.CTO)))
-                .vsi(m.header(M2mHeaders.VSI));
-        if (m.header(M2mHeaders.ATI) != null) {
-            b.ati(HttpRequestMapping.split(m.header(M2mHeaders.ATI)));
-        }
-        if (m.header(M2mHeaders.ASRI) != null) {
-            b.asri(Boolean.valueOf(m.header(M2mHeaders.ASRI).trim()));
+                .to(request.fr());
+        for (PrimitiveParameter p : HeaderParameters.RESPONSE) {
+            Object value = p == RSC || p == RQI ? null
+                    : HeaderParameters.parseResponse(p, m.header(HeaderParameters.name(p)));
+            if (value != null) {
+                p.set(b, value);
+            }
         }
         if (m.body().length > 0 && !isBlank(m.body())) {
             Serialization s = Serialization.fromMediaType(m.header(M2mHeaders.CONTENT_TYPE)).orElse(expected);
@@ -122,22 +110,5 @@ final class HttpResponseMapping {
             }
         }
         return true;
-    }
-
-    /** Numeric header, leniently: tinyIoT writes numbers as floats ({@code 2001.0}). Null when absent or bad. */
-    static Integer integer(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            try {
-                double d = Double.parseDouble(v.trim());
-                return d == Math.rint(d) ? (int) d : null;
-            } catch (NumberFormatException e2) {
-                return null;
-            }
-        }
     }
 }

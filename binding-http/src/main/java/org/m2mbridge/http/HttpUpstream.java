@@ -24,16 +24,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An upstream CSE reached over HTTP (TS-0009), with Apache HttpClient 5's asynchronous client: one pooled,
- * keep-alive connection set per upstream, nothing ever blocks a thread. Transport failures become oneM2M answers by
- * {@link HttpFailures} and {@link TransportFailure}: connect/DNS/TLS failure or a closed connection 5103, no answer
- * before the request's deadline 4008 (however the client noticed), an undecodable answer 5000.
+ * keep-alive connection set per upstream, nothing ever blocks a thread. Outcomes become oneM2M answers in
+ * {@link HttpExchange} ({@link HttpFailures}, {@link TransportFailure}): connect/DNS/TLS failure or a closed
+ * connection 5103, no answer before the request's deadline 4008 (however the client noticed), an undecodable
+ * answer 5000.
  */
 public final class HttpUpstream extends ConfiguredUpstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpUpstream.class);
     /** While the upstream is down, a TCP connect this often tells when it is back (for /health/ready). */
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
-    private final Codecs codecs;
     private final PrimitiveCodec codec;
     private final BridgeMetrics metrics;
     private final Supplier<String> notificationBase;
@@ -44,6 +44,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     private final Clock clock;
     private final HttpRequestSender sender;
     private final ReachabilityProbe reachability;
+    private final HttpExchange exchange;
 
     /**
      * @param notificationBase the bridge's public inbound URL plus the notification path (no trailing slash), or
@@ -52,7 +53,6 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     public HttpUpstream(UpstreamConfig config, Codecs codecs, BridgeMetrics metrics, ScheduledExecutorService timer,
                         Supplier<String> notificationBase, Clock clock) {
         super(config);
-        this.codecs = codecs;
         this.codec = codecs.get(config.serializationFormat());
         this.metrics = metrics;
         this.notificationBase = notificationBase;
@@ -67,6 +67,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
         this.reachability = new ReachabilityProbe(config.name(), base, timer, PROBE_INTERVAL,
                 s.connectTimeout());
+        this.exchange = new HttpExchange(codecs, codec.serialization(), metrics, true, new Health());
     }
 
     public void start() {
@@ -74,14 +75,10 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         reachability.start();
     }
 
-
     @Override
     public String binding() {
         return "http";
     }
-
-
-
 
     /**
      * {@code <inbound public URL><notificationPath>/<token>}, resolved by {@link CseRequestRoute}; none with
@@ -123,54 +120,30 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         long leftMs = Duration.between(clock.instant(), deadline).toMillis();
-        if (leftMs <= 0) {
-            return CompletableFuture.completedFuture(timeout(request));
-        }
-        HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, mediaTypes);
-        return sender.send(host, basePath + msg.target(), msg, leftMs).thenApply(outcome ->
-                outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, a.response())
-                        : transportFailure(request, (HttpRequestSender.Outcome.Failed) outcome));
+        return exchange.send(request, peer(), leftMs, left -> {
+            HttpRequestMessage msg = HttpRequestMapping.toHttp(request, codec, mediaTypes);
+            return sender.send(host, basePath + msg.target(), msg, left);
+        });
     }
 
-    private ResponsePrimitive answered(RequestPrimitive request, HttpResponseMessage answer) {
-        reachability.answered();
-        ResponsePrimitive response;
-        try {
-            response = HttpResponseMapping.fromHttp(answer, request, codecs, codec.serialization());
-        } catch (HttpResponseMapping.UndecodableBody e) {
-            metrics.upstreamError(config.name(), TransportFailure.PROTOCOL.errorKind());
-            LOG.debug("upstream {}: {}", config.name(), e.getMessage());
-            response = TransportFailure.PROTOCOL.answer(request, peer(), e.getMessage());
+    /** The upstream's share of an exchange: its reachability (for /health/ready) and its error counts. */
+    private final class Health implements HttpExchange.Observer {
+        @Override
+        public void answered() {
+            reachability.answered();
         }
-        return response;
-    }
 
-    /** The one outcome table ({@link TransportFailure}); the cause goes into the debug text. */
-    private ResponsePrimitive transportFailure(RequestPrimitive request, HttpRequestSender.Outcome.Failed f) {
-        TransportFailure failure = f.failure();
-        if (failure == TransportFailure.TIMEOUT) {
-            return timeout(request);
+        @Override
+        public void failed(TransportFailure failure, Throwable cause) {
+            if (failure.unreachable()) {
+                reachability.failed(failure.describe(host.toURI()) + (cause == null ? "" : ": " + causeText(cause)));
+            }
+            metrics.upstreamError(config.name(), failure.errorKind());
         }
-        if (failure.unreachable()) {
-            reachability.failed(failure.describe(host.toURI()) + (f.cause() == null ? "" : ": " + causeText(f.cause())));
-        }
-        metrics.upstreamError(config.name(), failure.errorKind());
-        LOG.debug("upstream {}: {}", config.name(), failure, f.cause());
-        return failure.answer(request, peer(), f.cause() == null ? null : f.cause().toString());
-    }
-
-    private ResponsePrimitive timeout(RequestPrimitive request) {
-        metrics.upstreamError(config.name(), TransportFailure.TIMEOUT.errorKind());
-        metrics.requestTimeouts.labelValues("http").inc();
-        return TransportFailure.TIMEOUT.answer(request, peer(), null);
     }
 
     private String peer() {
         return "upstream " + config.name();
-    }
-
-    private static String op(RequestPrimitive r) {
-        return r.op().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

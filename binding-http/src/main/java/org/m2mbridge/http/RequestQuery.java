@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.function.BiConsumer;
 import org.m2mbridge.core.primitive.FilterCriteria;
 import org.m2mbridge.core.primitive.FilterCriteria.Kind;
 import org.m2mbridge.core.primitive.FilterCriteria.Member;
+import org.m2mbridge.core.primitive.PrimitiveParameter;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponseTypeInfo;
 import org.slf4j.Logger;
@@ -41,6 +43,23 @@ final class RequestQuery {
         }
     }
 
+    /**
+     * The request parameters the query carries by their own name (TS-0009 table 6.2.2.2-1, docs/spec/http.md
+     * HTTP-Q-1), in the order they are written: the table's {@link PrimitiveParameter.Http#QUERY} parameters but
+     * {@code fc}, whose members go by their own names.
+     */
+    static final List<PrimitiveParameter> PARAMETERS = List.of(PrimitiveParameter.RT, PrimitiveParameter.RP,
+            PrimitiveParameter.RCN, PrimitiveParameter.DA, PrimitiveParameter.DRT, PrimitiveParameter.RIDS,
+            PrimitiveParameter.TIDS, PrimitiveParameter.LTIDS, PrimitiveParameter.TQI, PrimitiveParameter.ASI,
+            PrimitiveParameter.AURI, PrimitiveParameter.SQI);
+    /** Partial retrieve's attribute list (TS-0009 6.2.2.2; docs/spec/http.md HTTP-TO-3): no primitive parameter. */
+    static final String ATRL = "atrl";
+    private static final Map<String, PrimitiveParameter> BY_NAME = new HashMap<>();
+
+    static {
+        PARAMETERS.forEach(p -> BY_NAME.put(p.httpName(), p));
+    }
+
     private RequestQuery() {
     }
 
@@ -59,22 +78,18 @@ final class RequestQuery {
                 out.add(component(name) + "=" + String.join("+", values.stream().map(RequestQuery::component).toList()));
             }
         };
-        add.accept("rt", r.rt() == null ? null : r.rt().rtv());
-        add.accept("rp", r.rp());
-        add.accept("rcn", r.rcn());
-        add.accept("da", r.da());
-        add.accept("drt", r.drt());
-        addList.accept("rids", r.rids());
-        addList.accept("tids", r.tids());
-        addList.accept("ltids", r.ltids());
-        add.accept("tqi", r.tqi());
-        add.accept("asi", r.asi());
-        add.accept("auri", r.auri());
-        add.accept("sqi", r.sqi());
+        for (PrimitiveParameter p : PARAMETERS) {
+            Object value = p.get(r);
+            switch (p.type()) {
+                case RESPONSE_TYPE -> add.accept(p.httpName(), value == null ? null : ((ResponseTypeInfo) value).rtv());
+                case STRING_LIST -> addList.accept(p.httpName(), strings(value));
+                default -> add.accept(p.httpName(), value);
+            }
+        }
         if (r.fc() != null) {
             r.fc().members().forEach((name, value) -> encodeFilter(name, value, add, addList));
         }
-        addList.accept("atrl", atrl);
+        addList.accept(ATRL, atrl);
         return String.join("&", out);
     }
 
@@ -129,21 +144,15 @@ final class RequestQuery {
             String name = p.getKey();
             List<String> values = items(p.getValue());
             String one = scalar(p.getValue());
-            switch (name) {
-                case "rt" -> rtv = integer(name, one);
-                case "rp" -> b.rp(one);
-                case "rcn" -> b.rcn(integer(name, one));
-                case "da" -> b.da(bool(name, one));
-                case "drt" -> b.drt(integer(name, one));
-                case "rids" -> b.rids(values);
-                case "tids" -> b.tids(values);
-                case "ltids" -> b.ltids(values);
-                case "tqi" -> b.tqi(bool(name, one));
-                case "asi" -> b.asi(bool(name, one));
-                case "auri" -> b.auri(bool(name, one));
-                case "sqi" -> b.sqi(bool(name, one));
-                case "atrl" -> atrl = values;
-                default -> decodeFilter(name, p.getValue(), fc);
+            PrimitiveParameter parameter = BY_NAME.get(name);
+            if (parameter == PrimitiveParameter.RT) {
+                rtv = integer(name, one);
+            } else if (parameter != null) {
+                parameter.set(b, value(parameter, name, values, one));
+            } else if (name.equals(ATRL)) {
+                atrl = values;
+            } else {
+                decodeFilter(name, p.getValue(), fc);
             }
         }
         if (rtv != null || !rtNu.isEmpty()) {
@@ -153,6 +162,23 @@ final class RequestQuery {
             b.fc(new FilterCriteria(fc));
         }
         return atrl;
+    }
+
+    /** A query parameter's value by its type in the table. */
+    private static Object value(PrimitiveParameter p, String name, List<String> values, String one)
+            throws InvalidQuery {
+        return switch (p.type()) {
+            case INTEGER -> integer(name, one);
+            case BOOLEAN -> bool(name, one);
+            case STRING_LIST -> values;
+            case STRING -> one;
+            default -> throw new IllegalStateException(p + " has no query form");
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object value) {
+        return (List<String>) value;
     }
 
     private static void decodeFilter(String name, List<String> raw, Map<String, JsonNode> fc) throws InvalidQuery {

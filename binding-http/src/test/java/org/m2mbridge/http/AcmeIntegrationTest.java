@@ -17,7 +17,8 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  * Against a real ACME-oneM2M-CSE (optional): set {@code M2M_ACME_URL} (e.g. {@code http://127.0.0.1:8080}), and if
  * needed {@code M2M_ACME_CSE_ID} (default {@code /id-in}) and {@code M2M_ACME_CSE_RN} (default {@code cse-in}).
  */
-@EnabledIfEnvironmentVariable(named = "M2M_ACME_URL", matches = "https?://.+")
+@EnabledIfEnvironmentVariable(named = "M2M_ACME_URL", matches = "https?://.+",
+        disabledReason = "opt-in: M2M_ACME_URL (a running ACME CSE) is not set")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AcmeIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -267,7 +267,7 @@ class HttpUpstreamWireMockTest {
             long t0 = System.nanoTime();
             ResponsePrimitive r = closed.send(req(Operation.RETRIEVE, "cse-in").build(), Duration.ofSeconds(20));
             assertEquals(5103, r.rsc());
-            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(3).toNanos(), "prompt, not at the deadline");
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "prompt, not at the 20 s deadline");
             assertEquals(1.0, closed.errors("connect"));
             assertFalse(closed.upstream.isReachable());
         }
@@ -276,12 +276,12 @@ class HttpUpstreamWireMockTest {
     @Test
     void stalledUpstreamIs4008AtTheDeadline() throws Exception {
         wm.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("X-M2M-RSC", "2000")
-                .withFixedDelay(5000)));
+                .withFixedDelay(10_000)));
         long t0 = System.nanoTime();
         ResponsePrimitive r = h.send(req(Operation.RETRIEVE, "cse-in").build(), Duration.ofMillis(400));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(4008, r.rsc());
-        assertTrue(ms >= 350 && ms < 2500, "answered at the deadline, took " + ms + " ms");
+        assertTrue(ms >= 350 && ms < 6000, "answered at the 400 ms deadline, not with the 10 s answer; took " + ms + " ms");
         assertEquals(1.0, h.errors("timeout"));
         assertTrue(h.upstream.isReachable(), "a slow upstream is still reachable");
     }

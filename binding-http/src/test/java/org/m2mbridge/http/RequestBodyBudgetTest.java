@@ -31,6 +31,7 @@ import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestBus;
 
@@ -157,7 +158,7 @@ class RequestBodyBudgetTest {
         for (int i = 0; i < 4; i++) {
             slow.add(partialBody(i == 0 ? 55_000 : 45_000));
         }
-        org.m2mbridge.core.bus.Await.until(Duration.ofSeconds(10), () -> budgetUsed() >= 4 * 45_000,
+        Await.until(Duration.ofSeconds(10), () -> budgetUsed() >= 4 * 45_000,
                 () -> "the partial bodies are paid for: " + budgetUsed());
         slow.add(partialBody(40_000));
         String shed = statusLine(slow.get(0));

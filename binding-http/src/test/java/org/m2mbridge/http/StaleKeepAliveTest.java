@@ -15,6 +15,7 @@ import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Pooled keep-alive connections that the upstream closed while idle must not turn into failed requests (a
@@ -70,7 +71,7 @@ class StaleKeepAliveTest {
                 assertTrue(cse.opened.get() > 1, "the warm-up used several pooled connections");
                 // Idle longer than the upstream's keep-alive: it closes every pooled connection.
                 cse.closeIdleConnections();
-                assertTrue(UpstreamHarness.awaitUntil(Duration.ofSeconds(10), () -> cse.open.get() == 0),
+                assertTrue(Await.within(Duration.ofSeconds(10), () -> cse.open.get() == 0),
                         "upstream closed its idle connections, open=" + cse.open.get());
                 burst(h, round * 10_000 + 1000, 2000);
             }

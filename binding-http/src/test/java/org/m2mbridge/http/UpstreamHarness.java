@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BindingType;
@@ -58,18 +57,5 @@ final class UpstreamHarness implements AutoCloseable {
     public void close() {
         upstream.close(Duration.ofMillis(200));
         timer.shutdownNow();
-    }
-
-    /** Polls {@code condition} until true or {@code timeout} passes; the caller asserts the result. */
-    static boolean awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.onSpinWait();
-            Thread.sleep(5);
-        }
-        return condition.getAsBoolean();
     }
 }

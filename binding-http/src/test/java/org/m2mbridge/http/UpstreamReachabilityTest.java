@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RefusingPort;
 
 /** {@code /health/ready} for an HTTP upstream: known at start, and back when the CSE is, without device traffic. */
@@ -20,13 +21,13 @@ class UpstreamReachabilityTest {
         RefusingPort refusing = new RefusingPort();
         int port = refusing.port();
         try (UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + port)) {
-            assertTrue(UpstreamHarness.awaitUntil(Duration.ofSeconds(10), () -> !h.upstream.isReachable()),
+            assertTrue(Await.within(Duration.ofSeconds(10), () -> !h.upstream.isReachable()),
                     "the probe at start finds nothing listening");
             refusing.close(); // the port was ours all along: now a listener takes it over
             try (ServerSocket cse = new ServerSocket()) {
                 cse.setReuseAddress(true);
                 cse.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                assertTrue(UpstreamHarness.awaitUntil(Duration.ofSeconds(15), () -> h.upstream.isReachable()),
+                assertTrue(Await.within(Duration.ofSeconds(15), () -> h.upstream.isReachable()),
                         "the probe while down sees it listening again");
             }
         }
@@ -37,7 +38,7 @@ class UpstreamReachabilityTest {
         try (ServerSocket cse = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              UpstreamHarness h = new UpstreamHarness("http://127.0.0.1:" + cse.getLocalPort())) {
             assertTrue(h.upstream.isReachable());
-            assertTrue(!UpstreamHarness.awaitUntil(Duration.ofMillis(500), () -> !h.upstream.isReachable()),
+            assertTrue(!Await.within(Duration.ofMillis(500), () -> !h.upstream.isReachable()),
                     "no false alarm");
         }
     }

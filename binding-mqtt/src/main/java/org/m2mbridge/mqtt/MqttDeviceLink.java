@@ -1,6 +1,5 @@
 package org.m2mbridge.mqtt;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.Limit;
+import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -151,12 +151,8 @@ final class MqttDeviceLink implements Link {
         if (response.rsc() != ResponseStatusCode.CREATED.code() || response.pc() == null) {
             return;
         }
-        for (String[] kind : new String[][] {{"m2m:ae", "aei"}, {"m2m:csr", "csi"}}) {
-            JsonNode id = response.pc().path(kind[0]).path(kind[1]);
-            if (id.isTextual() && !id.asText().isEmpty()) {
-                routes.put(id.asText(), route);
-            }
-        }
+        RegistrationContent.of(response.pc()).flatMap(RegistrationContent::entityId)
+                .ifPresent(id -> routes.put(id, route));
     }
 
     /**

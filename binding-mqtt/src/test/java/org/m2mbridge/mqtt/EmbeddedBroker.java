@@ -10,8 +10,6 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,13 +80,6 @@ public final class EmbeddedBroker implements RestartableBroker {
         Files.createDirectories(dir.resolve("extensions"));
         if (startNow) {
             start();
-        }
-    }
-
-    /** A port nothing listens on right now, for tests of a broker that is not there (yet). */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -3,7 +3,6 @@ package org.m2mbridge.mqtt;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -11,6 +10,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * A device (AE) that speaks TS-0010 to the bridge, for tests: a plain Paho client that records every message of
@@ -64,17 +64,13 @@ public final class MqttTestDevice implements AutoCloseable {
 
     /** The first received message that matches, waiting at most {@code timeout}. */
     public Message await(Duration timeout, Predicate<Message> matching, String what) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            for (Message m : received) {
-                if (matching.test(m)) {
-                    return m;
-                }
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; got "
+        Await.until(timeout, () -> first(matching) != null, () -> what + "; got "
                 + received.stream().map(Message::topic).toList());
+        return first(matching);
+    }
+
+    private Message first(Predicate<Message> matching) {
+        return received.stream().filter(matching).findFirst().orElse(null);
     }
 
     @Override

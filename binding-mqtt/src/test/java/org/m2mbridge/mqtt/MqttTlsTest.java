@@ -17,6 +17,7 @@ import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * {@code ssl://} broker with the bridge trusting it through {@code upstreams[].mqtt.trustStore}, and presenting

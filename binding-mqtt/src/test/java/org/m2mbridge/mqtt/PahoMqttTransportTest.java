@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.Await;
 
 /** The transport itself against the embedded broker: what Paho's in-flight window means for a burst. */
 @Timeout(60)

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.ResponseFilter;
 import org.m2mbridge.core.primitive.Operation;
+import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
@@ -16,7 +18,7 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * in its {@code poa}). A device that came over HTTP or MQTT gets the {@code <CSEBase>} as its registrar wrote it:
  * the WebSocket point of access is nothing it asked for. With {@code onlyBridge} the upstream's
  * own points of access are dropped: ACME as MN-CSE sends transit requests to the poa it read from its registrar's
- * CSEBase, which would bypass the bridge (peer-quirks.md).
+ * CSEBase, which would bypass the bridge (docs/spec/peers.md PEER-WS-4).
  */
 final class CseBasePoaFilter implements ResponseFilter {
     private final String bridgePoa;
@@ -35,13 +37,13 @@ final class CseBasePoaFilter implements ResponseFilter {
     public ResponsePrimitive apply(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
         if (!origin.binding().equals(binding) || origin.side() != Origin.Side.DOWNSTREAM
                 || request.op() != Operation.RETRIEVE || response.rsc() != ResponseStatusCode.OK.code()
-                || response.pc() == null || !(response.pc().get("m2m:cb") instanceof ObjectNode)) {
+                || response.pc() == null || !(response.pc().get(ResourceType.CSE_BASE.rootName()) instanceof ObjectNode)) {
             return response;
         }
         ObjectNode pc = response.pc().deepCopy();
-        ObjectNode cb = (ObjectNode) pc.get("m2m:cb");
-        JsonNode upstreamPoa = cb.get("poa");
-        ArrayNode poa = cb.putArray("poa");
+        ObjectNode cb = (ObjectNode) pc.get(ResourceType.CSE_BASE.rootName());
+        JsonNode upstreamPoa = cb.get(RegistrationContent.POA);
+        ArrayNode poa = cb.putArray(RegistrationContent.POA);
         poa.add(bridgePoa);
         if (!onlyBridge && upstreamPoa != null && upstreamPoa.isArray()) {
             upstreamPoa.forEach(p -> {

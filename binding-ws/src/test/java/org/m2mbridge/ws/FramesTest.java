@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.Await;
 
 /** Frame-level behaviour (ws-binding.md 8 "Frames"): hand-made frames on a raw socket. */
 @Timeout(60)
@@ -110,7 +111,7 @@ class FramesTest {
                 double before = bridge.metric("m2mbridge_limit_refusals", "limit", "ws_message_size");
                 c.sendFrame(true, false, RawWsClient.TEXT, big);
                 assertEquals(1009, c.readClose(5000).closeCode());
-                WsFixture.awaitUntil(java.time.Duration.ofSeconds(5),
+                Await.until(java.time.Duration.ofSeconds(5),
                     () -> bridge.metric("m2mbridge_limit_refusals", "limit", "ws_message_size") == before + 1);
             }
             assertStillServes(other);

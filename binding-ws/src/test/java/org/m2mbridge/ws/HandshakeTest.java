@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.m2mbridge.core.testing.Await;
 
 /** Opening handshakes of ws-binding.md tables 2-4 and section 8, on a raw socket. */
 @Timeout(30)
@@ -147,10 +148,10 @@ class HandshakeTest {
     @Test
     void connectionGaugeCountsBySubprotocol() throws Exception {
         try (RawWsClient c = bridge.open("oneM2M.R2.0.xml")) {
-            WsFixture.awaitUntil(java.time.Duration.ofSeconds(5),
+            Await.until(java.time.Duration.ofSeconds(5),
                     () -> bridge.metric("m2mbridge_ws_connections", "role", "server", "subprotocol", "xml") >= 1);
         }
-        WsFixture.awaitUntil(java.time.Duration.ofSeconds(5),
+        Await.until(java.time.Duration.ofSeconds(5),
                 () -> bridge.metric("m2mbridge_ws_connections", "role", "server", "subprotocol", "xml") == 0);
     }
 }

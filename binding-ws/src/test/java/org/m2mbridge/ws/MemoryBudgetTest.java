@@ -18,6 +18,7 @@ import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * The inbound memory budget on the WS binding (docs/security.md "Memory budget"): messages are received as bytes
@@ -73,11 +74,11 @@ class MemoryBudgetTest {
             assertEquals(1008, close.closeCode());
             assertTrue(close.closeReason().contains("limits.messageAssemblyTimeout"), close.closeReason());
             assertTrue(ms >= 300, "closed after " + ms + " ms, before the timeout");
-            assertTrue(stalled.closedWithin(2000), "the socket is dropped with the close frame");
+            assertTrue(stalled.closedWithin(5000), "the socket is dropped with the close frame");
             assertEquals(1, metric("m2mbridge_load_shed", "reason", "assembly_timeout"));
             // a connection that sends nothing has no message under way: it stays, and serves
             assertEquals(4103, Json.parse(askText(idle, Json.retrieve("Cnobody", "q", "/id-in"))).path("rsc").asInt());
-            WsFixture.awaitUntil(WAIT, () -> used() == 0);
+            Await.until(WAIT, () -> used() == 0);
         }
     }
 
@@ -94,7 +95,7 @@ class MemoryBudgetTest {
             long start = System.nanoTime();
             int sent = 0;
             // a continuation every 100 ms: each keeps the socket busy, none finishes the message
-            while (System.nanoTime() - start < Duration.ofSeconds(3).toNanos()) {
+            while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
                 try {
                     trickle.sendFrame(false, false, RawWsClient.CONTINUATION, new byte[] {' '});
                     sent++;
@@ -105,8 +106,8 @@ class MemoryBudgetTest {
                     break;
                 }
             }
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(),
-                    "closed well before 3 s (deadline 500 ms), after " + sent + " continuations");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(6).toNanos(),
+                    "closed well before 10 s (deadline 500 ms), after " + sent + " continuations");
             assertEquals(1, metric("m2mbridge_load_shed", "reason", "assembly_timeout"));
         }
     }
@@ -143,7 +144,7 @@ class MemoryBudgetTest {
             large.sendFrame(false, false, RawWsClient.TEXT, Arrays.copyOf(big, 120_000));
             byte[] half = request("Csmall", "later", 60_000);
             small.sendFrame(false, false, RawWsClient.TEXT, Arrays.copyOf(half, 30_000));
-            WsFixture.awaitUntil(WAIT, () -> used() >= 150_000);
+            Await.until(WAIT, () -> used() >= 150_000);
             assertEquals(0, metric("m2mbridge_load_shed", "reason", "memory_budget"));
 
             // 40 KB more does not fit: the largest holder goes, not the newcomer and not the smaller one
@@ -157,7 +158,7 @@ class MemoryBudgetTest {
 
             small.sendFrame(true, false, RawWsClient.CONTINUATION, Arrays.copyOfRange(half, 30_000, half.length));
             assertEquals("later", Json.parse(small.readText()).path("rqi").asText());
-            WsFixture.awaitUntil(WAIT, () -> used() == 0);
+            Await.until(WAIT, () -> used() == 0);
         }
     }
 
@@ -168,12 +169,12 @@ class MemoryBudgetTest {
             register(c, "Cae1");
             byte[] message = request("Cae1", "whole", 300_000);
             c.sendFrame(false, false, RawWsClient.TEXT, Arrays.copyOf(message, 200_000));
-            WsFixture.awaitUntil(WAIT, () -> used() >= 200_000);
+            Await.until(WAIT, () -> used() >= 200_000);
             // held as bytes in chunks (at most one chunk of slack), not as chars (twice the size)
             assertTrue(used() < 200_000 + 64 * 1024, "budget used " + used());
             c.sendFrame(true, false, RawWsClient.CONTINUATION, Arrays.copyOfRange(message, 200_000, message.length));
             assertEquals("whole", Json.parse(c.readText()).path("rqi").asText());
-            WsFixture.awaitUntil(WAIT, () -> used() == 0);
+            Await.until(WAIT, () -> used() == 0);
         }
     }
 
@@ -221,7 +222,7 @@ class MemoryBudgetTest {
             c.sendText(Json.retrieve("Cnobody", "fine", "/id-in"));
             assertEquals("fine", Json.parse(c.readText()).path("rqi").asText());
         }
-        WsFixture.awaitUntil(WAIT, () -> used() == 0);
+        Await.until(WAIT, () -> used() == 0);
     }
 
     @Test

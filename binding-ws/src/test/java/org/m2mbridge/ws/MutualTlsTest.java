@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * wss with mutual TLS (TS-0020 8) and the certificate-to-originator binding ({@code ws.identities}), with a PKI
@@ -74,7 +75,7 @@ class MutualTlsTest {
         try (JdkWsClient c = client(PKI.client("ae-123", null))) {
             JsonNode r = ask(c, Json.createAe("Cae1", "reg1", "ae1"));
             assertEquals(2001, r.path("rsc").asInt(), r.toString());
-            WsFixture.awaitUntil(Duration.ofSeconds(5), () -> bridge.bus.bus.boundLink("Cae1").isPresent());
+            Await.until(Duration.ofSeconds(5), () -> bridge.bus.bus.boundLink("Cae1").isPresent());
             assertEquals(2000, ask(c, Json.retrieve("Cae1", "q1", "Cae1")).path("rsc").asInt());
 
             r = ask(c, Json.createAe("Cae2", "reg2", "ae2"));
@@ -135,7 +136,7 @@ class MutualTlsTest {
         try (JdkWsClient c = client(ae123)) {
             assertEquals(2001, ask(c, Json.createAe("Cae1", "r1", "ae1")).path("rsc").asInt());
         }
-        WsFixture.awaitUntil(Duration.ofSeconds(5), () -> bridge.bus.bus.boundLink("Cae1").isEmpty());
+        Await.until(Duration.ofSeconds(5), () -> bridge.bus.bus.boundLink("Cae1").isEmpty());
         try (JdkWsClient c = client(PKI.client("other", null))) {
             assertEquals(4103, ask(c, Json.retrieve("Cae1", "steal", "Cae1")).path("rsc").asInt());
             assertTrue(bridge.bus.bus.boundLink("Cae1").isEmpty(), "a foreign certificate must not bind Cae1");
@@ -211,8 +212,8 @@ class MutualTlsTest {
         try (RawWsClient silent = RawWsClient.connect(bridge.wss); RawWsClient halfHello = RawWsClient.connect(bridge.wss)) {
             // a TLS record header announcing a 512-byte handshake message, then nothing
             halfHello.sendRaw(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
-            assertTrue(silent.closedWithin(4000), "no ClientHello: disconnected");
-            assertTrue(halfHello.closedWithin(4000), "half a ClientHello: disconnected");
+            assertTrue(silent.closedWithin(6000), "no ClientHello: disconnected (500 ms set, 10 s default)");
+            assertTrue(halfHello.closedWithin(6000), "half a ClientHello: disconnected");
         }
         try (JdkWsClient c = client(PKI.client("ae-123", null))) {
             assertEquals(2001, ask(c, Json.createAe("Cae1", "r1", "ae1")).path("rsc").asInt());

@@ -2,7 +2,6 @@ package org.m2mbridge.ws;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
@@ -58,16 +57,6 @@ public final class WsFixture implements AutoCloseable {
 
     double metric(String name, String... labelPairs) {
         return Metrics.value(bus.metrics.registry(), name, labelPairs);
-    }
-
-    public static void awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // poll interval, not a wait for a condition
-        }
     }
 
     @Override

@@ -90,4 +90,16 @@ class WsUpstreamTlsTest {
         assertEquals(2001, registerThroughA("Ctls3").rsc());
         assertEquals("CONNECT 127.0.0.1:" + server.wss.getPort() + " HTTP/1.1", proxy.requestLines.get(0));
     }
+
+    @Test
+    void tls13WithAClientCertificateAndTheClientsProtocolListIsApplied() throws Exception {
+        server = new WsFixture(PKI.wssListenerYaml("required", "TLSv1.3"), "");
+        connect(trustAndKey(PKI.client("bridge-a", null)), "");
+        assertEquals(2001, registerThroughA("Ctls4").rsc(), "TLS 1.3 (docs/libraries.md WSC-1)");
+        client.close();
+
+        connect(trustAndKey(PKI.client("bridge-a", null)) + "        protocols: [TLSv1.2]\n", "");
+        ResponsePrimitive r = registerThroughA("Ctls5");
+        assertEquals(5103, r.rsc(), "a TLS 1.3-only server refuses a TLS 1.2-only client: " + r);
+    }
 }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.core.testing.Await;
+import org.m2mbridge.core.testing.RefusingPort;
 
 /** The HTTP front of the demo CSE over real loopback HTTP (TS-0009 mapping), with the JDK HttpClient. */
 @Timeout(60)
@@ -156,7 +158,7 @@ class DemoCseHttpServerTest {
 
         assertEquals(201, send(post("/cse-in/bridgetest/data", "Cbridgetest", "4", "application/json;ty=4",
                 "{\"m2m:cin\":{\"cnf\":\"text/plain:0\",\"con\":\"21.5\"}}")).statusCode());
-        DemoCseTest.awaitUntil(Duration.ofSeconds(10), () -> received.size() == 2);
+        Await.until(Duration.ofSeconds(10), () -> received.size() == 2);
         Received notify = received.get(1);
         assertTrue(notify.headers().containsKey("X-m2m-ri"));
         assertEquals(List.of("3"), notify.headers().get("X-m2m-rvi"));
@@ -168,16 +170,14 @@ class DemoCseHttpServerTest {
 
     @Test
     void failsTheSubscriptionWhenTheTargetDoesNotAnswer() throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
+        try (RefusingPort closed = new RefusingPort()) {
+            assertEquals(201, send(post("/cse-in", "Cae", "1", "application/json;ty=2",
+                    "{\"m2m:ae\":{\"rn\":\"ae\",\"api\":\"Nae\",\"rr\":true}}")).statusCode());
+            HttpResponse<String> sub = send(post("/cse-in/ae", "Cae", "2", "application/json;ty=23",
+                    "{\"m2m:sub\":{\"rn\":\"s\",\"nu\":[\"http://127.0.0.1:" + closed.port() + "/n\"]}}"));
+            assertEquals(500, sub.statusCode());
+            assertEquals("5204", sub.headers().firstValue("X-M2M-RSC").orElseThrow());
         }
-        assertEquals(201, send(post("/cse-in", "Cae", "1", "application/json;ty=2",
-                "{\"m2m:ae\":{\"rn\":\"ae\",\"api\":\"Nae\",\"rr\":true}}")).statusCode());
-        HttpResponse<String> sub = send(post("/cse-in/ae", "Cae", "2", "application/json;ty=23",
-                "{\"m2m:sub\":{\"rn\":\"s\",\"nu\":[\"http://127.0.0.1:" + closedPort + "/n\"]}}"));
-        assertEquals(500, sub.statusCode());
-        assertEquals("5204", sub.headers().firstValue("X-M2M-RSC").orElseThrow());
     }
 
     private HttpRequest post(String path, String fr, String rqi, String contentType, String body) {

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,9 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
+import org.m2mbridge.mqtt.EmbeddedBroker;
 
 /** The MQTT front of the demo CSE against an embedded HiveMQ CE broker, driven by a Paho test client (TS-0010). */
 @Timeout(90)
@@ -36,9 +31,7 @@ class DemoCseMqttClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WAIT_MS = 10_000;
 
-    @TempDir
-    static Path brokerDir;
-    private static EmbeddedHiveMQ broker;
+    private static EmbeddedBroker broker;
     private static String brokerUri;
 
     /** One message the test client received. */
@@ -52,32 +45,13 @@ class DemoCseMqttClientTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path conf = Files.createDirectories(brokerDir.resolve("conf"));
-        Files.writeString(conf.resolve("config.xml"), """
-                <?xml version="1.0"?>
-                <hivemq>
-                  <listeners>
-                    <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
-                  </listeners>
-                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                </hivemq>
-                """.formatted(port));
-        broker = EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
-                .withDataFolder(Files.createDirectories(brokerDir.resolve("data")))
-                .withExtensionsFolder(Files.createDirectories(brokerDir.resolve("extensions")))
-                .withoutLoggingBootstrap().build();
-        broker.start().get(60, TimeUnit.SECONDS);
-        brokerUri = "tcp://127.0.0.1:" + port;
+        broker = new EmbeddedBroker();
+        brokerUri = broker.url();
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
         if (broker != null) {
-            broker.stop().get(30, TimeUnit.SECONDS);
             broker.close();
         }
     }

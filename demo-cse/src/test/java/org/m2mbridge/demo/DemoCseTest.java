@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /** DemoCse through {@code handle} only (TEST/DEMO peer): no transport, a recording notification transport. */
 @Timeout(30)
@@ -190,7 +191,7 @@ class DemoCseTest {
         assertTrue(sent.isEmpty(), "no verification request when nu is the subscriber itself (ACME)");
 
         assertEquals(2001, create("Cae1", "cse-in/ae1/data", 4, "{\"m2m:cin\":{\"con\":\"21.5\"}}").rsc());
-        awaitUntil(Duration.ofSeconds(5), () -> sent.size() == 1);
+        Await.until(Duration.ofSeconds(5), () -> sent.size() == 1);
         Sent n = sent.get(0);
         assertEquals(URI.create("mqtt://127.0.0.1:1883"), n.poa());
         assertEquals(Operation.NOTIFY, n.request().op());
@@ -233,7 +234,7 @@ class DemoCseTest {
                 .pc().get("m2m:sub").get("ri").asText();
         assertEquals(2002, send(RequestPrimitive.builder().op(Operation.DELETE).to("Cae1").fr("Cae1").rqi("d")
                 .rvi("3").build()).rsc());
-        awaitUntil(Duration.ofSeconds(5), () -> sent.size() == 1);
+        Await.until(Duration.ofSeconds(5), () -> sent.size() == 1);
         JsonNode sgn = sent.get(0).request().pc().get("m2m:sgn");
         assertTrue(sgn.get("sud").asBoolean());
         assertEquals("/id-in/" + subRi, sgn.get("sur").asText());
@@ -249,10 +250,10 @@ class DemoCseTest {
         assertEquals(2001, create("Cae1", "cse-in/ae1/data", 23,
                 "{\"m2m:sub\":{\"rn\":\"any\",\"nu\":[\"cse-in/ae1\"]}}").rsc());
         assertEquals(2001, create("Cae1", "cse-in/ae1/data", 4, "{\"m2m:cin\":{\"con\":\"x\"}}").rsc());
-        awaitUntil(Duration.ofSeconds(5), () -> sent.size() == 1);
+        Await.until(Duration.ofSeconds(5), () -> sent.size() == 1);
         assertTrue(sent.get(0).request().pc().get("m2m:sgn").get("sur").asText().startsWith("/id-in/sub"));
         // only the sub without enc fired; give a wrong second notification a moment to show up
-        assertFalse(awaitQuietly(Duration.ofMillis(300), () -> sent.size() > 1));
+        assertFalse(Await.within(Duration.ofMillis(300), () -> sent.size() > 1));
     }
 
     // ---- helpers ----
@@ -283,23 +284,5 @@ class DemoCseTest {
 
     private static JsonNode json(String s) throws Exception {
         return JSON.readTree(s);
-    }
-
-    static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        assertTrue(awaitQuietly(timeout, condition), "condition not met within " + timeout);
-    }
-
-    /** Polls {@code condition} until true or {@code timeout}; returns its last value (no sleeping assertions). */
-    static boolean awaitQuietly(Duration timeout, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.onSpinWait();
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-        return condition.getAsBoolean();
     }
 }

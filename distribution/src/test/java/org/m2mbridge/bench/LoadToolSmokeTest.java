@@ -20,6 +20,7 @@ import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoCse;
 import org.m2mbridge.demo.DemoCseHttpServer;
 import org.m2mbridge.demo.HttpNotificationTransport;
@@ -157,11 +158,11 @@ class LoadToolSmokeTest {
             }, "m2m-load");
             t.setDaemon(true);
             t.start();
-            await(() -> Files.exists(ready), "connections registered");
+            Await.until(Duration.ofSeconds(60), () -> Files.exists(ready), "connections registered");
         } finally {
             bridge.close(); // closes the devices' sockets (1001)
         }
-        await(() -> progress.toString(StandardCharsets.UTF_8).contains("closed by peer 2"), "closes counted");
+        Await.until(Duration.ofSeconds(60), () -> progress.toString(StandardCharsets.UTF_8).contains("closed by peer 2"), "closes counted");
         Files.delete(ready); // the idle hold ends when the ready file goes
         ObjectNode report = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(2, report.path("closedByPeer").asInt(), report.toString());
@@ -192,13 +193,5 @@ class LoadToolSmokeTest {
         assertTrue(lines[0].matches(".* warm-up .* p50 +1\\.50\\d ms .*"), lines[0]);
         assertTrue(lines[1].matches(".* measure .* p50 +2\\.50\\d ms .*"), lines[1]);
         assertTrue(lines[2].contains(" done ") && lines[2].endsWith("closed by peer 1"), lines[2]);
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < until, "timed out waiting: " + what);
-            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20);
-        }
     }
 }

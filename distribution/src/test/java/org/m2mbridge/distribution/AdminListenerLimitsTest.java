@@ -25,7 +25,8 @@ import org.m2mbridge.core.testing.SlowClients;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AdminListenerLimitsTest {
     private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration MARGIN = Duration.ofMillis(1500);
+    /** Scheduling slack on a busy 2-core machine; still far below the idle timeout a trickler would otherwise meet. */
+    private static final Duration MARGIN = Duration.ofSeconds(5);
     private static final String SLOW_SERIES = "m2mbridge_listener_refusals_total{listener=\"admin\",reason=\"header_timeout\"}";
 
     private Bridge bridge;

@@ -90,7 +90,8 @@ class CheckConfigTest {
                 listeners:
                   ws: { port: 0 }
                 upstreams:
-                  - { name: in-cse, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in }
+                  - { name: in-cse, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in,
+                      notifications: false }
                 store: { durable: false }
                 """);
         assertEquals(Main.OK, launch(Map.of(), "check-config", "--config", file.toString()).exitCode(), stderr());

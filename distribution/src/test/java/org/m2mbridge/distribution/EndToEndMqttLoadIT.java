@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoCse;
 import org.m2mbridge.demo.DemoCseMqttClient;
 import org.m2mbridge.mqtt.EmbeddedBroker;
@@ -42,7 +43,7 @@ class EndToEndMqttLoadIT {
                          store: { durable: false }
                          """.formatted(embedded.url())), new PrintStream(new ByteArrayOutputStream()))) {
                 java.net.URI admin = bridge.listeners().get("admin");
-                assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(15), () -> EndToEndMqttTest.ready(admin)), "connected");
+                assertTrue(Await.within(Duration.ofSeconds(15), () -> EndToEndMqttTest.ready(admin)), "connected");
                 java.net.URI ws = bridge.listeners().get("ws");
                 java.util.List<WsTestClient> devices = new java.util.ArrayList<>();
                 java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(100);

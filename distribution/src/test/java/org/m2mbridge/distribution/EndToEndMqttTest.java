@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoAe;
 import org.m2mbridge.demo.DemoAeResult;
 import org.m2mbridge.demo.DemoCse;
@@ -62,7 +63,7 @@ class EndToEndMqttTest {
                          store: { durable: false }
                          """.formatted(broker, suffix)), new PrintStream(new ByteArrayOutputStream()))) {
                 java.net.URI admin = bridge.listeners().get("admin");
-                assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(15), () -> ready(admin)),
+                assertTrue(Await.within(Duration.ofSeconds(15), () -> ready(admin)),
                         "bridge ready: connected to the broker");
 
                 DemoAe.Options options = DemoAe.Options.defaults().withOriginator("Cmqtt-e2e-" + suffix);

@@ -26,6 +26,7 @@ import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoAe;
 import org.m2mbridge.demo.DemoAeResult;
 import org.m2mbridge.demo.DemoCse;
@@ -98,7 +99,7 @@ class EndToEndTest {
             // The demo CSE notified the bridge's HTTP address (the rewritten poa) and got 200 / X-M2M-RSC 2000:
             // HttpNotificationTransport turns the HTTP answer back into a response primitive from X-M2M-RSC.
             // recorded by the CSE's HTTP client asynchronously, possibly after the AE has moved on: wait for it
-            assertTrue(awaitUntil(Duration.ofSeconds(10), () -> notifyAnswers.stream().anyMatch(a -> a.rsc() == 2000)),
+            assertTrue(Await.within(Duration.ofSeconds(10), () -> notifyAnswers.stream().anyMatch(a -> a.rsc() == 2000)),
                     notifyAnswers.toString());
         }
     }
@@ -129,7 +130,7 @@ class EndToEndTest {
                     .fr(DemoCse.ADMIN_ORIGINATOR).rqi("admin-1").rvi("3").ty(4)
                     .pc(WsTestClient.JSON.readTree("{\"m2m:cin\":{\"con\":\"while-away\"}}")).build();
             assertEquals(2001, cse.handle(cin).get(10, TimeUnit.SECONDS).rsc());
-            assertTrue(awaitUntil(Duration.ofSeconds(10), () -> notifyAnswers.stream().anyMatch(a -> a.rsc() == 1000)),
+            assertTrue(Await.within(Duration.ofSeconds(10), () -> notifyAnswers.stream().anyMatch(a -> a.rsc() == 1000)),
                     "the bridge accepted the notification for later delivery: " + notifyAnswers);
 
             // The device comes back WITHOUT registering again: any request with its fr re-identifies it.
@@ -149,16 +150,5 @@ class EndToEndTest {
                 assertEquals(2000, retrieve.get(15, TimeUnit.SECONDS).path("rsc").asInt());
             }
         }
-    }
-
-    static boolean awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < until) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        return condition.getAsBoolean();
     }
 }

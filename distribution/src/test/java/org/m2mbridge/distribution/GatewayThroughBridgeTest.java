@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * A gateway behind NAT through the bridge over real sockets (TS-0020 7.4; TS-0009 6.2.2.1): an MN-CSE that behaves as
@@ -67,7 +68,7 @@ class GatewayThroughBridgeTest {
     /** Closes the MN's socket and waits until the bridge has unbound it, so the next request finds it offline. */
     private void goOffline(SimulatedMn mn) throws Exception {
         mn.close();
-        assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> {
+        assertTrue(Await.within(Duration.ofSeconds(10), () -> {
             try {
                 return !mnStatus().path("bound").asBoolean(true);
             } catch (Exception e) {

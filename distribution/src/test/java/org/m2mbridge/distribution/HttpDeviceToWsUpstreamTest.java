@@ -34,6 +34,7 @@ import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoCse;
 import org.m2mbridge.demo.DemoCseHttpServer;
 
@@ -150,7 +151,7 @@ class HttpDeviceToWsUpstreamTest {
                 assertEquals("21.5", notification.at("/m2m:sgn/nev/rep/m2m:cin/con").asText());
                 assertTrue(aeOriginators.stream().allMatch(o -> o.equals("/id-in")), aeOriginators.toString());
                 // the CSE's HTTP client records the answer asynchronously: the AE's 2000, via A and B
-                assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10),
+                assertTrue(Await.within(Duration.ofSeconds(10),
                         () -> notifyAnswers.stream().anyMatch(n -> n.rsc() == 2000)), notifyAnswers.toString());
 
                 // the AE reads itself back and sees its own poa, not the bridge's

@@ -21,6 +21,7 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.mqtt.EmbeddedBroker;
 import org.m2mbridge.mqtt.MqttTestDevice;
 
@@ -90,7 +91,7 @@ class MqttDeviceToHttpUpstreamTest {
                      "/oneM2M/reg_resp/" + cred + "/" + receiver + "/+", "/oneM2M/resp/+/" + receiver + "/+",
                      "/oneM2M/req/" + receiver + "/+/+")) {
             URI admin = bridge.listeners().get("admin");
-            assertTrue(EndToEndTest.awaitUntil(WAIT, () -> ready(admin)), "bridge ready: subscribed at the broker");
+            assertTrue(Await.within(WAIT, () -> ready(admin)), "bridge ready: subscribed at the broker");
 
             // TS-0010 6.4.4: registration without an AE-ID on reg_req, answered on reg_resp
             ResponsePrimitive registered = exchange(ae, "/oneM2M/reg_req/" + cred + "/" + receiver + "/json",
@@ -122,7 +123,7 @@ class MqttDeviceToHttpUpstreamTest {
                     "{\"rsc\":2000,\"rqi\":\"" + notify.path("rqi").asText() + "\",\"rvi\":\"3\"}");
 
             // The CSE's HTTP client records the answer asynchronously: wait for it (bounded).
-            assertTrue(EndToEndTest.awaitUntil(WAIT,
+            assertTrue(Await.within(WAIT,
                     () -> cse.notifyAnswers.stream().anyMatch(n -> n.rsc() == 2000)), cse.notifyAnswers.toString());
         }
     }

@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -32,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
+import org.m2mbridge.core.testing.RefusingPort;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,7 +48,8 @@ class OperabilityTest {
 
     static final List<String> LOGGERS = List.of("org.m2mbridge.core.bus.UpstreamState", "org.m2mbridge.ws.ConnectionLog");
     static ServerSocket silent; // accepts TCP (backlog) and never answers: requests time out
-    static int closedPort;      // nothing listens: connect refused
+    static RefusingPort closed; // nothing listens: connect refused
+    static int closedPort;
     static DemoPeers demo;
     static Bridge bridge;
     static URI admin;
@@ -82,9 +83,8 @@ class OperabilityTest {
         }
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         silent = new ServerSocket(0, 50, loopback);
-        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
-            closedPort = s.getLocalPort();
-        }
+        closed = new RefusingPort();
+        closedPort = closed.port();
         String yaml = """
                 listeners:
                   ws:    { host: 127.0.0.1, port: 0 }
@@ -126,6 +126,7 @@ class OperabilityTest {
             demo.close();
         }
         silent.close();
+        closed.close();
     }
 
     @Test
@@ -145,11 +146,11 @@ class OperabilityTest {
         assertEquals(400, refused.statusCode());
         // An unregistered originator on a second socket: the registration gate answers 4103, nothing forwarded.
         try (WsTestClient stranger = new WsTestClient(bridge.listeners().get("ws"), "Cstranger")) {
-            awaitUntil(Duration.ofSeconds(5), () -> scrape().value("m2mbridge_ws_connections" + WS_JSON) == 2);
+            Await.until(Duration.ofSeconds(5), () -> scrape().value("m2mbridge_ws_connections" + WS_JSON) == 2);
             JsonNode gated = stranger.request(WsTestClient.primitive(2, "cse-in"));
             assertEquals(4103, gated.path("rsc").asInt(), gated.toString());
         }
-        awaitUntil(Duration.ofSeconds(5), () -> scrape().value("m2mbridge_ws_connections" + WS_JSON) == 1);
+        Await.until(Duration.ofSeconds(5), () -> scrape().value("m2mbridge_ws_connections" + WS_JSON) == 1);
 
         PrometheusScrape after = PrometheusScrape.of(admin);
         assertEquals(1, after.value("m2mbridge_ws_connections" + WS_JSON), "the registered device's socket");
@@ -228,21 +229,21 @@ class OperabilityTest {
         long earlier = bridgeLog.stream().filter(e -> e.getFormattedMessage().matches(connected)).count();
         String id;
         try (WsTestClient visitor = new WsTestClient(bridge.listeners().get("ws"), "Cvisitor")) {
-            awaitUntil(Duration.ofSeconds(5), () -> bridgeLog.stream()
+            Await.until(Duration.ofSeconds(5), () -> bridgeLog.stream()
                     .filter(e -> e.getFormattedMessage().matches(connected)).count() > earlier);
             ILoggingEvent line = bridgeLog.stream().filter(e -> e.getFormattedMessage().matches(connected))
                     .skip(earlier).findFirst().orElseThrow();
             assertEquals("INFO", line.getLevel().toString());
             id = line.getFormattedMessage().split(" ")[0];
         } // closes with 1000 "bye"
-        awaitUntil(Duration.ofSeconds(5), () -> bridgeLog.stream().anyMatch(e -> e.getFormattedMessage()
+        Await.until(Duration.ofSeconds(5), () -> bridgeLog.stream().anyMatch(e -> e.getFormattedMessage()
                 .startsWith(id + " closed: ")));
         ILoggingEvent closed = bridgeLog.stream().filter(e -> e.getFormattedMessage().startsWith(id + " closed: "))
                 .findFirst().orElseThrow();
         assertEquals("INFO", closed.getLevel().toString());
         assertTrue(closed.getFormattedMessage().startsWith(id + " closed: peer_close (1000 bye, closed by the device)"),
                 closed.getFormattedMessage());
-        awaitUntil(Duration.ofSeconds(5), () -> scrape().delta(before,
+        Await.until(Duration.ofSeconds(5), () -> scrape().delta(before,
                 "m2mbridge_connections_closed_total{binding=\"ws\",reason=\"peer_close\"}") == 1);
         assertEquals(1, PrometheusScrape.of(admin).delta(before,
                 "m2mbridge_connections_opened_total{binding=\"ws\",role=\"server\"}"));
@@ -265,7 +266,7 @@ class OperabilityTest {
         assertNotNull(pushed, "the notification came down the socket");
         device.answer(pushed, 2000);
         String rqi = pushed.path("rqi").asText();
-        awaitUntil(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
+        Await.until(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
                 .contains(" rqi=" + rqi + " ")));
         String line = access.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
@@ -303,7 +304,7 @@ class OperabilityTest {
     void oneAccessLineperExchangeWithIdsStatusAndLatencyNoContent() throws Exception {
         JsonNode read = device.request(WsTestClient.primitive(2, "cse-in/ops-ae"));
         String rqi = read.path("rqi").asText();
-        awaitUntil(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
+        Await.until(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
                 .contains(" rqi=" + rqi + " ")));
         List<ILoggingEvent> lines = access.stream()
                 .filter(e -> e.getFormattedMessage().contains(" rqi=" + rqi + " ")).toList();
@@ -324,7 +325,7 @@ class OperabilityTest {
             JsonNode refused = stranger.request(WsTestClient.primitive(2, "cse-in/ops-ae"));
             assertEquals(4103, refused.path("rsc").asInt(), "not registered: the gate answers, not the CSE");
             String rqi = refused.path("rqi").asText();
-            awaitUntil(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
+            Await.until(Duration.ofSeconds(5), () -> access.stream().anyMatch(e -> e.getFormattedMessage()
                     .contains(" rqi=" + rqi + " ")));
             String line = access.stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(m -> m.contains(" rqi=" + rqi + " ")).findFirst().orElseThrow();
@@ -399,16 +400,6 @@ class OperabilityTest {
             return PrometheusScrape.of(admin);
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    static void awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // polling interval, not a wait for a condition
         }
     }
 }

@@ -2,7 +2,6 @@ package org.m2mbridge.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoCse;
 import org.m2mbridge.demo.DemoCseHttpServer;
 import org.m2mbridge.demo.DemoCseMqttClient;
@@ -76,7 +76,7 @@ class PrimitiveCountsPerBindingTest {
                      store: { durable: false }
                      """.formatted(registrarSide.listeners().get("ws")))) {
             URI admin = bridge.listeners().get("admin");
-            assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(15), () -> AdminClient.upstreamUp(admin, "in-cse")),
+            Await.until(Duration.ofSeconds(15), () -> AdminClient.upstreamUp(admin, "in-cse"),
                     "the WebSocket upstream connected");
             assertOneRequestAndOneNotification(bridge, "ws", "Ccount-ws");
         } finally {
@@ -105,7 +105,7 @@ class PrimitiveCountsPerBindingTest {
                      store: { durable: false }
                      """.formatted(broker.url()))) {
             URI admin = bridge.listeners().get("admin");
-            assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(15), () -> AdminClient.upstreamUp(admin, "in-cse")),
+            Await.until(Duration.ofSeconds(15), () -> AdminClient.upstreamUp(admin, "in-cse"),
                     "connected to the broker and subscribed");
             assertOneRequestAndOneNotification(bridge, "mqtt", "Ccount-mqtt");
         } finally {
@@ -159,8 +159,7 @@ class PrimitiveCountsPerBindingTest {
             add(expected, prim(upstreamBinding, "in", "response", "create", "2xxx"));
             add(expected, prim(upstreamBinding, "in", "request", "notify", "none"));
             add(expected, prim(upstreamBinding, "out", "response", "notify", "2xxx"));
-            assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10),
-                    () -> primitiveDeltas(before, scrape(admin)).equals(expected)),
+            Await.until(Duration.ofSeconds(10), () -> primitiveDeltas(before, scrape(admin)).equals(expected),
                     () -> "primitives moved by " + primitiveDeltas(before, scrape(admin)) + ", expected " + expected);
             awaitSettled(admin);
             PrometheusScrape after = PrometheusScrape.of(admin);
@@ -172,9 +171,9 @@ class PrimitiveCountsPerBindingTest {
         }
     }
 
-    private static void awaitSettled(URI admin) throws InterruptedException {
-        assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10),
-                () -> scrape(admin).value("m2mbridge_pending_requests") == 0), "no exchange left in the bus");
+    private static void awaitSettled(URI admin) {
+        Await.until(Duration.ofSeconds(10), () -> scrape(admin).value("m2mbridge_pending_requests") == 0,
+                "no exchange left in the bus");
     }
 
     private static PrometheusScrape scrape(URI admin) {

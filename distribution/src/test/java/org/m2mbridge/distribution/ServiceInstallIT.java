@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issue 16.2: the tarball installed as a systemd service by following docs/operations.md literally, in a temporary
@@ -135,7 +136,7 @@ class ServiceInstallIT {
 
             // systemctl reload (ExecReload: SIGHUP) leaves it running.
             assertEquals(0, run(List.of("kill", "-HUP", Long.toString(bridge.pid())), state, Map.of()).exit());
-            assertTrue(EndToEndTest.awaitUntil(java.time.Duration.ofSeconds(20), () -> logContains(logs,
+            assertTrue(Await.within(java.time.Duration.ofSeconds(20), () -> logContains(logs,
                     "SIGHUP received: reload is not supported yet")), "SIGHUP logged");
             assertTrue(bridge.isAlive(), "SIGHUP does not stop the bridge");
             assertEquals(200, AdminClient.get(admin, "/health/live").statusCode());

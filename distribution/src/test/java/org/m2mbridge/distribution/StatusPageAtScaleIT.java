@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * The status page at scale, in a real headless Chromium: {@value #CONNECTIONS} real WebSocket connections to one
@@ -95,7 +96,7 @@ class StatusPageAtScaleIT {
         }
         System.out.printf("%d connections, %d registrations in %d ms%n", CONNECTIONS, REGISTERED,
                 Duration.ofNanos(System.nanoTime() - t0).toMillis());
-        OperabilityTest.awaitUntil(Duration.ofSeconds(60),
+        Await.until(Duration.ofSeconds(60),
                 () -> status("").path("totals").path("connections").asInt() == CONNECTIONS);
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.demo.DemoAeResult;
 import org.m2mbridge.demo.DemoCse;
 
@@ -124,7 +125,7 @@ class StoreAdministrationTest {
             registerAndLeave(ws, "Ckeep");
             registerAndLeave(ws, "Cdrop");
             notifyWhileAway("Ckeep", "one");
-            assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> cse.notifyAnswers.stream()
+            assertTrue(Await.within(Duration.ofSeconds(10), () -> cse.notifyAnswers.stream()
                     .anyMatch(a -> a.rsc() == 1000)), "stored: " + cse.notifyAnswers);
 
             assertEquals(401, admin(admin, "GET", "/api/registrations", false).statusCode(), "token required");
@@ -150,7 +151,7 @@ class StoreAdministrationTest {
                     .asText());
             assertEquals(404, admin(admin, "DELETE", "/api/registrations/Cdrop", true).statusCode());
             notifyWhileAway("Ckeep", "two");
-            assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10), () -> cse.notifyAnswers.stream()
+            assertTrue(Await.within(Duration.ofSeconds(10), () -> cse.notifyAnswers.stream()
                     .filter(a -> a.rsc() == 1000).count() == 2), "stored again: " + cse.notifyAnswers);
         }
 

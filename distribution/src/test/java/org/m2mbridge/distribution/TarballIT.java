@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.Binding;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * The release tarball as an operator gets it: unpacked into a temp dir, {@code bin/m2m-bridge} run as a real process
@@ -153,7 +154,7 @@ class TarballIT {
             // Issue 16.3: SIGHUP used to stop the bridge with exit 0; now it is logged and the bridge keeps running.
             Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(bridge.pid())).start();
             assertTrue(hup.waitFor(10, TimeUnit.SECONDS));
-            assertTrue(EndToEndTest.awaitUntil(java.time.Duration.ofSeconds(20), () -> {
+            assertTrue(Await.within(java.time.Duration.ofSeconds(20), () -> {
                 try {
                     return Files.readString(home.resolve("logs/m2m-bridge.log")).contains("SIGHUP received");
                 } catch (IOException e) {

@@ -16,6 +16,7 @@ import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.TestConnectProxy;
 import org.m2mbridge.demo.DemoAe;
 import org.m2mbridge.demo.DemoAeResult;
@@ -96,7 +97,7 @@ class WsUpstreamPairingTest {
                 assertEquals("21.5", r.notification().orElseThrow().at("/nev/rep/m2m:cin/con").asText());
                 // the CSE notified B over HTTP and B's answer (from the AE, via A) was 2000. The CSE's HTTP client
                 // records that answer asynchronously, possibly after the AE has already moved on, so wait for it.
-                assertTrue(EndToEndTest.awaitUntil(Duration.ofSeconds(10),
+                assertTrue(Await.within(Duration.ofSeconds(10),
                         () -> notifyAnswers.stream().anyMatch(n -> n.rsc() == 2000)), notifyAnswers.toString());
                 // A's one socket to B went through the proxy, which was asked for B's WS server
                 assertEquals("CONNECT 127.0.0.1:" + wsB.getPort() + " HTTP/1.1", proxy.requestLines.get(0));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issue 15 item 4: a bridge whose upstream is a WebSocket server that binds each socket to one originator (ACME,
@@ -121,7 +122,7 @@ class WsUpstreamPerEntityTest {
             assertEquals("7", n2.at("/pc/m2m:sgn/nev/rep/m2m:cin/con").asText());
             one.answer(n1, 2000);
             two.answer(n2, 2000);
-            assertTrue(EndToEndTest.awaitUntil(WAIT, () -> acme.notifications.size() == 2), acme.notifications::toString);
+            assertTrue(Await.within(WAIT, () -> acme.notifications.size() == 2), acme.notifications::toString);
             // each notification went down the socket the CSE bound to that AE, and the AE's answer came back on it
             assertTrue(acme.notifications.contains(new AcmeStyleWsServer.Notification(aei1, aei1, "answered", 2000)),
                     acme.notifications::toString);
@@ -132,11 +133,11 @@ class WsUpstreamPerEntityTest {
                     && acme.upgrades.contains(aei2), acme.upgrades::toString);
 
             // one socket per AE; the registration socket without an originator is gone
-            assertTrue(EndToEndTest.awaitUntil(WAIT, () -> clientSockets(admin) == 2.0),
+            assertTrue(Await.within(WAIT, () -> clientSockets(admin) == 2.0),
                     () -> "client sockets: " + clientSockets(admin));
             // deregistration closes the AE's socket
             assertEquals(2002, one.request(WsTestClient.primitive(4, "cse-in/ae-one"), aei1).path("rsc").asInt());
-            assertTrue(EndToEndTest.awaitUntil(WAIT, () -> clientSockets(admin) == 1.0),
+            assertTrue(Await.within(WAIT, () -> clientSockets(admin) == 1.0),
                     () -> "client sockets: " + clientSockets(admin));
         }
     }
@@ -164,7 +165,7 @@ class WsUpstreamPerEntityTest {
             assertEquals(2001, created[0]);
             assertEquals(2001, created[1]);
             assertEquals(2001, createContentInstance(one, aei, "ae-one", "21.5"));
-            assertTrue(EndToEndTest.awaitUntil(WAIT, () -> !acme.notifications.isEmpty()));
+            assertTrue(Await.within(WAIT, () -> !acme.notifications.isEmpty()));
             assertEquals(new AcmeStyleWsServer.Notification(aei, null, "No WS connection established", 5103),
                     acme.notifications.get(0));
         }

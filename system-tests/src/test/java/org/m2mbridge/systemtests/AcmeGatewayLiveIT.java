@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.systemtests.CseHttpClient.Answer;
 
 /**

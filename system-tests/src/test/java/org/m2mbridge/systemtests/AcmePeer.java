@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * A real ACME-oneM2M-CSE started through {@code scripts/peers/acme.sh} (README: "Live tests against real peers"):

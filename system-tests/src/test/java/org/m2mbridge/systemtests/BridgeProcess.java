@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * The bridge as a child JVM ({@code org.m2mbridge.distribution.Main --config FILE}, this test's class path), so it

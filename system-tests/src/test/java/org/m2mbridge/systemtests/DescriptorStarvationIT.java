@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.SlowClients;
 
 /**

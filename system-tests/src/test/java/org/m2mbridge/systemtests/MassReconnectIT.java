@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issue 6 chaos (e): 500 devices registered, the bridge killed (-9) and restarted, one notification per AE stored

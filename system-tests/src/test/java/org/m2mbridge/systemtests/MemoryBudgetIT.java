@@ -40,6 +40,7 @@ import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issue 14 item 1, the acceptance test of the inbound memory budget: a bridge with a small heap, attacked by

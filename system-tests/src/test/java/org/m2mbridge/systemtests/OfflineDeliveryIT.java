@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issue 6 chaos (a), (b), (c): notifications for an AE whose socket is closed are stored by the bridge (a child JVM)

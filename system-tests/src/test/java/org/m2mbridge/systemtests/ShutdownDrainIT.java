@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * SIGTERM to the bridge process with an exchange in flight: {@code timeouts.shutdownGrace} lets a slow upstream's
@@ -91,9 +92,9 @@ class ShutdownDrainIT {
             bridge.terminate();
 
             assertEquals(1001, device.closeCode.get(10, TimeUnit.SECONDS), "closed as going away: " + device.events);
-            assertEquals(0, bridge.awaitExit(Duration.ofSeconds(10)));
+            assertEquals(0, bridge.awaitExit(Duration.ofSeconds(15)));
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - terminated);
-            assertTrue(tookMs < 8_000, "stopped within the grace plus slack, not after the upstream: " + tookMs + " ms");
+            assertTrue(tookMs < 12_000, "stopped within the 1 s grace plus slack, not after the upstream's 20 s: " + tookMs + " ms");
             System.out.println("device saw on a cut shutdown: " + device.events);
         }
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * A device's socket dropped (TCP gone, no close frame) while requests are in flight, in both directions; what

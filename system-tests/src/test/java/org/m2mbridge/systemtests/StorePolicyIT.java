@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.bus.Deadlines;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issues 14.6, 14.7 and 15.3 against a bridge process (child JVM), a real WebSocket device and the demo CSE over

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.m2mbridge.core.testing.Await;
 
 /**
  * Issue 6 chaos (d): the upstream CSE's HTTP server is stopped and started again on the same port while devices keep

@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.m2mbridge.core.bus.FailureTable;
 import org.m2mbridge.core.bus.TransportFailure;
@@ -23,9 +24,10 @@ import org.m2mbridge.core.bus.TransportFailure;
  */
 final class WsFailures {
     static final FailureTable TABLE = new FailureTable(TransportFailure.PROTOCOL, List.of(
-            row(ClientHandshake.RefusedException.class, TransportFailure.CONNECT),
-            row(ProxyTunnel.ProxyRefusedException.class, TransportFailure.CONNECT),
+            row(HandshakeRefusedException.class, TransportFailure.CONNECT),
+            row(ProxyRefusedException.class, TransportFailure.CONNECT),
             row(SocketTimeoutException.class, TransportFailure.CONNECT),
+            row(TimeoutException.class, TransportFailure.CONNECT),
             row(ConnectException.class, TransportFailure.CONNECT),
             row(NoRouteToHostException.class, TransportFailure.CONNECT),
             row(UnknownHostException.class, TransportFailure.CONNECT),
@@ -38,5 +40,19 @@ final class WsFailures {
 
     static TransportFailure of(Throwable failure, boolean deadlinePassed) {
         return TABLE.classify(failure).seenAt(deadlinePassed);
+    }
+
+    /** The server answered, but not with a valid upgrade for us (status, accept key, subprotocol). */
+    static final class HandshakeRefusedException extends IOException {
+        HandshakeRefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The proxy answered CONNECT with something else than 2xx (e.g. 407: credentials missing or wrong). */
+    static final class ProxyRefusedException extends IOException {
+        ProxyRefusedException(String message) {
+            super(message);
+        }
     }
 }

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -74,13 +72,13 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     private final BridgeMetrics metrics;
     private final ScheduledExecutorService timer;
     private final long maxMessageBytes;
-    private final ExecutorService connector;
+    /** The library's client, made at the first connect (its TLS material is read then). Guarded by this. */
+    private UpstreamClient client;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /** The one socket in shared mode, else null. */
     private final UpstreamSocket shared;
     /** The sockets in per-entity mode, else null. */
     private final OriginatorSockets<UpstreamSocket> perEntity;
-    private volatile SSLContext ssl;
     /** Reachability: up while a socket is open or the last connect worked; its changes are logged once. */
     private final UpstreamState state;
     private int inflight; // guarded by this
@@ -118,13 +116,6 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         this.timer = timer;
         this.maxMessageBytes = maxMessageBytes;
         this.state = new UpstreamState(config.name(), true, "not connected yet");
-        // connects block up to connectTimeout; per-entity, a few run side by side. The queue holds at most one
-        // task per socket (a socket has one connect in progress at most), so it is bounded by ws.maxSockets.
-        this.connector = Executors.newFixedThreadPool(settings.socketPerEntity() ? 4 : 1, r -> {
-            Thread t = new Thread(r, "ws-upstream-" + config.name() + "-connect");
-            t.setDaemon(true);
-            return t;
-        });
         if (settings.socketPerEntity()) {
             this.shared = null;
             this.perEntity = new OriginatorSockets<>(settings.maxSockets(), UpstreamSocket::new);
@@ -176,10 +167,12 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     /** Closes the socket with 1001 (RFC 6455 7.4.1); waiting requests are answered 5103. */
     public void stop() {
         List<Waiting> dropped;
+        UpstreamClient c;
         synchronized (this) {
             stopped = true;
             dropped = new ArrayList<>(waiting);
             waiting.clear();
+            c = client;
         }
         dropped.forEach(w -> w.answer().complete(unreachable(w.request(), "upstream " + config.name() + " stopped")));
         for (UpstreamSocket socket : sockets()) {
@@ -188,7 +181,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 s.connection.close(1001, "bridge shutting down", timer);
             }
         }
-        connector.shutdownNow();
+        if (c != null) {
+            c.stop(); // waits up to its stop timeout for the closing handshakes
+        }
     }
 
     /** Every socket there is (open or not). */
@@ -229,6 +224,17 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     @Override
     public List<String> pointOfAccess(String token, String entityId) {
         return settings.poa();
+    }
+
+    /** The extensions the first open socket negotiated (permessage-deflate when the server agreed, RFC 7692). */
+    List<String> extensions() {
+        for (UpstreamSocket socket : sockets()) {
+            Session s = socket.session;
+            if (s != null && s.connection.isOpen()) {
+                return s.connection.extensions();
+            }
+        }
+        return List.of();
     }
 
     @Override
@@ -394,79 +400,99 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     }
 
     /** The socket's open connection, or one being opened, or a failure at once while backing off. */
-    private synchronized CompletableFuture<Session> connection(UpstreamSocket socket) {
-        Session s = socket.session;
-        if (s != null && s.connection.isOpen()) {
-            return CompletableFuture.completedFuture(s);
+    private CompletableFuture<Session> connection(UpstreamSocket socket) {
+        CompletableFuture<Session> opening;
+        UpstreamClient c = null;
+        Exception unusable = null;
+        synchronized (this) {
+            Session s = socket.session;
+            if (s != null && s.connection.isOpen()) {
+                return CompletableFuture.completedFuture(s);
+            }
+            if (socket.connecting != null) {
+                return socket.connecting;
+            }
+            if (stopped) {
+                return CompletableFuture.failedFuture(new IOException("upstream " + config.name() + " stopped"));
+            }
+            Instant now = Instant.now();
+            if (now.isBefore(socket.retryAt)) {
+                return CompletableFuture.failedFuture(new IOException("connect failed " + socket.failures
+                        + " time(s), next attempt in " + Duration.between(now, socket.retryAt).toMillis() + " ms"));
+            }
+            opening = new CompletableFuture<>();
+            socket.connecting = opening;
+            try {
+                c = client();
+            } catch (IOException | RuntimeException e) { // its TLS material cannot be read: a failed connect
+                unusable = e;
+            }
         }
-        if (socket.connecting != null) {
-            return socket.connecting;
-        }
-        Instant now = Instant.now();
-        if (now.isBefore(socket.retryAt)) {
-            return CompletableFuture.failedFuture(new IOException("connect failed " + socket.failures
-                    + " time(s), next attempt in " + Duration.between(now, socket.retryAt).toMillis() + " ms"));
-        }
-        CompletableFuture<Session> opening = new CompletableFuture<>();
-        socket.connecting = opening;
-        try {
-            connector.execute(() -> open(socket, opening));
-        } catch (RejectedExecutionException e) { // stopped meanwhile
-            socket.connecting = null;
-            return CompletableFuture.failedFuture(new IOException("upstream " + config.name() + " stopped"));
+        // outside the lock: a connect that fails at once completes (and runs its callbacks) on this thread
+        if (unusable != null) {
+            connectFailed(socket, opening, unusable);
+        } else {
+            open(c, socket, opening);
         }
         return opening;
     }
 
-    private void open(UpstreamSocket socket, CompletableFuture<Session> opening) {
+    /** Starts opening a socket; nothing here waits (the library connects, tunnels and upgrades asynchronously). */
+    private void open(UpstreamClient c, UpstreamSocket socket, CompletableFuture<Session> opening) {
         Session s = new Session("ws-up-" + config.name() + "-" + IDS.incrementAndGet(), socket);
-        try {
-            ClientConnection c = ClientConnection.open(s.id, uri, settings, socket.origin, sslContext(),
-                    maxMessageBytes, s);
-            Optional<Serialization> known = Serialization.fromSubprotocol(c.subprotocol());
-            if (known.isEmpty()) { // a configured offer that names no serialization: never run without one
-                c.abort();
-                throw new ClientHandshake.RefusedException("subprotocol '" + c.subprotocol()
+        c.open(new ClientConnection(s.id, s), socket.origin).whenComplete((connection, e) -> {
+            if (e == null && s.codec == null) { // a configured offer that names no serialization: never run without one
+                connection.abort();
+                e = new WsFailures.HandshakeRefusedException("subprotocol '" + connection.subprotocol()
                         + "' names no serialization");
             }
-            Serialization serialization = known.get();
-            s.attach(c, codecs.get(serialization));
-            state.up("connected to " + uri + (socket.origin == null ? "" : " as " + socket.origin));
-            synchronized (this) {
-                socket.failures = 0;
-                socket.retryAt = Instant.MIN;
-                socket.connecting = null;
-                socket.session = s;
-                if (stopped) {
-                    c.close(1001, "bridge shutting down", timer);
-                } else if (socket.retired) {
-                    c.close(1000, "no longer needed", timer);
-                }
+            if (e != null) {
+                connectFailed(socket, opening, FailureTable.unwrap(e));
+            } else {
+                opened(socket, opening, s, connection);
             }
-            LOG.info("upstream {}: connected to {}{} subprotocol {}{}", config.name(), uri,
-                    settings.proxy() == null ? "" : " through proxy " + settings.proxy().url(), c.subprotocol(),
-                    socket.origin == null ? "" : " as " + socket.origin);
-            opening.complete(s);
-        } catch (IOException | RuntimeException e) {
-            UpstreamErrorKind kind = e instanceof ProxyTunnel.ProxyRefusedException ? UpstreamErrorKind.PROXY
-                    : e instanceof ClientHandshake.RefusedException ? UpstreamErrorKind.HANDSHAKE
-                    : UpstreamErrorKind.CONNECT;
-            metrics.upstreamError(config.name(), kind);
-            if (!anyOpen()) {
-                state.down("cannot connect to " + uri + ": " + e);
+        });
+    }
+
+    private void opened(UpstreamSocket socket, CompletableFuture<Session> opening, Session s, ClientConnection c) {
+        s.attach(c);
+        state.up("connected to " + uri + (socket.origin == null ? "" : " as " + socket.origin));
+        synchronized (this) {
+            socket.failures = 0;
+            socket.retryAt = Instant.MIN;
+            socket.connecting = null;
+            socket.session = s;
+            if (stopped) {
+                c.close(1001, "bridge shutting down", timer);
+            } else if (socket.retired) {
+                c.close(1000, "no longer needed", timer);
             }
-            Duration delay;
-            synchronized (this) {
-                socket.failures++;
-                delay = backoff(socket.failures);
-                socket.retryAt = Instant.now().plus(delay);
-                socket.connecting = null;
-            }
-            LOG.warn("upstream {}: cannot connect to {}: {} (next attempt in {} ms)", config.name(), uri,
-                    e.toString(), delay.toMillis());
-            opening.completeExceptionally(e);
-            reconnectLater(socket, delay.plus(RETRY_SLACK));
         }
+        LOG.info("upstream {}: connected to {}{} subprotocol {} extensions {}{}", config.name(), uri,
+                settings.proxy() == null ? "" : " through proxy " + settings.proxy().url(), c.subprotocol(),
+                c.extensions(), socket.origin == null ? "" : " as " + socket.origin);
+        opening.complete(s);
+    }
+
+    private void connectFailed(UpstreamSocket socket, CompletableFuture<Session> opening, Throwable e) {
+        UpstreamErrorKind kind = e instanceof WsFailures.ProxyRefusedException ? UpstreamErrorKind.PROXY
+                : e instanceof WsFailures.HandshakeRefusedException ? UpstreamErrorKind.HANDSHAKE
+                : UpstreamErrorKind.CONNECT;
+        metrics.upstreamError(config.name(), kind);
+        if (!anyOpen()) {
+            state.down("cannot connect to " + uri + ": " + e);
+        }
+        Duration delay;
+        synchronized (this) {
+            socket.failures++;
+            delay = backoff(socket.failures);
+            socket.retryAt = Instant.now().plus(delay);
+            socket.connecting = null;
+        }
+        LOG.warn("upstream {}: cannot connect to {}: {} (next attempt in {} ms)", config.name(), uri,
+                e.toString(), delay.toMillis());
+        opening.completeExceptionally(e);
+        reconnectLater(socket, delay.plus(RETRY_SLACK));
     }
 
     /**
@@ -496,21 +522,24 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         return Duration.ofMillis(Math.min(ms, settings.maxReconnectDelay().toMillis()));
     }
 
+    /** The library's client, made once (so a TLS material error is a failed connect, retried, not a crash). */
+    private UpstreamClient client() throws IOException {
+        if (client == null) {
+            client = new UpstreamClient(config.name(), uri, settings, sslContext(), maxMessageBytes);
+        }
+        return client;
+    }
+
     private SSLContext sslContext() throws IOException {
         if (!uri.getScheme().equalsIgnoreCase("wss")) {
             return null;
         }
-        SSLContext c = ssl;
-        if (c == null) {
-            try {
-                c = settings.tls() != null ? TlsMaterial.clientContext(settings.tls(), "upstreams[" + config.name()
-                        + "].ws.tls") : SSLContext.getDefault();
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IOException("no default TLS context", e);
-            }
-            ssl = c;
+        try {
+            return settings.tls() != null ? TlsMaterial.clientContext(settings.tls(), "upstreams[" + config.name()
+                    + "].ws.tls") : SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException("no default TLS context", e);
         }
-        return c;
     }
 
     private ResponsePrimitive unreachable(RequestPrimitive request, String text) {
@@ -584,13 +613,18 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             this.correlator = new Correlator(id, timer, settings.maxInflight() + 1, WsUpstream.this);
         }
 
-        void attach(ClientConnection c, PrimitiveCodec codec) {
+        /** The subprotocol fixes the codec before any message can arrive. */
+        @Override
+        public void onOpen(ClientConnection c) {
             this.connection = c;
-            this.codec = codec;
+            Serialization.fromSubprotocol(c.subprotocol()).ifPresent(s -> codec = codecs.get(s));
+        }
+
+        void attach(ClientConnection c) {
             metrics.wsConnections.labelValues(ConnectionRole.CLIENT.label(), codec.serialization().token()).inc();
             metrics.connectionOpened(binding(), ConnectionRole.CLIENT);
             c.startPings(timer, settings.pingInterval());
-            c.startReading();
+            c.start();
         }
 
         CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Instant deadline) {
@@ -608,6 +642,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
 
         @Override
         public void onMessage(ClientConnection c, byte[] message, boolean text) {
+            if (codec == null) { // a connection being refused: its subprotocol names no serialization
+                return;
+            }
             DecodeResult result = codec.decode(message);
             if (result instanceof DecodeResult.Failed failed) {
                 metrics.upstreamError(config.name(), UpstreamErrorKind.PROTOCOL);

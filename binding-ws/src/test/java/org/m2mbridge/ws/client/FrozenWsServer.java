@@ -48,7 +48,7 @@ final class FrozenWsServer implements AutoCloseable {
                     s.setSoTimeout(10_000);
                     String key = upgradeKey(s.getInputStream());
                     s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + ClientHandshake.acceptFor(key)
+                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + acceptFor(key)
                             + "\r\nSec-WebSocket-Protocol: oneM2M.json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                 }
@@ -56,6 +56,17 @@ final class FrozenWsServer implements AutoCloseable {
             }
         } catch (IOException closed) {
             // close() ends the loop
+        }
+    }
+
+    /** RFC 6455 4.2.2: what the server answers for {@code key}. */
+    static String acceptFor(String key) {
+        try {
+            byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return java.util.Base64.getEncoder().encodeToString(sha1);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -17,10 +17,10 @@ import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
 import org.m2mbridge.core.testing.TestConnectProxy;
 import org.m2mbridge.ws.Metrics;
-import org.m2mbridge.ws.WsFixture;
 
 /**
  * {@code ws.sockets: per-entity} (issue 15): bus A keeps one socket to bus B per entity registered through it,
@@ -75,14 +75,14 @@ class PerEntitySocketsTest {
         RecordingLink two = device("dev-2");
         assertEquals(2001, sendFromA(createAe("Cae1", "reg1"), one).rsc());
         assertEquals(2001, sendFromA(createAe("Cae2", "reg2"), two).rsc());
-        WsFixture.awaitUntil(WsPair.WAIT, () -> clientSockets() == 2.0);
+        Await.until(WsPair.WAIT, () -> clientSockets() == 2.0);
         assertEquals(2000, sendFromA(request(Operation.RETRIEVE, "/id-in/cnt1", "Cae1", "r1"), one).rsc());
         assertEquals(2000, sendFromA(request(Operation.RETRIEVE, "/id-in/cnt1", "Cae2", "r2"), two).rsc());
         assertEquals(2, pair.upstreamA.views().size());
         assertEquals(2.0, clientSockets(), "requests of a registered entity take its socket");
 
         assertEquals(2002, sendFromA(request(Operation.DELETE, "/id-in/Cae1", "Cae1", "d1"), one).rsc());
-        WsFixture.awaitUntil(WsPair.WAIT, () -> clientSockets() == 1.0);
+        Await.until(WsPair.WAIT, () -> clientSockets() == 1.0);
         assertEquals(1, pair.upstreamA.views().size());
     }
 
@@ -93,11 +93,11 @@ class PerEntitySocketsTest {
         RecordingLink one = device("dev-1");
         assertEquals(2001, sendFromA(createAe("Cae1", "reg1"), one).rsc());
         assertEquals(2001, sendFromA(createAe("Cae2", "reg2"), device("dev-2")).rsc());
-        WsFixture.awaitUntil(WsPair.WAIT, () -> proxy.tunnels() == 2);
+        Await.until(WsPair.WAIT, () -> proxy.tunnels() == 2);
         assertEquals(2, proxy.requestLines.size(), "one socket per entity: " + proxy.requestLines);
 
         proxy.killAll();
-        WsFixture.awaitUntil(WsPair.WAIT, () -> proxy.requestLines.size() == 4 && proxy.tunnels() == 2
+        Await.until(WsPair.WAIT, () -> proxy.requestLines.size() == 4 && proxy.tunnels() == 2
                 && clientSockets() == 2.0);
 
         ObjectNode sgn = JsonNodeFactory.instance.objectNode();
@@ -105,7 +105,7 @@ class PerEntitySocketsTest {
         RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to("Cae1").fr("/id-in")
                 .rqi("n1").rvi("3").pc(sgn).build();
         CompletableFuture<ResponsePrimitive> answer = pair.busB.bus.send(notify, Origin.upstream("test", "cse"));
-        WsFixture.awaitUntil(WsPair.WAIT, () -> !one.wire.isEmpty());
+        Await.until(WsPair.WAIT, () -> !one.wire.isEmpty());
         assertTrue(one.respond(one.wire.get(0).rqi(), 2000));
         assertEquals(2000, answer.get(5, TimeUnit.SECONDS).rsc());
     }
@@ -131,7 +131,7 @@ class PerEntitySocketsTest {
         pair.clientA = new ClientBus(pair.uriB.toString(), PER_ENTITY, List.of(earlier));
         pair.busA = pair.clientA.bus;
         pair.upstreamA = pair.clientA.upstream;
-        WsFixture.awaitUntil(WsPair.WAIT, () -> pair.upstreamA.views().size() == 1);
+        Await.until(WsPair.WAIT, () -> pair.upstreamA.views().size() == 1);
         assertEquals(1.0, clientSockets());
     }
 }

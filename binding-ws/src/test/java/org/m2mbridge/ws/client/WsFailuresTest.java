@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -30,9 +31,10 @@ class WsFailuresTest {
 
     static Stream<Arguments> failures() {
         return Stream.of(
-                Arguments.of(new ClientHandshake.RefusedException("upgrade refused: HTTP/1.1 403"), 5103),
-                Arguments.of(new ProxyTunnel.ProxyRefusedException("proxy refused CONNECT: 407"), 5103),
+                Arguments.of(new WsFailures.HandshakeRefusedException("upgrade refused: HTTP/1.1 403"), 5103),
+                Arguments.of(new WsFailures.ProxyRefusedException("proxy refused CONNECT: 407"), 5103),
                 Arguments.of(new SocketTimeoutException("ws.connectTimeout"), 5103),
+                Arguments.of(new TimeoutException("upgrade took longer than ws.connectTimeout"), 5103),
                 Arguments.of(new ConnectException("refused"), 5103),
                 Arguments.of(new NoRouteToHostException("no route"), 5103),
                 Arguments.of(new UnknownHostException("cse.invalid"), 5103),

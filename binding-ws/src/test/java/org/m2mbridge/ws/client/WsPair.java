@@ -28,7 +28,12 @@ final class WsPair implements AutoCloseable {
     WsUpstream upstreamA;
 
     WsPair() throws Exception {
-        BridgeConfig configB = ConfigLoader.parse("listeners:\n  ws:\n    host: 127.0.0.1\n    port: 0\n");
+        this("");
+    }
+
+    /** {@code serverYaml}: more top-level sections for B, e.g. {@code "ws:\n  deflate: false\n"}. */
+    WsPair(String serverYaml) throws Exception {
+        BridgeConfig configB = ConfigLoader.parse("listeners:\n  ws:\n    host: 127.0.0.1\n    port: 0\n" + serverYaml);
         busB = new TestBus(Duration.ofSeconds(10), cse);
         codecs = new Codecs(new CodecLimits(configB.limits().maxMessageBytes(), configB.limits().maxDepth()));
         serverB.start(new BridgeContext(configB, busB.bus, codecs, busB.metrics, busB.timer));

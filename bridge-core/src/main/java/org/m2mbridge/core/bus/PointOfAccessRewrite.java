@@ -1,62 +1,47 @@
 package org.m2mbridge.core.bus;
 
+import static org.m2mbridge.core.primitive.RegistrationContent.POA;
+import static org.m2mbridge.core.primitive.RegistrationContent.RR;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.m2mbridge.core.primitive.RegistrationContent;
 
 /**
- * The point-of-access rewrite that makes an upstream CSE reach entities through the bridge (http-binding.md 8):
+ * The point-of-access rewrite that makes an upstream CSE reach entities through the bridge (docs/spec/http.md HTTP-N-2):
  * in a registration or poa update going up, {@code poa} becomes the bridge's own address for the entity and
  * {@code rr} becomes true; in the answer coming back, the entity sees its own original {@code poa} and {@code rr}
  * again. Works on copies: primitive content is never mutated in place.
  */
 final class PointOfAccessRewrite {
-    static final String AE = "m2m:ae";
-    static final String CSR = "m2m:csr";
-    private static final String RCE = "m2m:rce";
-
     private PointOfAccessRewrite() {
     }
 
     /** The resource object ({@code m2m:ae} or {@code m2m:csr}) inside {@code pc}, if any. */
     static Optional<ObjectNode> resource(JsonNode pc) {
-        if (pc == null || !pc.isObject()) {
-            return Optional.empty();
-        }
-        JsonNode r = pc.has(AE) ? pc.get(AE) : pc.get(CSR);
-        if (r == null && pc.has(RCE)) { // rcn=3: created resource wrapped with its address
-            return resource(pc.get(RCE));
-        }
-        return r instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+        return RegistrationContent.of(pc).map(RegistrationContent::attributes);
     }
 
     static List<String> poaOf(JsonNode pc) {
-        List<String> out = new ArrayList<>();
-        resource(pc).map(r -> r.get("poa")).ifPresent(p -> {
-            if (p.isArray()) {
-                p.forEach(v -> out.add(v.asText()));
-            } else if (p.isTextual()) {
-                out.add(p.asText());
-            }
-        });
-        return out;
+        return RegistrationContent.of(pc).map(RegistrationContent::pointOfAccess).orElseGet(ArrayList::new);
     }
 
     static boolean hasPoa(JsonNode pc) {
-        return resource(pc).map(r -> r.has("poa")).orElse(false);
+        return resource(pc).map(r -> r.has(POA)).orElse(false);
     }
 
     /** Copy of {@code pc} whose resource carries {@code poa} and, when {@code setRr}, {@code rr=true}. */
     static JsonNode withPoa(JsonNode pc, List<String> poa, boolean setRr) {
         JsonNode copy = pc.deepCopy();
         resource(copy).ifPresent(r -> {
-            ArrayNode a = r.putArray("poa");
+            ArrayNode a = r.putArray(POA);
             poa.forEach(a::add);
             if (setRr) {
-                r.put("rr", true);
+                r.put(RR, true);
             }
         });
         return copy;
@@ -65,7 +50,7 @@ final class PointOfAccessRewrite {
     /** Copy of {@code pc} whose resource carries no {@code poa}. */
     static JsonNode withoutPoa(JsonNode pc) {
         JsonNode copy = pc.deepCopy();
-        resource(copy).ifPresent(r -> r.remove("poa"));
+        resource(copy).ifPresent(r -> r.remove(POA));
         return copy;
     }
 
@@ -77,21 +62,21 @@ final class PointOfAccessRewrite {
         JsonNode copy = pc.deepCopy();
         resource(copy).ifPresent(r -> {
             if (originalPoa.isEmpty()) {
-                r.remove("poa");
+                r.remove(POA);
             } else {
-                ArrayNode a = r.putArray("poa");
+                ArrayNode a = r.putArray(POA);
                 originalPoa.forEach(a::add);
             }
             if (originalRr == null) {
-                r.remove("rr");
+                r.remove(RR);
             } else {
-                r.set("rr", originalRr);
+                r.set(RR, originalRr);
             }
         });
         return copy;
     }
 
     static JsonNode rrOf(JsonNode pc) {
-        return resource(pc).map(r -> r.get("rr")).orElse(null);
+        return RegistrationContent.of(pc).map(RegistrationContent::requestReachability).orElse(null);
     }
 }

@@ -1,10 +1,10 @@
 package org.m2mbridge.core.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResourceType;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -136,16 +136,16 @@ final class RegistrationExchange {
             LOG.warn("registration {} answered 2001 without an AE-ID/CSE-ID; not bound", original.rqi());
             return;
         }
-        Optional<ObjectNode> res = PointOfAccessRewrite.resource(response.pc());
+        Optional<RegistrationContent> res = RegistrationContent.of(response.pc());
         bus.registered(new Registration(id, isCse(original) ? Registration.Kind.CSE : Registration.Kind.AE,
-                upstream.name(), token, res.map(r -> r.path("rn").asText(null)).orElse(nameOf(original)),
-                res.map(r -> r.path("ri").asText(null)).orElse(null), originalPoa, Instant.now(),
+                upstream.name(), token, res.map(RegistrationContent::resourceName).orElse(nameOf(original)),
+                res.map(RegistrationContent::resourceId).orElse(null), originalPoa, Instant.now(),
                 PrimitiveBus.newIncarnation(), expirationOf(response)), origin);
     }
 
     /** The resource's expiration time ({@code et}, m2m:timestamp) in the registrar's answer, or null. */
     private static Instant expirationOf(ResponsePrimitive response) {
-        return PointOfAccessRewrite.resource(response.pc()).map(r -> r.path("et").asText(null))
+        return RegistrationContent.of(response.pc()).map(RegistrationContent::expirationTime)
                 .flatMap(Deadlines::parseTimestamp).orElse(null);
     }
 
@@ -158,11 +158,9 @@ final class RegistrationExchange {
 
     /** AE-ID from {@code aei}, CSE-ID from {@code csi}; else the originator if it was a full ID, else {@code to}. */
     private String entityId(ResponsePrimitive response) {
-        Optional<ObjectNode> res = PointOfAccessRewrite.resource(response.pc());
-        String fromContent = res.map(r -> r.hasNonNull("aei") ? r.get("aei").asText()
-                : r.hasNonNull("csi") ? r.get("csi").asText() : null).orElse(null);
-        if (fromContent != null && !fromContent.isEmpty()) {
-            return fromContent;
+        Optional<String> fromContent = RegistrationContent.of(response.pc()).flatMap(RegistrationContent::entityId);
+        if (fromContent.isPresent()) {
+            return fromContent.get();
         }
         String fr = original.fr();
         // "C" and "S" alone ask the registrar to assign an ID (TS-0001 10.2.2.2): not an ID yet.
@@ -178,7 +176,7 @@ final class RegistrationExchange {
     }
 
     private static String nameOf(RequestPrimitive request) {
-        return PointOfAccessRewrite.resource(request.pc()).map(r -> r.path("rn").asText(null)).orElse(null);
+        return RegistrationContent.of(request.pc()).map(RegistrationContent::resourceName).orElse(null);
     }
 
     /** True when {@code to} addresses the registration resource of {@code reg} ({@link RegistrationResource}). */

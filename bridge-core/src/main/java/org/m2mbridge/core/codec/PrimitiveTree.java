@@ -1,5 +1,10 @@
 package org.m2mbridge.core.codec;
 
+import static org.m2mbridge.core.primitive.PrimitiveParameter.OP;
+import static org.m2mbridge.core.primitive.PrimitiveParameter.RSC;
+import static org.m2mbridge.core.primitive.PrimitiveParameter.RQI;
+import static org.m2mbridge.core.primitive.PrimitiveParameter.RVI;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.m2mbridge.core.primitive.FilterCriteria;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.Primitive;
+import org.m2mbridge.core.primitive.PrimitiveParameter;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseTypeInfo;
@@ -24,11 +30,10 @@ import org.m2mbridge.core.primitive.ResponseTypeInfo;
  */
 final class PrimitiveTree {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> REQUEST_PARAMETERS = Set.of("op", "to", "fr", "rqi", "ty", "pc", "rids", "ot",
-            "rqet", "rset", "oet", "rt", "rp", "rcn", "ec", "da", "gid", "fc", "drt", "tkns", "tids", "ltids", "tqi",
-            "grtm", "asi", "aus", "auri", "sqi", "rvi", "vsi");
-    private static final Set<String> RESPONSE_PARAMETERS = Set.of("rsc", "rqi", "pc", "to", "fr", "ot", "rset", "ec",
-            "cnst", "cnot", "ati", "tqf", "asri", "rvi", "vsi");
+    /** The table's orders as arrays: a for-each over a List allocates an iterator per primitive. */
+    private static final PrimitiveParameter[] REQUEST = PrimitiveParameter.request().toArray(PrimitiveParameter[]::new);
+    private static final PrimitiveParameter[] RESPONSE =
+            PrimitiveParameter.response().toArray(PrimitiveParameter[]::new);
 
     private PrimitiveTree() {
     }
@@ -40,21 +45,22 @@ final class PrimitiveTree {
         }
         ObjectNode p = unwrap(o);
         try {
-            if (p.has("op")) {
+            if (p.has(OP.shortName())) {
                 return new DecodeResult.Decoded(request(p));
             }
-            if (p.has("rsc")) {
+            if (p.has(RSC.shortName())) {
                 return new DecodeResult.Decoded(response(p));
             }
             throw new DecodeFailure("neither op nor rsc");
         } catch (DecodeFailure e) {
-            return DecodeResult.Failed.badRequest(e.getMessage(), Optional.ofNullable(Scalars.text(p.get("rqi"))),
-                    Optional.ofNullable(Scalars.text(p.get("rvi"))));
+            return DecodeResult.Failed.badRequest(e.getMessage(),
+                    Optional.ofNullable(Scalars.text(p.get(RQI.shortName()))),
+                    Optional.ofNullable(Scalars.text(p.get(RVI.shortName()))));
         }
     }
 
     private static ObjectNode unwrap(ObjectNode o) {
-        if (!o.has("op") && !o.has("rsc")) {
+        if (!o.has(OP.shortName()) && !o.has(RSC.shortName())) {
             for (String wrapper : new String[] {"m2m:rqp", "m2m:rsp"}) {
                 if (o.get(wrapper) instanceof ObjectNode inner) {
                     return inner;
@@ -69,78 +75,50 @@ final class PrimitiveTree {
         for (Map.Entry<String, JsonNode> e : o.properties()) {
             String name = e.getKey();
             JsonNode v = e.getValue();
-            if (v.isNull() && REQUEST_PARAMETERS.contains(name)) {
-                continue; // a known parameter given as null is absent; an unknown one passes through as is
-            }
-            switch (name) {
-                case "op" -> b.op(operation(v));
-                case "to" -> b.to(string(name, v));
-                case "fr" -> b.fr(string(name, v));
-                case "rqi" -> b.rqi(string(name, v));
-                case "ty" -> b.ty(integer(name, v));
-                case "pc" -> b.pc(ContentNormaliser.normalise(v));
-                case "rids" -> b.rids(strings(name, v));
-                case "ot" -> b.ot(string(name, v));
-                case "rqet" -> b.rqet(string(name, v));
-                case "rset" -> b.rset(string(name, v));
-                case "oet" -> b.oet(string(name, v));
-                case "rt" -> b.rt(responseType(v));
-                case "rp" -> b.rp(string(name, v));
-                case "rcn" -> b.rcn(integer(name, v));
-                case "ec" -> b.ec(integer(name, v));
-                case "da" -> b.da(bool(name, v));
-                case "gid" -> b.gid(string(name, v));
-                case "fc" -> b.fc(FilterCriteriaTree.read(v));
-                case "drt" -> b.drt(integer(name, v));
-                case "tkns" -> b.tkns(strings(name, v));
-                case "tids" -> b.tids(strings(name, v));
-                case "ltids" -> b.ltids(strings(name, v));
-                case "tqi" -> b.tqi(bool(name, v));
-                case "grtm" -> b.grtm(strings(name, v));
-                case "asi" -> b.asi(bool(name, v));
-                case "aus" -> b.aus(ContentNormaliser.value(ShortNames.Kind.OBJECT_LIST, v));
-                case "auri" -> b.auri(bool(name, v));
-                case "sqi" -> b.sqi(bool(name, v));
-                case "rvi" -> b.rvi(string(name, v));
-                case "vsi" -> b.vsi(string(name, v));
-                default -> b.extra(name, v);
+            PrimitiveParameter p = PrimitiveParameter.named(name);
+            if (p == null || !p.inRequest()) {
+                b.extra(name, v); // an unknown parameter passes through as is, null included
+            } else if (!v.isNull()) { // a known parameter given as null is absent
+                p.set(b, value(p, v));
             }
         }
         return b.build();
     }
 
     private static ResponsePrimitive response(ObjectNode o) throws DecodeFailure {
-        ResponsePrimitive.Builder b = ResponsePrimitive.builder(integer("rsc", o.get("rsc")), null);
+        ResponsePrimitive.Builder b = ResponsePrimitive.builder(integer(RSC.shortName(), o.get(RSC.shortName())), null);
         for (Map.Entry<String, JsonNode> e : o.properties()) {
             String name = e.getKey();
             JsonNode v = e.getValue();
-            if (v.isNull() && RESPONSE_PARAMETERS.contains(name)) {
-                continue;
-            }
-            switch (name) {
-                case "rsc" -> { }
-                case "rqi" -> b.rqi(string(name, v));
-                case "pc" -> b.pc(ContentNormaliser.normalise(v));
-                case "to" -> b.to(string(name, v));
-                case "fr" -> b.fr(string(name, v));
-                case "ot" -> b.ot(string(name, v));
-                case "rset" -> b.rset(string(name, v));
-                case "ec" -> b.ec(integer(name, v));
-                case "cnst" -> b.cnst(integer(name, v));
-                case "cnot" -> b.cnot(integer(name, v));
-                case "ati" -> b.ati(v);
-                case "tqf" -> b.tqf(v);
-                case "asri" -> b.asri(bool(name, v));
-                case "rvi" -> b.rvi(string(name, v));
-                case "vsi" -> b.vsi(string(name, v));
-                default -> b.extra(name, v);
+            PrimitiveParameter p = PrimitiveParameter.named(name);
+            if (p == null || !p.inResponse()) {
+                b.extra(name, v);
+            } else if (p != RSC && !v.isNull()) {
+                p.set(b, value(p, v));
             }
         }
         return b.build();
     }
 
+    /** The typed value of parameter {@code p} (TS-0004 table 8.2.2-1 types), read leniently. */
+    private static Object value(PrimitiveParameter p, JsonNode v) throws DecodeFailure {
+        String name = p.shortName();
+        return switch (p.type()) {
+            case OPERATION -> operation(v);
+            case STATUS, INTEGER -> integer(name, v);
+            case STRING -> string(name, v);
+            case BOOLEAN -> bool(name, v);
+            case STRING_LIST -> strings(name, v);
+            case OBJECT_LIST -> ContentNormaliser.value(ShortNames.Kind.OBJECT_LIST, v);
+            case CONTENT -> ContentNormaliser.normalise(v);
+            case NODE -> v;
+            case RESPONSE_TYPE -> responseType(v);
+            case FILTER_CRITERIA -> FilterCriteriaTree.read(v);
+        };
+    }
+
     private static Operation operation(JsonNode v) throws DecodeFailure {
-        int code = integer("op", v);
+        int code = integer(OP.shortName(), v);
         return Operation.of(code).orElseThrow(() -> new DecodeFailure("op: undefined value " + code));
     }
 
@@ -148,8 +126,8 @@ final class PrimitiveTree {
         if (!v.isObject()) {
             return new ResponseTypeInfo(integer("rt", v), null);
         }
-        JsonNode rtv = v.get("rtv");
-        JsonNode nu = v.get("nu");
+        JsonNode rtv = v.get(ResponseTypeInfo.RTV);
+        JsonNode nu = v.get(ResponseTypeInfo.NU);
         return new ResponseTypeInfo(rtv == null || rtv.isNull() ? null : integer("rt.rtv", rtv),
                 nu == null || nu.isNull() ? null : strings("rt.nu", nu));
     }
@@ -208,90 +186,50 @@ final class PrimitiveTree {
 
     private static ObjectNode request(RequestPrimitive r) {
         ObjectNode o = NODES.objectNode();
-        o.put("op", r.op().code());
-        putText(o, "to", r.to());
-        putText(o, "fr", r.fr());
-        putText(o, "rqi", r.rqi());
-        putInt(o, "ty", r.ty());
-        putNode(o, "pc", r.pc());
-        putList(o, "rids", r.rids());
-        putText(o, "ot", r.ot());
-        putText(o, "rqet", r.rqet());
-        putText(o, "rset", r.rset());
-        putText(o, "oet", r.oet());
-        if (r.rt() != null) {
-            ObjectNode rt = o.putObject("rt");
-            putInt(rt, "rtv", r.rt().rtv());
-            if (!r.rt().nu().isEmpty()) {
-                putList(rt, "nu", r.rt().nu());
-            }
+        for (PrimitiveParameter p : REQUEST) {
+            put(o, p, p.get(r));
         }
-        putText(o, "rp", r.rp());
-        putInt(o, "rcn", r.rcn());
-        putInt(o, "ec", r.ec());
-        putBool(o, "da", r.da());
-        putText(o, "gid", r.gid());
-        if (r.fc() != null) {
-            o.set("fc", FilterCriteriaTree.write(r.fc()));
-        }
-        putInt(o, "drt", r.drt());
-        putList(o, "tkns", r.tkns());
-        putList(o, "tids", r.tids());
-        putList(o, "ltids", r.ltids());
-        putBool(o, "tqi", r.tqi());
-        putList(o, "grtm", r.grtm());
-        putBool(o, "asi", r.asi());
-        putNode(o, "aus", r.aus());
-        putBool(o, "auri", r.auri());
-        putBool(o, "sqi", r.sqi());
-        putText(o, "rvi", r.rvi());
-        putText(o, "vsi", r.vsi());
         putExtra(o, r.extra());
         return o;
     }
 
     private static ObjectNode response(ResponsePrimitive r) {
         ObjectNode o = NODES.objectNode();
-        o.put("rsc", r.rsc());
-        putText(o, "rqi", r.rqi());
-        putNode(o, "pc", r.pc());
-        putText(o, "to", r.to());
-        putText(o, "fr", r.fr());
-        putText(o, "ot", r.ot());
-        putText(o, "rset", r.rset());
-        putInt(o, "ec", r.ec());
-        putInt(o, "cnst", r.cnst());
-        putInt(o, "cnot", r.cnot());
-        putNode(o, "ati", r.ati());
-        putNode(o, "tqf", r.tqf());
-        putBool(o, "asri", r.asri());
-        putText(o, "rvi", r.rvi());
-        putText(o, "vsi", r.vsi());
+        o.put(RSC.shortName(), r.rsc());
+        for (PrimitiveParameter p : RESPONSE) {
+            if (p != RSC) {
+                put(o, p, p.get(r));
+            }
+        }
         putExtra(o, r.extra());
         return o;
     }
 
-    private static void putText(ObjectNode o, String name, String v) {
-        if (v != null) {
-            o.put(name, v);
+    /** Canonical form of one parameter's value; nothing when absent. */
+    @SuppressWarnings("unchecked")
+    private static void put(ObjectNode o, PrimitiveParameter p, Object v) {
+        if (v == null) {
+            return;
         }
-    }
-
-    private static void putInt(ObjectNode o, String name, Integer v) {
-        if (v != null) {
-            o.put(name, v.intValue());
-        }
-    }
-
-    private static void putBool(ObjectNode o, String name, Boolean v) {
-        if (v != null) {
-            o.put(name, v.booleanValue());
-        }
-    }
-
-    private static void putNode(ObjectNode o, String name, JsonNode v) {
-        if (v != null) {
-            o.set(name, v);
+        String name = p.shortName();
+        switch (p.type()) {
+            case OPERATION -> o.put(name, ((Operation) v).code());
+            case STATUS, INTEGER -> o.put(name, ((Integer) v).intValue());
+            case STRING -> o.put(name, (String) v);
+            case BOOLEAN -> o.put(name, ((Boolean) v).booleanValue());
+            case STRING_LIST -> putList(o, name, (List<String>) v);
+            case OBJECT_LIST, CONTENT, NODE -> o.set(name, (JsonNode) v);
+            case RESPONSE_TYPE -> {
+                ResponseTypeInfo rt = (ResponseTypeInfo) v;
+                ObjectNode rto = o.putObject(name);
+                if (rt.rtv() != null) {
+                    rto.put(ResponseTypeInfo.RTV, rt.rtv().intValue());
+                }
+                if (!rt.nu().isEmpty()) {
+                    putList(rto, ResponseTypeInfo.NU, rt.nu());
+                }
+            }
+            case FILTER_CRITERIA -> o.set(name, FilterCriteriaTree.write((FilterCriteria) v));
         }
     }
 

@@ -1,14 +1,20 @@
 package org.m2mbridge.core.codec;
 
+import static org.m2mbridge.core.primitive.PrimitiveParameter.RSC;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.m2mbridge.core.primitive.FilterCriteria;
+import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.Primitive;
+import org.m2mbridge.core.primitive.PrimitiveParameter;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.primitive.ResponseTypeInfo;
 
 /**
  * Writes a primitive straight to a JSON or CBOR generator, byte for byte what serialising
@@ -19,6 +25,10 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  * rule for names that collide with known ones.
  */
 final class PrimitiveWriter {
+    /** The table's orders as arrays: a for-each over a List allocates an iterator per primitive. */
+    private static final PrimitiveParameter[] REQUEST = PrimitiveParameter.request().toArray(PrimitiveParameter[]::new);
+    private static final PrimitiveParameter[] RESPONSE =
+            PrimitiveParameter.response().toArray(PrimitiveParameter[]::new);
     private final ObjectMapper mapper;
     private final JsonGenerator g;
 
@@ -43,107 +53,78 @@ final class PrimitiveWriter {
 
     private void request(RequestPrimitive r) throws IOException {
         // ObjectNode writes its size up front (a definite-length map in CBOR, RFC 8949 3.1); so must we.
-        g.writeStartObject(r, 1 + n(r.to()) + n(r.fr()) + n(r.rqi()) + n(r.ty()) + n(r.pc()) + n(r.rids()) + n(r.ot())
-                + n(r.rqet()) + n(r.rset()) + n(r.oet()) + n(r.rt()) + n(r.rp()) + n(r.rcn()) + n(r.ec()) + n(r.da())
-                + n(r.gid()) + n(r.fc()) + n(r.drt()) + n(r.tkns()) + n(r.tids()) + n(r.ltids()) + n(r.tqi())
-                + n(r.grtm()) + n(r.asi()) + n(r.aus()) + n(r.auri()) + n(r.sqi()) + n(r.rvi()) + n(r.vsi()));
-        g.writeNumberField("op", r.op().code());
-        text("to", r.to());
-        text("fr", r.fr());
-        text("rqi", r.rqi());
-        integer("ty", r.ty());
-        node("pc", r.pc());
-        list("rids", r.rids());
-        text("ot", r.ot());
-        text("rqet", r.rqet());
-        text("rset", r.rset());
-        text("oet", r.oet());
-        if (r.rt() != null) {
-            g.writeFieldName("rt");
-            g.writeStartObject(r.rt(), n(r.rt().rtv()) + (r.rt().nu().isEmpty() ? 0 : 1));
-            integer("rtv", r.rt().rtv());
-            if (!r.rt().nu().isEmpty()) {
-                list("nu", r.rt().nu());
-            }
-            g.writeEndObject();
+        int size = 0;
+        for (PrimitiveParameter p : REQUEST) {
+            size += n(p.get(r));
         }
-        text("rp", r.rp());
-        integer("rcn", r.rcn());
-        integer("ec", r.ec());
-        bool("da", r.da());
-        text("gid", r.gid());
-        if (r.fc() != null) {
-            g.writeFieldName("fc");
-            g.writeStartObject(r.fc(), r.fc().members().size());
-            for (Map.Entry<String, JsonNode> m : r.fc().members().entrySet()) {
-                g.writeFieldName(m.getKey());
-                tree(m.getValue());
-            }
-            g.writeEndObject();
+        g.writeStartObject(r, size);
+        for (PrimitiveParameter p : REQUEST) {
+            value(p, p.get(r));
         }
-        integer("drt", r.drt());
-        list("tkns", r.tkns());
-        list("tids", r.tids());
-        list("ltids", r.ltids());
-        bool("tqi", r.tqi());
-        list("grtm", r.grtm());
-        bool("asi", r.asi());
-        node("aus", r.aus());
-        bool("auri", r.auri());
-        bool("sqi", r.sqi());
-        text("rvi", r.rvi());
-        text("vsi", r.vsi());
         g.writeEndObject();
     }
 
     private void response(ResponsePrimitive r) throws IOException {
-        g.writeStartObject(r, 1 + n(r.rqi()) + n(r.pc()) + n(r.to()) + n(r.fr()) + n(r.ot()) + n(r.rset()) + n(r.ec())
-                + n(r.cnst()) + n(r.cnot()) + n(r.ati()) + n(r.tqf()) + n(r.asri()) + n(r.rvi()) + n(r.vsi()));
-        g.writeNumberField("rsc", r.rsc());
-        text("rqi", r.rqi());
-        node("pc", r.pc());
-        text("to", r.to());
-        text("fr", r.fr());
-        text("ot", r.ot());
-        text("rset", r.rset());
-        integer("ec", r.ec());
-        integer("cnst", r.cnst());
-        integer("cnot", r.cnot());
-        node("ati", r.ati());
-        node("tqf", r.tqf());
-        bool("asri", r.asri());
-        text("rvi", r.rvi());
-        text("vsi", r.vsi());
+        int size = 1;
+        for (PrimitiveParameter p : RESPONSE) {
+            size += p == RSC ? 0 : n(p.get(r));
+        }
+        g.writeStartObject(r, size);
+        g.writeNumberField(RSC.shortName(), r.rsc()); // unboxed: rsc is the one int parameter
+        for (PrimitiveParameter p : RESPONSE) {
+            if (p != RSC) {
+                value(p, p.get(r));
+            }
+        }
+        g.writeEndObject();
+    }
+
+    /** One parameter, in the form {@link PrimitiveTree#encode} gives it; nothing when absent. */
+    @SuppressWarnings("unchecked")
+    private void value(PrimitiveParameter p, Object v) throws IOException {
+        if (v == null) {
+            return;
+        }
+        String name = p.shortName();
+        switch (p.type()) {
+            case OPERATION -> g.writeNumberField(name, ((Operation) v).code());
+            case STATUS, INTEGER -> g.writeNumberField(name, ((Integer) v).intValue());
+            case STRING -> g.writeStringField(name, (String) v);
+            case BOOLEAN -> g.writeBooleanField(name, (Boolean) v);
+            case STRING_LIST -> list(name, (List<String>) v);
+            case OBJECT_LIST, CONTENT, NODE -> {
+                g.writeFieldName(name);
+                tree((JsonNode) v);
+            }
+            case RESPONSE_TYPE -> responseType(name, (ResponseTypeInfo) v);
+            case FILTER_CRITERIA -> filterCriteria(name, (FilterCriteria) v);
+        }
+    }
+
+    private void responseType(String name, ResponseTypeInfo rt) throws IOException {
+        g.writeFieldName(name);
+        g.writeStartObject(rt, n(rt.rtv()) + (rt.nu().isEmpty() ? 0 : 1));
+        if (rt.rtv() != null) {
+            g.writeNumberField(ResponseTypeInfo.RTV, rt.rtv().intValue());
+        }
+        if (!rt.nu().isEmpty()) {
+            list(ResponseTypeInfo.NU, rt.nu());
+        }
+        g.writeEndObject();
+    }
+
+    private void filterCriteria(String name, FilterCriteria fc) throws IOException {
+        g.writeFieldName(name);
+        g.writeStartObject(fc, fc.members().size());
+        for (Map.Entry<String, JsonNode> m : fc.members().entrySet()) {
+            g.writeFieldName(m.getKey());
+            tree(m.getValue());
+        }
         g.writeEndObject();
     }
 
     private static int n(Object v) {
         return v == null ? 0 : 1;
-    }
-
-    private void text(String name, String v) throws IOException {
-        if (v != null) {
-            g.writeStringField(name, v);
-        }
-    }
-
-    private void integer(String name, Integer v) throws IOException {
-        if (v != null) {
-            g.writeNumberField(name, v.intValue());
-        }
-    }
-
-    private void bool(String name, Boolean v) throws IOException {
-        if (v != null) {
-            g.writeBooleanField(name, v);
-        }
-    }
-
-    private void node(String name, JsonNode v) throws IOException {
-        if (v != null) {
-            g.writeFieldName(name);
-            tree(v);
-        }
     }
 
     private void tree(JsonNode v) throws IOException {

@@ -52,7 +52,17 @@ public enum Serialization {
 
     /** WebSocket subprotocol names for this serialization: Release 2 ({@code oneM2M.R2.0.json}) then R3+. */
     public List<String> webSocketSubprotocols() {
-        return List.of("oneM2M.R2.0." + token, "oneM2M." + token);
+        return List.of(release2Subprotocol(), subprotocol());
+    }
+
+    /** The Release 3+ WebSocket subprotocol name, {@code oneM2M.json} (TS-0020 7.2.2.9). */
+    public String subprotocol() {
+        return "oneM2M." + token;
+    }
+
+    /** The Release 2 WebSocket subprotocol name, {@code oneM2M.R2.0.json} (TS-0020 7.2.2.9). */
+    public String release2Subprotocol() {
+        return "oneM2M.R2.0." + token;
     }
 
     /** Case-insensitive match of a WebSocket subprotocol name (TS-0020 spells them inconsistently, 7.2.2.7). */

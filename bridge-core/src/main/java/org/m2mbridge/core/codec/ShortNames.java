@@ -3,6 +3,8 @@ package org.m2mbridge.core.codec;
 import java.util.HashMap;
 import java.util.Map;
 import org.m2mbridge.core.primitive.FilterCriteria;
+import org.m2mbridge.core.primitive.PrimitiveParameter;
+import org.m2mbridge.core.primitive.ResponseTypeInfo;
 
 /**
  * The one table of value kinds by short name (TS-0004 8.2, 8.4.2): which names hold integers, booleans, lists
@@ -27,12 +29,14 @@ final class ShortNames {
     private static final Map<String, Kind> BY_PARENT = new HashMap<>();
 
     static {
-        // Request and response parameters, TS-0004 7.2.1 (shared/spec/primitives.md 1, 2).
-        put(PRIMITIVE_KINDS, Kind.INTEGER, "op", "ty", "rsc", "rcn", "ec", "drt", "cnst", "cnot");
-        put(PRIMITIVE_KINDS, Kind.BOOLEAN, "da", "tqi", "asi", "auri", "sqi", "asri");
-        put(PRIMITIVE_KINDS, Kind.STRING_LIST, "rids", "tkns", "tids", "ltids", "grtm");
-        put(PRIMITIVE_KINDS, Kind.OBJECT_LIST, "aus");
-        put(PRIMITIVE_KINDS, Kind.STRING, "to", "fr", "rqi", "ot", "rqet", "rset", "oet", "rp", "gid", "rvi", "vsi");
+        // Request and response parameters: the one table, TS-0004 table 8.2.2-1 (PrimitiveParameter). Structured
+        // ones (pc, rt, fc, ati, tqf) have no scalar kind: their members are typed by parent below.
+        for (PrimitiveParameter p : PrimitiveParameter.values()) {
+            Kind k = of(p.type());
+            if (k != null) {
+                PRIMITIVE_KINDS.put(p.shortName(), k);
+            }
+        }
 
         // Resource and notification attributes (TS-0004 8.2.3 short names; resource-specific tables).
         put(ATTRIBUTE_KINDS, Kind.INTEGER, "ty", "st", "cs", "cni", "cbs", "mni", "mbs", "mia", "cst", "nct", "exc",
@@ -47,8 +51,8 @@ final class ShortNames {
         // Parent-dependent kinds.
         BY_PARENT.put("enc/net", Kind.INTEGER_LIST);
         BY_PARENT.put("enc/chty", Kind.INTEGER_LIST);
-        BY_PARENT.put("rt/rtv", Kind.INTEGER);
-        BY_PARENT.put("rt/nu", Kind.STRING_LIST);
+        BY_PARENT.put(PrimitiveParameter.RT.shortName() + "/" + ResponseTypeInfo.RTV, Kind.INTEGER);
+        BY_PARENT.put(PrimitiveParameter.RT.shortName() + "/" + ResponseTypeInfo.NU, Kind.STRING_LIST);
         for (FilterCriteria.Member m : FilterCriteria.Member.values()) {
             BY_PARENT.put("fc/" + m.shortName(), of(m.kind()));
         }
@@ -61,6 +65,17 @@ final class ShortNames {
         for (String n : names) {
             table.put(n, kind);
         }
+    }
+
+    private static Kind of(PrimitiveParameter.Type t) {
+        return switch (t) {
+            case OPERATION, STATUS, INTEGER -> Kind.INTEGER;
+            case STRING -> Kind.STRING;
+            case BOOLEAN -> Kind.BOOLEAN;
+            case STRING_LIST -> Kind.STRING_LIST;
+            case OBJECT_LIST -> Kind.OBJECT_LIST;
+            case CONTENT, NODE, RESPONSE_TYPE, FILTER_CRITERIA -> null;
+        };
     }
 
     private static Kind of(FilterCriteria.Kind k) {

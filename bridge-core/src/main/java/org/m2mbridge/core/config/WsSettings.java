@@ -2,6 +2,7 @@ package org.m2mbridge.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /**
  * WebSocket server binding (TS-0020). Owned by the WS binding.
@@ -58,7 +59,8 @@ public record WsSettings(List<String> serializations, Boolean deflate, Duration 
         advertiseOnlyBridgePoa = advertiseOnlyBridgePoa == null ? Boolean.TRUE : advertiseOnlyBridgePoa;
         maxQueuedBytes = maxQueuedBytes == null ? 8 * 1024 * 1024 : maxQueuedBytes;
         identities = identities == null ? List.of() : List.copyOf(identities);
-        identityRefusalRsc = identityRefusalRsc == null ? 4103 : identityRefusalRsc;
+        identityRefusalRsc = identityRefusalRsc == null ? ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE.code()
+                : identityRefusalRsc;
         ioThreads = ioThreads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : ioThreads;
     }
 
@@ -72,8 +74,11 @@ public record WsSettings(List<String> serializations, Boolean deflate, Duration 
         ConfigException.require(!idleTimeout.isNegative(), "ws.idleTimeout", "must not be negative (0 = none)");
         ConfigException.require(maxQueuedBytes > 0, "ws.maxQueuedBytes", "must be positive");
         ConfigException.require(ioThreads > 0, "ws.ioThreads", "must be positive");
-        ConfigException.require(identityRefusalRsc == 4103 || identityRefusalRsc == 4106, "ws.identityRefusalRsc",
-                "must be 4103 or 4106, got " + identityRefusalRsc);
+        ConfigException.require(identityRefusalRsc == ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE.code()
+                || identityRefusalRsc == ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED.code(),
+                "ws.identityRefusalRsc",
+                "must be " + ResponseStatusCode.ORIGINATOR_HAS_NO_PRIVILEGE.code() + " or "
+                        + ResponseStatusCode.ORIGINATOR_NOT_AUTHENTICATED.code() + ", got " + identityRefusalRsc);
         for (int i = 0; i < identities.size(); i++) {
             Identity id = identities.get(i);
             String key = "ws.identities[" + i + "]";

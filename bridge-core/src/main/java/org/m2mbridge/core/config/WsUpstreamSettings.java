@@ -3,6 +3,7 @@ package org.m2mbridge.core.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.m2mbridge.core.codec.Serialization;
 
 /**
  * WebSocket client tuning for one upstream (binding ws, {@code upstreams[].ws}). Owned by the WS binding. By default
@@ -39,8 +40,8 @@ import java.util.List;
  *                      a server that binds a socket to the originator of its upgrade (ACME) takes each entity's
  *                      requests and sends it its notifications; a registration without an entity ID yet travels
  *                      on a socket of its own without the header
- * @param maxSockets    per-entity mode: sockets open (or opening) at once towards this upstream (default 256); each
- *                      costs two threads. Beyond it a request that needs another socket is answered 5103
+ * @param maxSockets    per-entity mode: sockets open (or opening) at once towards this upstream (default 256).
+ *                      Beyond it a request that needs another socket is answered 5103
  */
 public record WsUpstreamSettings(List<String> subprotocols, String originHeader, Integer maxInflight,
                                  Integer maxQueued, Duration pingInterval, Duration connectTimeout,
@@ -75,7 +76,8 @@ public record WsUpstreamSettings(List<String> subprotocols, String originHeader,
     }
 
     public WsUpstreamSettings {
-        subprotocols = subprotocols == null || subprotocols.isEmpty() ? List.of("oneM2M.json", "oneM2M.R2.0.json")
+        subprotocols = subprotocols == null || subprotocols.isEmpty() ? List.of(Serialization.JSON.subprotocol(),
+                Serialization.JSON.release2Subprotocol())
                 : List.copyOf(subprotocols);
         maxInflight = maxInflight == null ? 64 : maxInflight;
         maxQueued = maxQueued == null ? 1024 : maxQueued;

@@ -10,6 +10,7 @@ import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.DeviceDialect;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResourceType;
 import org.slf4j.Logger;
@@ -126,14 +127,15 @@ public final class DialectRepair {
         if (dialect.defaultSrv().isEmpty() || !request.isRegistration() || !(request.pc() instanceof ObjectNode)) {
             return null;
         }
-        String root = request.ty() == ResourceType.REMOTE_CSE.code() ? "m2m:csr" : "m2m:ae";
+        String root = (request.ty() == ResourceType.REMOTE_CSE.code() ? ResourceType.REMOTE_CSE : ResourceType.AE)
+                .rootName();
         JsonNode resource = request.pc().get(root);
-        if (!(resource instanceof ObjectNode) || resource.hasNonNull("srv")) {
+        if (!(resource instanceof ObjectNode) || resource.hasNonNull(RegistrationContent.SRV)) {
             return null;
         }
         ObjectNode pc = ((ObjectNode) request.pc()).deepCopy();
         List<String> srv = dialect.defaultSrv();
-        srv.forEach(((ObjectNode) pc.get(root)).putArray("srv")::add);
+        srv.forEach(((ObjectNode) pc.get(root)).putArray(RegistrationContent.SRV)::add);
         return pc;
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A oneM2M request primitive with every parameter of TS-0004 6.4.1 / 8.2.2 (see shared/spec/primitives.md 1).
+ * A oneM2M request primitive with every parameter of TS-0004 6.4.1 / 8.2.2 (docs/spec/primitives.md; the table of
+ * parameters is {@link PrimitiveParameter}).
  * Numbers that peers send as strings or floats are canonicalised by the codecs before they get here, so the
  * typed fields hold canonical values; timestamps and absRelTimestamps stay strings as received.
  * Build with {@link #builder()}; derive changed copies with {@link #toBuilder()}.
@@ -71,6 +72,43 @@ public record RequestPrimitive(
     /** CREATE of {@code <AE>} or {@code <remoteCSE>}: the registration request of TS-0020 7.4. */
     public boolean isRegistration() {
         return op == Operation.CREATE && ResourceType.isRegistration(ty);
+    }
+
+    /** The value of {@code p} ({@link PrimitiveParameter#get}), null when absent or not a request parameter. */
+    Object get(PrimitiveParameter p) {
+        return switch (p) {
+            case OP -> op;
+            case TO -> to;
+            case FR -> fr;
+            case RQI -> rqi;
+            case TY -> ty;
+            case PC -> pc;
+            case RIDS -> rids;
+            case OT -> ot;
+            case RQET -> rqet;
+            case RSET -> rset;
+            case OET -> oet;
+            case RT -> rt;
+            case RP -> rp;
+            case RCN -> rcn;
+            case EC -> ec;
+            case DA -> da;
+            case GID -> gid;
+            case FC -> fc;
+            case DRT -> drt;
+            case TKNS -> tkns;
+            case TIDS -> tids;
+            case LTIDS -> ltids;
+            case TQI -> tqi;
+            case GRTM -> grtm;
+            case ASI -> asi;
+            case AUS -> aus;
+            case AURI -> auri;
+            case SQI -> sqi;
+            case RVI -> rvi;
+            case VSI -> vsi;
+            default -> null;
+        };
     }
 
     /** Mutable builder; {@link #build()} gives an immutable primitive. */
@@ -144,6 +182,87 @@ public record RequestPrimitive(
             if (!r.extra.isEmpty()) {
                 extra = new LinkedHashMap<>(r.extra);
             }
+        }
+
+        /**
+         * Sets {@code p} ({@link PrimitiveParameter#set}); a parameter of the other primitive is refused. One small
+         * method per value type so that the JIT inlines them into the codecs' decode loop and the builder stays
+         * off the heap there (one switch over every parameter is too large to inline).
+         */
+        Builder set(PrimitiveParameter p, Object v) {
+            switch (p.type()) {
+                case STRING -> setString(p, (String) v);
+                case INTEGER -> setInteger(p, (Integer) v);
+                case BOOLEAN -> setBoolean(p, (Boolean) v);
+                case STRING_LIST -> setList(p, strings(v));
+                default -> setStructured(p, v);
+            }
+            return this;
+        }
+
+        private void setString(PrimitiveParameter p, String v) {
+            switch (p) {
+                case TO -> to = v;
+                case FR -> fr = v;
+                case RQI -> rqi = v;
+                case OT -> ot = v;
+                case RQET -> rqet = v;
+                case RSET -> rset = v;
+                case OET -> oet = v;
+                case RP -> rp = v;
+                case GID -> gid = v;
+                case RVI -> rvi = v;
+                case VSI -> vsi = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a request parameter");
+            }
+        }
+
+        private void setInteger(PrimitiveParameter p, Integer v) {
+            switch (p) {
+                case TY -> ty = v;
+                case RCN -> rcn = v;
+                case EC -> ec = v;
+                case DRT -> drt = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a request parameter");
+            }
+        }
+
+        private void setBoolean(PrimitiveParameter p, Boolean v) {
+            switch (p) {
+                case DA -> da = v;
+                case TQI -> tqi = v;
+                case ASI -> asi = v;
+                case AURI -> auri = v;
+                case SQI -> sqi = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a request parameter");
+            }
+        }
+
+        private void setList(PrimitiveParameter p, List<String> v) {
+            switch (p) {
+                case RIDS -> rids = v;
+                case TKNS -> tkns = v;
+                case TIDS -> tids = v;
+                case LTIDS -> ltids = v;
+                case GRTM -> grtm = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a request parameter");
+            }
+        }
+
+        private void setStructured(PrimitiveParameter p, Object v) {
+            switch (p) {
+                case OP -> op = (Operation) v;
+                case PC -> pc = (JsonNode) v;
+                case RT -> rt = (ResponseTypeInfo) v;
+                case FC -> fc = (FilterCriteria) v;
+                case AUS -> aus = (JsonNode) v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a request parameter");
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<String> strings(Object v) {
+            return (List<String>) v;
         }
 
         public Builder op(Operation v) { op = v; return this; }

@@ -57,10 +57,12 @@ public enum ResourceType {
 
     private final int code;
     private final String shortName;
+    private final String rootName;
 
     ResourceType(int code, String shortName) {
         this.code = code;
         this.shortName = shortName;
+        this.rootName = "m2m:" + shortName;
     }
 
     public int code() {
@@ -72,8 +74,9 @@ public enum ResourceType {
         return shortName;
     }
 
+    /** The JSON root member / XML element of the resource, e.g. {@code m2m:ae} (TS-0004 8.2). */
     public String rootName() {
-        return "m2m:" + shortName;
+        return rootName;
     }
 
     public static Optional<ResourceType> of(int code) {

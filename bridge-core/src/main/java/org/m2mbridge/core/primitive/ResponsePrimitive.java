@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A oneM2M response primitive with every parameter of TS-0004 6.4.2 (see shared/spec/primitives.md 2).
+ * A oneM2M response primitive with every parameter of TS-0004 6.4.2 (docs/spec/primitives.md; the table of
+ * parameters is {@link PrimitiveParameter}).
  * {@code rsc} is kept as a number so codes this bridge does not know pass through; {@link #status()} names it.
  */
 public record ResponsePrimitive(
@@ -62,6 +63,28 @@ public record ResponsePrimitive(
         return b.build();
     }
 
+    /** The value of {@code p} ({@link PrimitiveParameter#get}), null when absent or not a response parameter. */
+    Object get(PrimitiveParameter p) {
+        return switch (p) {
+            case RSC -> rsc;
+            case RQI -> rqi;
+            case PC -> pc;
+            case TO -> to;
+            case FR -> fr;
+            case OT -> ot;
+            case RSET -> rset;
+            case EC -> ec;
+            case CNST -> cnst;
+            case CNOT -> cnot;
+            case ATI -> ati;
+            case TQF -> tqf;
+            case ASRI -> asri;
+            case RVI -> rvi;
+            case VSI -> vsi;
+            default -> null;
+        };
+    }
+
     public static final class Builder {
         private int rsc;
         private String rqi;
@@ -103,6 +126,60 @@ public record ResponsePrimitive(
             vsi = r.vsi;
             if (!r.extra.isEmpty()) {
                 extra = new LinkedHashMap<>(r.extra);
+            }
+        }
+
+        /**
+         * Sets {@code p} ({@link PrimitiveParameter#set}); a parameter of the other primitive is refused. One small
+         * method per value type so that the JIT inlines them into the codecs' decode loop and the builder stays
+         * off the heap there (one switch over every parameter is too large to inline).
+         */
+        Builder set(PrimitiveParameter p, Object v) {
+            switch (p.type()) {
+                case STRING -> setString(p, (String) v);
+                case STATUS, INTEGER -> setInteger(p, (Integer) v);
+                case BOOLEAN -> setBoolean(p, (Boolean) v);
+                default -> setStructured(p, v);
+            }
+            return this;
+        }
+
+        private void setString(PrimitiveParameter p, String v) {
+            switch (p) {
+                case RQI -> rqi = v;
+                case TO -> to = v;
+                case FR -> fr = v;
+                case OT -> ot = v;
+                case RSET -> rset = v;
+                case RVI -> rvi = v;
+                case VSI -> vsi = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a response parameter");
+            }
+        }
+
+        private void setInteger(PrimitiveParameter p, Integer v) {
+            switch (p) {
+                case RSC -> rsc = v;
+                case EC -> ec = v;
+                case CNST -> cnst = v;
+                case CNOT -> cnot = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a response parameter");
+            }
+        }
+
+        private void setBoolean(PrimitiveParameter p, Boolean v) {
+            switch (p) {
+                case ASRI -> asri = v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a response parameter");
+            }
+        }
+
+        private void setStructured(PrimitiveParameter p, Object v) {
+            switch (p) {
+                case PC -> pc = (JsonNode) v;
+                case ATI -> ati = (JsonNode) v;
+                case TQF -> tqf = (JsonNode) v;
+                default -> throw new IllegalArgumentException(p.shortName() + " is not a response parameter");
             }
         }
 

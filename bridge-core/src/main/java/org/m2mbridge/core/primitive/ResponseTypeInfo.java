@@ -8,6 +8,10 @@ import java.util.Optional;
  * values from later releases pass through; {@code nu} may be empty (TS-0004 6.4.1).
  */
 public record ResponseTypeInfo(Integer rtv, List<String> nu) {
+    /** Member short names (TS-0004 8.2.3). */
+    public static final String RTV = "rtv";
+    public static final String NU = "nu";
+
     public ResponseTypeInfo {
         nu = nu == null ? List.of() : List.copyOf(nu);
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
 import org.m2mbridge.core.testing.TestBus;
 

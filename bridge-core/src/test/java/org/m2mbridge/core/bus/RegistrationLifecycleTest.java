@@ -16,6 +16,7 @@ import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestBus;

@@ -20,6 +20,7 @@ import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.store.BridgeStorage;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 import org.m2mbridge.core.testing.TestBus;

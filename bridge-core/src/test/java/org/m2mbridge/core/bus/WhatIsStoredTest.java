@@ -16,6 +16,7 @@ import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseType;
 import org.m2mbridge.core.primitive.ResponseTypeInfo;
+import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RecordingLink;
 import org.m2mbridge.core.testing.TestBus;
 

@@ -25,7 +25,7 @@ import org.m2mbridge.core.codec.Serialization;
  * committing it. The working corpus goes to
  * {@code bridge-core/.cifuzz-corpus/} (not committed).
  */
-@EnabledIf("requested")
+@EnabledIf(value = "requested", disabledReason = "opt-in fuzzing: set JAZZER_FUZZ=1 or -Dm2m.fuzz.jazzer=true")
 class JazzerCodecFuzzTest {
     private static final long MAX_INPUT = 64 * 1024;
 
