@@ -3,6 +3,7 @@ package org.m2mbridge.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
@@ -24,11 +25,13 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  */
 final class CseRequestRoute implements PrimitiveHttpHandler.Route {
     private final PrimitiveBus bus;
+    private final EntityDirectory directory;
     private final BridgeMetrics metrics;
     private final String notificationPrefix;
 
-    CseRequestRoute(PrimitiveBus bus, BridgeMetrics metrics, String notificationPath) {
+    CseRequestRoute(PrimitiveBus bus, EntityDirectory directory, BridgeMetrics metrics, String notificationPath) {
         this.bus = bus;
+        this.directory = directory;
         this.metrics = metrics;
         this.notificationPrefix = notificationPath + "/";
     }
@@ -44,21 +47,32 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         String tokenAndRest = path.substring(notificationPrefix.length());
         int slash = tokenAndRest.indexOf('/');
         String token = slash < 0 ? tokenAndRest : tokenAndRest.substring(0, slash);
-        Optional<Registration> entity = bus.registry().byToken(token);
+        Optional<Registration> entity = directory.byToken(token);
         if (entity.isEmpty()) {
             metrics.rejected(RejectReason.UNKNOWN_TARGET);
-            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
+            return answeredLocally(request, peer, ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND,
                     "no entity is registered through this bridge under that notification URL", ResponseFlag.NR));
         }
         Optional<String> to = NotificationTarget.to(slash < 0 ? "" : tokenAndRest.substring(slash), entity.get());
         if (to.isEmpty()) {
             metrics.rejected(RejectReason.BAD_REQUEST);
-            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
+            return answeredLocally(request, peer, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
                     "'" + path + "' names no target after /~ or /_ (TS-0009 6.2.2.1)", ResponseFlag.BR));
         }
         RequestPrimitive addressed = request.toBuilder().to(to.get() + partialRetrieve(request.to())).build();
         // the access line names the CSE the entity registered through (the one that notifies it), not a socket
         return bus.sendVia(entity.get().entityId(), addressed, Origin.upstream("http", entity.get().upstream()));
+    }
+
+    @Override
+    public void notMapped(ResponsePrimitive answer, String peer) {
+        bus.answeredLocally(null, Origin.upstream("http", peer), answer);
+    }
+
+    private CompletableFuture<ResponsePrimitive> answeredLocally(RequestPrimitive request, String peer,
+                                                                 ResponsePrimitive answer) {
+        bus.answeredLocally(request, Origin.upstream("http", peer), answer);
+        return CompletableFuture.completedFuture(answer);
     }
 
     /**

@@ -3,8 +3,8 @@ package org.m2mbridge.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.dialect.DialectRepair;
@@ -33,13 +33,16 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  */
 final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
     private final PrimitiveBus bus;
+    private final RegistrationAdmission admission;
     private final HttpDeviceLink devices;
     private final DialectRepair dialect;
     /** HTTP has no connection to note repairs per: they are logged once per listener. */
     private final DialectRepair.Notes dialectNotes;
 
-    DeviceRequestRoute(PrimitiveBus bus, HttpDeviceLink devices, DialectRepair dialect) {
+    DeviceRequestRoute(PrimitiveBus bus, RegistrationAdmission admission, HttpDeviceLink devices,
+                       DialectRepair dialect) {
         this.bus = bus;
+        this.admission = admission;
         this.devices = devices;
         this.dialect = dialect;
         this.dialectNotes = dialect.notes("deviceHttp");
@@ -50,7 +53,7 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
                                                       String peer) {
         RequestPrimitive request = dialect.repair(received, dialectNotes); // listeners.deviceHttp.dialect
         Origin origin = new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null);
-        RegistrationAdmission.Decision admitted = bus.admission().decide(request);
+        RegistrationAdmission.Decision admitted = admission.decide(request);
         switch (admitted.verdict()) {
             case REGISTRATION -> {
                 if (HttpDeviceLink.httpPoa(poaOf(request)).isPresent()) {
@@ -62,17 +65,22 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
                 // forwarded as is; nothing to bind before the registrar answers a registration
             }
             default -> {
-                ResponsePrimitive refusal = bus.admission().refused(request, admitted, "deviceHttp " + peer);
-                AccessLog.answeredLocally(request, origin, refusal);
+                ResponsePrimitive refusal = admission.refused(request, admitted, "deviceHttp " + peer);
+                bus.answeredLocally(request, origin, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }
         }
         return bus.send(request, origin);
     }
 
+    @Override
+    public void notMapped(ResponsePrimitive answer, String peer) {
+        bus.answeredLocally(null, new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null), answer);
+    }
+
     private void rebind(Registration entity) {
-        if (bus.boundLink(entity.entityId()).isEmpty() && HttpDeviceLink.httpPoa(entity.originalPoa()).isPresent()) {
-            bus.bind(entity.entityId(), devices);
+        if (HttpDeviceLink.httpPoa(entity.originalPoa()).isPresent()) {
+            bus.reidentify(entity.entityId(), devices, EntityDirectory.Reidentify.IF_UNBOUND);
         }
     }
 

@@ -89,7 +89,7 @@ public final class HttpBinding implements Binding {
     private void startCseListener(BridgeContext context, ListenerConfig listener) throws java.io.IOException {
         String notificationPath = context.config().http().notificationPath();
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), bodies(context),
-                new CseRequestRoute(context.bus(), context.metrics(), notificationPath));
+                new CseRequestRoute(context.bus(), context.directory(), context.metrics(), notificationPath));
         cseListener = HttpListener.start(spec(context, "http", listener), handler, context.metrics());
         notificationBase = base(listener, cseListener.bound()) + notificationPath;
         LOG.info("listening http={} (notifications at {}/<token>)", cseListener.bound(), notificationBase);
@@ -104,7 +104,7 @@ public final class HttpBinding implements Binding {
         HttpDeviceLink link = new HttpDeviceLink(context.bus(), sender, context.codecs(), context.metrics(),
                 Clock.systemUTC());
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), bodies(context),
-                new DeviceRequestRoute(context.bus(), link,
+                new DeviceRequestRoute(context.bus(), context.admission(), link,
                         DialectRepair.of("deviceHttp", listener.dialect(), context.config(), context.metrics())));
         deviceListener = HttpListener.start(spec(context, "deviceHttp", listener), handler, context.metrics());
         LOG.info("listening deviceHttp={}", deviceListener.bound());

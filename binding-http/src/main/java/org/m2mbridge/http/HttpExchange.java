@@ -6,8 +6,6 @@ import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.slf4j.Logger;
@@ -60,7 +58,6 @@ final class HttpExchange {
         if (leftMs <= 0) {
             return CompletableFuture.completedFuture(timeout(request, peer));
         }
-        metrics.request("http", Direction.OUT, OpLabel.of(request));
         return send.apply(leftMs).thenApply(outcome ->
                 outcome instanceof HttpRequestSender.Outcome.Answered a ? answered(request, peer, a.response())
                         : failed(request, peer, (HttpRequestSender.Outcome.Failed) outcome));
@@ -76,7 +73,6 @@ final class HttpExchange {
             LOG.debug("{}: {}", peer, e.getMessage());
             response = TransportFailure.PROTOCOL.answer(request, peer, e.getMessage());
         }
-        metrics.response("http", Direction.IN, OpLabel.of(request), response.rsc());
         return response;
     }
 

@@ -11,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -40,6 +38,9 @@ final class PrimitiveHttpHandler implements HttpHandler {
          * @param peer    the client's address, for logs
          */
         CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, HttpRequestMessage message, String peer);
+
+        /** {@code answer} was given to a request from {@code peer} that did not map: count and log it. */
+        void notMapped(ResponsePrimitive answer, String peer);
     }
 
     private final Codecs codecs;
@@ -72,6 +73,7 @@ final class PrimitiveHttpHandler implements HttpHandler {
         body.release(); // decoded: what stays is the primitive, which the budget does not count (as on WebSocket)
         if (inbound instanceof HttpRequestMapping.Inbound.Rejected rejected) {
             metrics.rejected(RejectReason.BAD_REQUEST);
+            route.notMapped(rejected.error(), address(exchange.getSourceAddress()));
             // the error body in the request's own serialization unless Accept names another (TS-0009 6.4.2)
             Serialization sent = Serialization.fromMediaType(message.header(M2mHeaders.CONTENT_TYPE))
                     .orElse(Serialization.JSON);
@@ -81,8 +83,6 @@ final class PrimitiveHttpHandler implements HttpHandler {
         HttpRequestMapping.Inbound.Accepted accepted = (HttpRequestMapping.Inbound.Accepted) inbound;
         Serialization answer = HttpResponseMapping.answerSerialization(message, accepted.bodySerialization());
         RequestPrimitive request = accepted.request();
-        OpLabel op = OpLabel.of(request);
-        metrics.request("http", Direction.IN, op);
         CompletableFuture<ResponsePrimitive> routed;
         try {
             routed = route.route(request, message, address(exchange.getSourceAddress()));
@@ -93,7 +93,6 @@ final class PrimitiveHttpHandler implements HttpHandler {
         routed.whenComplete((response, error) -> {
             ResponsePrimitive r = response != null ? response : ResponsePrimitive.error(request,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request");
-            metrics.response("http", Direction.OUT, op, r.rsc());
             respond(exchange, r, answer);
         });
     }

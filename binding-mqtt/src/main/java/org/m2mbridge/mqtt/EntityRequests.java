@@ -3,14 +3,14 @@ package org.m2mbridge.mqtt;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.metrics.Direction;
-import org.m2mbridge.core.metrics.OpLabel;
+import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -32,14 +32,16 @@ final class EntityRequests {
     private final PrimitiveBus bus;
     private final Codecs codecs;
     private final PrimitiveCounter counter;
+    private final BridgeMetrics metrics;
     private final Origin origin;
     /** Receiver topic segment -> entity ID. */
     private final Map<String, String> entityReceivers = new ConcurrentHashMap<>();
     private final RecentExchanges received;
 
     EntityRequests(String upstream, String cseId, MqttTransport transport, PrimitiveBus bus, Codecs codecs,
-                   PrimitiveCounter counter) {
-        this.received = new RecentExchanges(4096, bus.timer());
+                   BridgeMetrics metrics, ScheduledExecutorService timer, PrimitiveCounter counter) {
+        this.received = new RecentExchanges(4096, timer);
+        this.metrics = metrics;
         this.upstream = upstream;
         this.cseId = cseId;
         this.transport = transport;
@@ -72,7 +74,7 @@ final class EntityRequests {
 
     void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
-            reply(topic, format, OpLabel.UNKNOWN, f.toResponse());
+            answerLocally(topic, format, null, f.toResponse());
             return;
         }
         Optional<RequestPrimitive> request = decoded.request();
@@ -81,7 +83,6 @@ final class EntityRequests {
             return;
         }
         RequestPrimitive r = request.get();
-        counter.request(Direction.IN, r);
         String entity = entityReceivers.get(topic.receiver());
         if (entity != null && (r.to() == null || r.to().startsWith("mqtt://") || r.to().startsWith("mqtts://"))) {
             // Mobius addresses a notification to the poa URL itself (fixture mobius/mqtt-05b); the topic names
@@ -94,13 +95,18 @@ final class EntityRequests {
         // resource of an MN-CSE behind the bridge, TS-0010 6.4.2): route by the topic, keep "to".
         received.once(key, () -> entity != null ? bus.sendVia(entity, routed, origin) : bus.send(routed, origin), () -> {
             LOG.debug("upstream {}: repeated request {} answered from the first exchange", upstream, routed.rqi());
-            bus.metrics().mqttRedeliveries.labelValues(upstream).inc();
-        }).thenAccept(response -> reply(topic, format, OpLabel.of(routed), response));
+            metrics.mqttRedeliveries.labelValues(upstream).inc();
+        }).thenAccept(response -> reply(topic, format, response));
+    }
+
+    /** An answer given before the bus (undecodable, overloaded): counted and logged as the bus's exchanges are. */
+    void answerLocally(Topic topic, Serialization format, RequestPrimitive request, ResponsePrimitive response) {
+        bus.answeredLocally(request, origin, response);
+        reply(topic, format, response);
     }
 
     /** The response to a request received on {@code topic}, mirrored topic and same serialization (TS-0010 6.5.3). */
-    void reply(Topic topic, Serialization format, OpLabel op, ResponsePrimitive response) {
-        counter.response(Direction.OUT, op, response);
+    private void reply(Topic topic, Serialization format, ResponsePrimitive response) {
         Topic out = topic.responseTopic();
         transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
             if (e != null) {

@@ -70,7 +70,7 @@ public final class MqttBinding implements Binding {
         PahoMqttTransport.Options options = options(u, context.config().mqtt());
         MqttUpstream upstream;
         try {
-            upstream = new MqttUpstream(u, context.bus(), context.codecs(), dispatch,
+            upstream = new MqttUpstream(u, context.bus(), context.codecs(), context.metrics(), context.timer(), dispatch,
                     (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener));
         } catch (RuntimeException e) {
             throw e;
@@ -135,7 +135,7 @@ public final class MqttBinding implements Binding {
         PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
                 MqttDeviceSession.SESSION);
         deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
-                context.codecs(), dispatch,
+                context.admission(), context.codecs(), context.metrics(), context.timer(), dispatch,
                 (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener),
                 DialectRepair.of("deviceMqtt", devices.dialect(), context.config(), context.metrics()));
         deviceSession.start();

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.Correlator;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
@@ -15,7 +17,6 @@ import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RegistrationContent;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -45,21 +46,20 @@ final class MqttDeviceLink implements Link {
     private final MqttTransport transport;
     private final PrimitiveBus bus;
     private final Codecs codecs;
-    private final PrimitiveCounter counter;
+    private final BridgeMetrics metrics;
     private final Correlator correlator;
     private final Route fallback;
     /** Entity ID -> its route; only entities bound to this link (removed when another link takes one over). */
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
-    MqttDeviceLink(MqttTransport transport, PrimitiveBus bus, Codecs codecs, PrimitiveCounter counter,
-                   int maxPending, Route fallback) {
+    MqttDeviceLink(MqttTransport transport, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
+                   ScheduledExecutorService timer, int maxPending, Route fallback) {
+        this.metrics = metrics;
         this.transport = transport;
         this.bus = bus;
         this.codecs = codecs;
-        this.counter = counter;
         this.fallback = fallback;
-        BridgeMetrics metrics = bus.metrics();
-        this.correlator = new Correlator(ID, bus.timer(), maxPending, new Correlator.Listener() {
+        this.correlator = new Correlator(ID, timer, maxPending, new Correlator.Listener() {
             @Override
             public void timedOut() {
                 metrics.requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
@@ -82,11 +82,16 @@ final class MqttDeviceLink implements Link {
         return PrimitiveCounter.BINDING;
     }
 
+    /** Its correlator answers 4008 at the deadline: the bus needs no guard timer (one timer per exchange). */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
-        counter.request(Direction.OUT, request);
         if (!transport.isConnected()) {
-            return counter.answered(request, TransportFailure.CONNECT.answer(request, PEER, "not connected"));
+            return CompletableFuture.completedFuture(TransportFailure.CONNECT.answer(request, PEER, "not connected"));
         }
         String entity = bus.findEntity(request.to()).map(Registration::entityId).orElse(request.to());
         Topic topic;
@@ -94,13 +99,13 @@ final class MqttDeviceLink implements Link {
         try {
             topic = TopicNames.request(route.receiver(), TopicNames.segment(entity), route.format());
         } catch (IllegalArgumentException e) {
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage(),
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage(),
                     ResponseFlag.BR));
         }
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
-            bus.metrics().limitRefused(Limit.MQTT_PENDING);
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            metrics.limitRefused(Limit.MQTT_PENDING);
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding for MQTT devices", ResponseFlag.UO));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -109,13 +114,13 @@ final class MqttDeviceLink implements Link {
                 // the one outcome table, as for the MQTT upstream
                 TransportFailure f = MqttFailures.of(e, !Instant.now().isBefore(deadline));
                 if (f == TransportFailure.TIMEOUT) {
-                    bus.metrics().requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
+                    metrics.requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
                 }
                 LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
                 correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), PEER, e.getMessage()));
             }
         });
-        return counter.answers(request, pending.get().response());
+        return pending.get().response();
     }
 
     /** A device's answer on {@code /oneM2M/resp/<receiver>/<device>/<fmt>}; on a dispatch lane. */
@@ -137,9 +142,7 @@ final class MqttDeviceLink implements Link {
      */
     void seen(String entityId, Route route) {
         routes.put(entityId, route);
-        if (bus.boundLink(entityId).orElse(null) != this) {
-            bus.bind(entityId, this);
-        }
+        bus.reidentify(entityId, this, EntityDirectory.Reidentify.TAKE_OVER);
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.m2mbridge.core.bus.AccessLog;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
@@ -16,9 +16,8 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
-import org.m2mbridge.core.metrics.Direction;
+import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -45,10 +44,11 @@ final class MqttDeviceSession {
     private final Codecs codecs;
     private final MessageDispatch dispatch;
     private final Set<String> receivers;
-    private final PrimitiveCounter counter;
     private final MqttTransport transport;
     private final MqttDeviceLink link;
     private final Origin origin;
+    private final BridgeMetrics metrics;
+    private final RegistrationAdmission admission;
     private final RecentExchanges received;
     private final SessionHealth health;
     private final boolean cleanSession;
@@ -60,7 +60,8 @@ final class MqttDeviceSession {
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
     MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
-                      Codecs codecs, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
+                      RegistrationAdmission admission, Codecs codecs, BridgeMetrics metrics,
+                      ScheduledExecutorService timer, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
                       DialectRepair dialect) throws Exception {
         if (receivers.isEmpty()) {
             throw new IllegalArgumentException("listeners.deviceMqtt needs receivers (or at least one upstream)");
@@ -72,12 +73,13 @@ final class MqttDeviceSession {
         this.codecs = codecs;
         this.dispatch = dispatch;
         this.receivers = new LinkedHashSet<>(receivers);
-        this.counter = new PrimitiveCounter(bus.metrics(), SESSION);
-        this.received = new RecentExchanges(4096, bus.timer());
+        this.metrics = metrics;
+        this.admission = admission;
+        this.received = new RecentExchanges(4096, timer);
         this.cleanSession = settings.cleanSession();
-        this.health = new SessionHealth(SESSION, bus.metrics(), this::connectionLost);
+        this.health = new SessionHealth(SESSION, metrics, this::connectionLost);
         this.transport = transports.create(this::onMessage, health);
-        this.link = new MqttDeviceLink(transport, bus, codecs, counter, settings.maxInflight() * 10,
+        this.link = new MqttDeviceLink(transport, bus, codecs, metrics, timer, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
         this.origin = Origin.downstream(link);
     }
@@ -125,7 +127,7 @@ final class MqttDeviceSession {
         // One lane per device: its requests and its answers stay in order (MessageDispatch).
         String device = topic.kind() == Kind.RESP ? topic.receiver() : topic.originator();
         if (!dispatch.offer(device, () -> handle(topic, format, decoded))) {
-            bus.metrics().limitRefused(Limit.MQTT_DISPATCH_QUEUE);
+            metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
             LOG.warn("devices: dispatch queue full, dropped message on {}", topicName);
         }
     }
@@ -140,7 +142,7 @@ final class MqttDeviceSession {
 
     private void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
         if (decoded instanceof DecodeResult.Failed f) {
-            reply(topic, format, OpLabel.UNKNOWN, f.toResponse());
+            answerLocally(topic, format, null, f.toResponse());
             return;
         }
         Optional<RequestPrimitive> request = decoded.request();
@@ -148,11 +150,10 @@ final class MqttDeviceSession {
             LOG.debug("devices: response on request topic {} ignored", topic);
             return;
         }
-        counter.request(Direction.IN, request.get());
         RequestPrimitive r = dialect.repair(request.get(), dialectNotes); // listeners.deviceMqtt.dialect
         if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
             // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
-            reply(topic, format, OpLabel.of(r), ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
+            answerLocally(topic, format, r, ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
                     "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
             return;
         }
@@ -160,11 +161,11 @@ final class MqttDeviceSession {
         MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
         received.once(key, () -> {
             // The registration gate, the same rule as on a WebSocket (TS-0020 7.4; RegistrationAdmission).
-            RegistrationAdmission.Decision admitted = bus.admission().decide(r);
+            RegistrationAdmission.Decision admitted = admission.decide(r);
             if (admitted.refused()) {
-                ResponsePrimitive refusal = bus.admission().refused(r, admitted,
+                ResponsePrimitive refusal = admission.refused(r, admitted,
                         "deviceMqtt " + broker + " topic " + topic.name());
-                AccessLog.answeredLocally(r, origin, refusal);
+                bus.answeredLocally(r, origin, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }
             admitted.entity().ifPresent(entity -> link.seen(entity.entityId(), route));
@@ -176,13 +177,19 @@ final class MqttDeviceSession {
             });
         }, () -> {
             // A QoS 1 redelivery (DUP): answered with the first exchange's response (docs/reliability.md, MQTT).
-            bus.metrics().mqttRedeliveries.labelValues(SESSION).inc();
-        }).thenAccept(response -> reply(topic, format, OpLabel.of(r), response));
+            metrics.mqttRedeliveries.labelValues(SESSION).inc();
+        }).thenAccept(response -> reply(topic, format, response));
+    }
+
+    /** An answer given before the bus: counted and logged as the bus's exchanges are. */
+    private void answerLocally(Topic topic, Serialization format, RequestPrimitive request,
+                               ResponsePrimitive response) {
+        bus.answeredLocally(request, origin, response);
+        reply(topic, format, response);
     }
 
     /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */
-    private void reply(Topic topic, Serialization format, OpLabel op, ResponsePrimitive response) {
-        counter.response(Direction.OUT, op, response);
+    private void reply(Topic topic, Serialization format, ResponsePrimitive response) {
         Topic out = topic.responseTopic().withFormat(format);
         transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
             if (e != null) {

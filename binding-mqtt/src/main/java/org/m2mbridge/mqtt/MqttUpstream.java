@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -25,9 +26,7 @@ import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponseFlag;
@@ -72,12 +71,13 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final UpstreamState state;
     private final MqttTransport transport;
 
-    public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, MessageDispatch dispatch,
-                        TransportFactory transports) throws Exception {
+    public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
+                        ScheduledExecutorService timer, MessageDispatch dispatch, TransportFactory transports)
+            throws Exception {
         super(config);
         this.bus = bus;
         this.codecs = codecs;
-        this.metrics = bus.metrics();
+        this.metrics = metrics;
         this.dispatch = dispatch;
         this.receiver = TopicNames.segment(config.cseId());
         this.topicForm = config.mqtt().topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
@@ -85,7 +85,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         this.counter = new PrimitiveCounter(metrics, config.name());
         // One correlator for the whole session: wire rqis are made unique per upstream by it, so (originator, rqi)
         // needs no second key. Bounded well above the in-flight window: answers may lag the PUBACKs.
-        this.correlator = new Correlator(id(), bus.timer(), config.mqtt().maxInflight() * 10, new Correlator.Listener() {
+        this.correlator = new Correlator(id(), timer, config.mqtt().maxInflight() * 10, new Correlator.Listener() {
             @Override
             public void timedOut() {
                 metrics.requestTimeouts.labelValues(BINDING).inc();
@@ -107,14 +107,15 @@ public final class MqttUpstream extends ConfiguredUpstream {
             }
         }, state);
         this.transport = transports.create(this::onMessage, health);
-        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, counter);
+        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
+                counter);
     }
 
     /** Subscribes the upstream's response topics and those of already registered entities, then connects. */
     void start() {
         transport.subscribe(TopicNames.responsesFrom(receiver));
         transport.subscribe(TopicNames.registrationResponsesFrom(receiver));
-        for (Registration r : bus.registry().all()) {
+        for (Registration r : bus.registrations()) {
             if (config.name().equals(r.upstream())) {
                 entityRegistered(r);
             }
@@ -154,18 +155,23 @@ public final class MqttUpstream extends ConfiguredUpstream {
         return h.up() == isReachable() ? h : new UpstreamHealth(false, "no MQTT connection to the broker", h.since());
     }
 
+    /** Its correlator answers 4008 at the deadline: the bus needs no guard timer (one timer per exchange). */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
-        counter.request(Direction.OUT, request);
         if (!transport.isConnected()) {
             counter.error(TransportFailure.CONNECT.errorKind());
-            return counter.answered(request, TransportFailure.CONNECT.answer(request, peer(), "not connected"));
+            return CompletableFuture.completedFuture(TransportFailure.CONNECT.answer(request, peer(), "not connected"));
         }
         Topic topic;
         try {
             topic = topicFor(request);
         } catch (IllegalArgumentException e) {
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage(),
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST, e.getMessage(),
                     ResponseFlag.BR));
         }
         if (config.timeout() != null) {
@@ -175,7 +181,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         Optional<Correlator.Pending> pending = correlator.expect(request, deadline);
         if (pending.isEmpty()) {
             metrics.limitRefused(Limit.MQTT_PENDING);
-            return counter.answered(request, ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
+            return CompletableFuture.completedFuture(ResponsePrimitive.error(request, ResponseStatusCode.TARGET_NOT_REACHABLE,
                     "too many requests outstanding on upstream " + config.name(), ResponseFlag.UO));
         }
         RequestPrimitive wire = pending.get().wireRequest();
@@ -187,7 +193,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
                 publishFailed(wire, e, expires);
             }
         });
-        return counter.answers(request, pending.get().response());
+        return pending.get().response();
     }
 
     /** The broker did not take the request: the one outcome table says what the device gets. */
@@ -269,7 +275,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         if (!taken) {
             metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
             LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
-            decoded.request().ifPresent(r -> entityRequests.reply(topic, format, OpLabel.of(r), ResponsePrimitive.error(r,
+            decoded.request().ifPresent(r -> entityRequests.answerLocally(topic, format, r, ResponsePrimitive.error(r,
                     ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
         }
     }

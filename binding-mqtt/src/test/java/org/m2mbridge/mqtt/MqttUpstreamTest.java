@@ -22,18 +22,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
+import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
+import org.m2mbridge.core.store.MapDeliveryStore;
 import org.m2mbridge.core.testing.Await;
 
 /**
@@ -114,8 +116,9 @@ class MqttUpstreamTest {
                              mqtt: {cleanSession: %s}}]
                 """.formatted(serialization, cleanSession)).upstreams().get(0);
         bus = new PrimitiveBus(new InMemoryEntityRegistry(), new RouteTable(List.of(), "acme"),
-                new Deadlines(DEADLINE, DEADLINE.multipliedBy(4), Clock.systemUTC()), timer, metrics);
-        MqttUpstream upstream = new MqttUpstream(config, bus, codecs, dispatch, (handler, listener) -> {
+                new Deadlines(DEADLINE, DEADLINE.multipliedBy(4), Clock.systemUTC()), timer, metrics,
+                MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
+        MqttUpstream upstream = new MqttUpstream(config, bus, codecs, metrics, timer, dispatch, (handler, listener) -> {
             transport.handler = handler;
             transport.listener = listener;
             return transport;
@@ -236,7 +239,7 @@ class MqttUpstreamTest {
                 upstreams: [{name: m, binding: mqtt, broker: "ssl://10.0.0.5:8883", cseId: /Mobius2,
                              mqtt: {poaStyle: with-entity-path, poaBroker: "mqtts://broker.example:8883"}}]
                 """).upstreams().get(0);
-        MqttUpstream m = new MqttUpstream(mobius, bus, codecs, dispatch, (h, l) -> new InMemoryTransport());
+        MqttUpstream m = new MqttUpstream(mobius, bus, codecs, metrics, timer, dispatch, (h, l) -> new InMemoryTransport());
         assertEquals(List.of("mqtts://broker.example:8883/tok"), m.pointOfAccess("tok", null));
         assertEquals(List.of("mqtts://broker.example:8883/Smqttae"), m.pointOfAccess("tok", "Smqttae"));
     }
@@ -251,7 +254,7 @@ class MqttUpstreamTest {
                     upstreams: [{name: acme, binding: mqtt, broker: "tcp://127.0.0.1:1", cseId: /id-in}]
                     """).upstreams().get(0);
             InMemoryTransport own = new InMemoryTransport();
-            new MqttUpstream(config, bus, codecs, lanes, (h, l) -> {
+            new MqttUpstream(config, bus, codecs, metrics, timer, lanes, (h, l) -> {
                 own.handler = h;
                 return own;
             });

@@ -14,7 +14,9 @@ import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
+import org.m2mbridge.core.store.MapDeliveryStore;
 
 /**
  * The bus plus a started {@link MqttBinding} with one upstream {@code acme} ({@code /id-in}) as default route,
@@ -57,7 +59,8 @@ final class TestBridge implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         metrics = new BridgeMetrics(new PrometheusRegistry());
         bus = new PrimitiveBus(new InMemoryEntityRegistry(), new RouteTable(List.of(), config.routes().defaultUpstream()),
-                new Deadlines(requestTimeout, requestTimeout.multipliedBy(4), Clock.systemUTC()), timer, metrics);
+                new Deadlines(requestTimeout, requestTimeout.multipliedBy(4), Clock.systemUTC()), timer, metrics,
+                MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         binding.start(new BridgeContext(config, bus, new Codecs(CodecLimits.DEFAULT), metrics, timer));
         upstream = binding.upstreams().get(0);
         clientId = config.upstreams().get(0).mqtt().clientId();

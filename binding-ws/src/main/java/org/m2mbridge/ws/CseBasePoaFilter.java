@@ -3,6 +3,7 @@ package org.m2mbridge.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.ResponseFilter;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RegistrationContent;
@@ -12,8 +13,10 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /**
- * Advertises the bridge's WebSocket point of access in a {@code <CSEBase>} retrieved through it (TS-0020 7.2.1,
- * R3 6.2.1: a WS-capable CSE lists {@code ws://host:port} in its {@code poa}). With {@code onlyBridge} the upstream's
+ * Advertises the bridge's WebSocket point of access in a {@code <CSEBase>} retrieved through it by a WebSocket
+ * device (TS-0020 7.2.1, R3 6.2.1, docs/spec/websocket.md WS-POA-1: a WS-capable CSE lists {@code ws://host:port}
+ * in its {@code poa}). A device that came over HTTP or MQTT gets the {@code <CSEBase>} as its registrar wrote it:
+ * the WebSocket point of access is nothing it asked for. With {@code onlyBridge} the upstream's
  * own points of access are dropped: ACME as MN-CSE sends transit requests to the poa it read from its registrar's
  * CSEBase, which would bypass the bridge (docs/spec/peers.md PEER-WS-4).
  */
@@ -21,14 +24,19 @@ final class CseBasePoaFilter implements ResponseFilter {
     private final String bridgePoa;
     private final boolean onlyBridge;
 
-    CseBasePoaFilter(String bridgePoa, boolean onlyBridge) {
+    private final String binding;
+
+    /** {@code binding}: the WebSocket binding's name, the only ingress this filter rewrites for. */
+    CseBasePoaFilter(String binding, String bridgePoa, boolean onlyBridge) {
+        this.binding = binding;
         this.bridgePoa = bridgePoa;
         this.onlyBridge = onlyBridge;
     }
 
     @Override
-    public ResponsePrimitive apply(RequestPrimitive request, ResponsePrimitive response) {
-        if (request.op() != Operation.RETRIEVE || response.rsc() != ResponseStatusCode.OK.code()
+    public ResponsePrimitive apply(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+        if (!origin.binding().equals(binding) || origin.side() != Origin.Side.DOWNSTREAM
+                || request.op() != Operation.RETRIEVE || response.rsc() != ResponseStatusCode.OK.code()
                 || response.pc() == null || !(response.pc().get(ResourceType.CSE_BASE.rootName()) instanceof ObjectNode)) {
             return response;
         }

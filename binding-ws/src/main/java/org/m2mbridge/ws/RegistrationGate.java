@@ -1,8 +1,10 @@
 package org.m2mbridge.ws;
 
 import java.util.Optional;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
+import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponseFlag;
@@ -38,12 +40,15 @@ final class RegistrationGate {
 
     private final PrimitiveBus bus;
     private final RegistrationAdmission admission;
+    private final BridgeMetrics metrics;
     private final ResponseStatusCode identityRefusal;
 
     /** {@code identityRefusal}: 4103 or 4106 for an {@code fr} the certificate does not grant. */
-    RegistrationGate(PrimitiveBus bus, ResponseStatusCode identityRefusal) {
+    RegistrationGate(PrimitiveBus bus, RegistrationAdmission admission, BridgeMetrics metrics,
+                     ResponseStatusCode identityRefusal) {
         this.bus = bus;
-        this.admission = bus.admission();
+        this.metrics = metrics;
+        this.admission = admission;
         this.identityRefusal = identityRefusal;
     }
 
@@ -73,7 +78,8 @@ final class RegistrationGate {
                     if (!session.hasRoomForEntity()) {
                         return entityLimit(request, session);
                     }
-                    bus.bind(entity, session); // reconnect: registration outlives the socket
+                    // reconnect: registration outlives the socket
+                    bus.reidentify(entity, session, EntityDirectory.Reidentify.TAKE_OVER);
                 }
                 return Decision.FORWARD;
             }
@@ -87,7 +93,7 @@ final class RegistrationGate {
     }
 
     private Decision entityLimit(RequestPrimitive request, WsSession session) {
-        bus.metrics().limitRefused(Limit.WS_ENTITIES_PER_CONNECTION);
+        metrics.limitRefused(Limit.WS_ENTITIES_PER_CONNECTION);
         return Decision.refuse(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                 "this connection already carries " + session.entityCount()
                         + " entities (limits.maxEntitiesPerConnection)", ResponseFlag.UO));
@@ -105,8 +111,7 @@ final class RegistrationGate {
             return;
         }
         admission.registeredOriginator(origin)
-                .filter(r -> bus.boundLink(r.entityId()).isEmpty())
                 .filter(r -> session.hasRoomForEntity())
-                .ifPresent(r -> bus.bind(r.entityId(), session));
+                .ifPresent(r -> bus.reidentify(r.entityId(), session, EntityDirectory.Reidentify.IF_UNBOUND));
     }
 }

@@ -87,7 +87,8 @@ public final class WsBinding implements Binding {
         Set<Serialization> enabled = EnumSet.noneOf(Serialization.class);
         ws.serializations().forEach(t -> Serialization.fromToken(t).ifPresent(enabled::add));
         SubprotocolSelection selection = new SubprotocolSelection(enabled);
-        environment = new WsSession.Environment(ctx.bus(), ctx.metrics(), ctx.timer(), new RegistrationGate(ctx.bus(),
+        environment = new WsSession.Environment(ctx.bus(), ctx.directory(), ctx.metrics(), ctx.timer(),
+                new RegistrationGate(ctx.bus(), ctx.admission(), ctx.metrics(),
                         ResponseStatusCode.of(ws.identityRefusalRsc()).orElseThrow()),
                 limits, ws.maxQueuedBytes(), ctx.inboundBudget());
         connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
@@ -154,7 +155,7 @@ public final class WsBinding implements Binding {
                 }
             }
             bound = Map.copyOf(uris);
-            ctx.bus().addResponseFilter(new CseBasePoaFilter(advertised, ws.advertiseOnlyBridgePoa()));
+            ctx.bus().addResponseFilter(new CseBasePoaFilter(name(), advertised, ws.advertiseOnlyBridgePoa()));
             LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
                     ws.identities().size());
         } else {
@@ -216,7 +217,7 @@ public final class WsBinding implements Binding {
         WsSession.Environment env = environment;
         if (env != null) {
             LimitsConfig limits = env.limits().withPerConnectionLimitsOf(next.limits());
-            environment = new WsSession.Environment(env.bus(), env.metrics(), env.timer(), env.gate(), limits,
+            environment = new WsSession.Environment(env.bus(), env.directory(), env.metrics(), env.timer(), env.gate(), limits,
                     env.maxQueuedBytes(), env.budget());
             connections.resize(limits.maxConnections(), limits.maxConnectionsPerAddress());
         }

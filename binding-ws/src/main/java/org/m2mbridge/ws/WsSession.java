@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.budget.ShedReason;
-import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.Correlator;
+import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
 import org.m2mbridge.core.bus.LocalAnswers;
@@ -29,13 +29,11 @@ import org.m2mbridge.core.bus.Origin;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
-import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.config.LimitsConfig;
+import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.CloseReason;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -61,8 +59,8 @@ final class WsSession implements Link, Correlator.Listener {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     /** What a session needs from its binding; one per binding. */
-    record Environment(PrimitiveBus bus, BridgeMetrics metrics, ScheduledExecutorService timer,
-                       RegistrationGate gate, LimitsConfig limits, long maxQueuedBytes, InboundBudget budget) {
+    record Environment(PrimitiveBus bus, EntityDirectory directory, BridgeMetrics metrics,
+                       ScheduledExecutorService timer, RegistrationGate gate, LimitsConfig limits, long maxQueuedBytes, InboundBudget budget) {
     }
 
     private final String id = "ws-" + IDS.incrementAndGet();
@@ -178,6 +176,12 @@ final class WsSession implements Link, Correlator.Listener {
 
     // ---- bus -> device --------------------------------------------------------------------------------------
 
+    /** Its correlator answers 4008 at the deadline: the bus needs no guard timer (one timer per exchange). */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         if (closing.get()) {
@@ -191,7 +195,6 @@ final class WsSession implements Link, Correlator.Listener {
                     "too many requests outstanding on connection " + id + " (limits.maxInflightPerConnection)",
                     ResponseFlag.UO));
         }
-        count(Direction.OUT, pending.get().wireRequest());
         write(pending.get().wireRequest());
         return pending.get().response().whenComplete((r, e) -> closeIfIdle());
     }
@@ -207,7 +210,7 @@ final class WsSession implements Link, Correlator.Listener {
     public void entityUnbound(String entityId) {
         entities.remove(entityId);
         // Taken over by a newer connection (still registered) rather than deregistered by a DELETE (keep socket).
-        boolean takenOver = env.bus().registry().byEntityId(entityId).isPresent();
+        boolean takenOver = env.directory().registration(entityId).isPresent();
         if (takenOver && entities.isEmpty()) {
             closeWhenIdle(1000, "entities moved to a newer connection");
         }
@@ -227,37 +230,34 @@ final class WsSession implements Link, Correlator.Listener {
                 return;
             }
             env.metrics().rejected(RejectReason.BAD_REQUEST);
-            refuse(null, failed.toResponse(), OpLabel.UNKNOWN);
+            refuse(null, failed.toResponse());
             return;
         }
         Primitive primitive = ((DecodeResult.Decoded) result).primitive();
         if (primitive instanceof ResponsePrimitive response) {
-            count(Direction.IN, response, OpLabel.UNKNOWN);
             correlator.complete(response);
         } else if (primitive instanceof RequestPrimitive request) {
-            count(Direction.IN, request);
             onRequest(dialect.repair(request, dialectNotes)); // listeners.<ws|wss>.dialect, before the gate
         }
     }
 
     private void onRequest(RequestPrimitive request) {
-        OpLabel op = OpLabel.of(request);
         if (request.rqi() == null || request.rqi().isEmpty()) {
             env.metrics().rejected(RejectReason.BAD_REQUEST);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                    "request identifier parameter (rqi) is mandatory in a request", ResponseFlag.BR), op);
+                    "request identifier parameter (rqi) is mandatory in a request", ResponseFlag.BR));
             return;
         }
         if (!rate.tryAcquire()) {
             env.metrics().limitRefused(Limit.WS_REQUEST_RATE);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "rate limit: too many requests on this connection (limits.requestsPerSecondPerConnection)",
-                    ResponseFlag.UO), op);
+                    ResponseFlag.UO));
             return;
         }
         RegistrationGate.Decision decision = env.gate().decide(request, this);
         if (decision.refusal().isPresent()) {
-            refuse(request, decision.refusal().get(), op);
+            refuse(request, decision.refusal().get());
             return;
         }
         boolean holdsEntitySlot = request.isRegistration(); // reserved by the gate
@@ -269,7 +269,7 @@ final class WsSession implements Link, Correlator.Listener {
             env.metrics().limitRefused(Limit.WS_INFLIGHT);
             refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                     "too many requests in flight on this connection (limits.maxInflightPerConnection)",
-                    ResponseFlag.UO), op);
+                    ResponseFlag.UO));
             return;
         }
         env.bus().send(request, Origin.downstream(this)).whenComplete((response, error) -> {
@@ -277,22 +277,17 @@ final class WsSession implements Link, Correlator.Listener {
             if (holdsEntitySlot) {
                 registering.decrementAndGet(); // bound by now if it succeeded
             }
-            respond(response != null ? response : ResponsePrimitive.error(request,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"), op);
+            write(response != null ? response : ResponsePrimitive.error(request,
+                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
             closeIfIdle();
         });
     }
 
-    /** An answer the session gives itself, before the bus: logged like a bus exchange (access log). */
-    private void refuse(RequestPrimitive request, ResponsePrimitive response, OpLabel op) {
-        AccessLog.answeredLocally(request, Origin.downstream(this), response);
+    /** An answer the session gives itself, before the bus: counted and logged like a bus exchange. */
+    private void refuse(RequestPrimitive request, ResponsePrimitive response) {
+        env.bus().answeredLocally(request, Origin.downstream(this), response);
         LocalAnswers.answered(response.rsc(), response.rqi(), request == null ? null : request.fr(),
                 id + ": " + (response.pc() == null ? "refused" : response.pc().path("m2m:dbg").asText("refused")));
-        respond(response, op);
-    }
-
-    private void respond(ResponsePrimitive response, OpLabel op) {
-        count(Direction.OUT, response, op);
         write(response);
     }
 
@@ -486,14 +481,6 @@ final class WsSession implements Link, Correlator.Listener {
     }
 
     // ---- metrics --------------------------------------------------------------------------------------------
-
-    private void count(Direction direction, RequestPrimitive request) {
-        env.metrics().request("ws", direction, OpLabel.of(request));
-    }
-
-    private void count(Direction direction, ResponsePrimitive response, OpLabel op) {
-        env.metrics().response("ws", direction, op, response.rsc());
-    }
 
     @Override
     public void timedOut() {

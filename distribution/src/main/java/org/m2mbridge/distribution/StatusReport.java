@@ -21,7 +21,7 @@ import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.bus.UpstreamHealth;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.status.ConnectionView;
-import org.m2mbridge.core.store.DeliveryStore;
+import org.m2mbridge.core.bus.DeliveryStore;
 
 /**
  * The status API document ({@code /api/status}): totals and uptime, bindings, upstreams with their state, reason

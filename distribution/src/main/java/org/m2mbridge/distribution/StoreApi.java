@@ -14,9 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.m2mbridge.core.bus.PrimitiveBus;
-import org.m2mbridge.core.store.DeliveryStore;
+import org.m2mbridge.core.bus.DeliveryStore;
 import org.m2mbridge.core.store.StoreContents;
-import org.m2mbridge.core.store.StoredRequest;
+import org.m2mbridge.core.bus.StoredRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

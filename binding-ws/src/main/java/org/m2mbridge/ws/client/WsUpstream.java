@@ -35,9 +35,7 @@ import org.m2mbridge.core.config.WsUpstreamSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.CloseReason;
 import org.m2mbridge.core.metrics.ConnectionRole;
-import org.m2mbridge.core.metrics.Direction;
 import org.m2mbridge.core.metrics.Limit;
-import org.m2mbridge.core.metrics.OpLabel;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
 import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -302,8 +300,6 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             }
         });
         answer.whenComplete((r, e) -> {
-            metrics.upstreamRequestDuration.labelValues(config.name(), OpLabel.of(request).label())
-                    .observe((System.nanoTime() - started) / 1e9);
             if (perEntity != null) {
                 // the entity a registration created owns its socket before the registration's socket is let go:
                 // the bus calls entityRegistered (which connects it), but not necessarily before this runs
@@ -639,7 +635,6 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 return CompletableFuture.completedFuture(unreachable(request, "too many requests outstanding"));
             }
             RequestPrimitive wire = pending.get().wireRequest();
-            count(Direction.OUT, wire);
             if (!connection.send(codec.encode(wire), codec.serialization().isText()) || !connection.isOpen()) {
                 // closed under us: its close may already have failed the others, so fail again (this socket only)
                 correlator.failAll(TransportFailure.CLOSED.rsc(), TransportFailure.CLOSED.describe(peer()));
@@ -655,30 +650,36 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             DecodeResult result = codec.decode(message);
             if (result instanceof DecodeResult.Failed failed) {
                 metrics.upstreamError(config.name(), UpstreamErrorKind.PROTOCOL);
-                write(failed.toResponse(), OpLabel.UNKNOWN);
+                answeredLocally(null, failed.toResponse());
                 return;
             }
             Primitive primitive = ((DecodeResult.Decoded) result).primitive();
             if (primitive instanceof ResponsePrimitive response) {
-                countResponse(Direction.IN, response, OpLabel.UNKNOWN);
                 correlator.complete(response);
             } else if (primitive instanceof RequestPrimitive request) {
-                count(Direction.IN, request);
-                OpLabel op = OpLabel.of(request);
                 if (request.rqi() == null || request.rqi().isEmpty()) {
-                    write(ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                            "request identifier parameter (rqi) is mandatory in a request"), op);
+                    answeredLocally(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
+                            "request identifier parameter (rqi) is mandatory in a request"));
                     return;
                 }
                 // a notification or a request for an entity behind the bridge (TS-0020 T2)
-                bus.send(request, Origin.upstream("ws", config.name())).whenComplete((response, error) ->
+                bus.send(request, origin()).whenComplete((response, error) ->
                         write(response != null ? response : ResponsePrimitive.error(request,
-                                ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request"), op));
+                                ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request")));
             }
         }
 
-        private void write(ResponsePrimitive response, OpLabel op) {
-            countResponse(Direction.OUT, response, op);
+        private Origin origin() {
+            return Origin.upstream(binding(), config.name());
+        }
+
+        /** An answer given before the bus: counted and logged as the bus's exchanges are. */
+        private void answeredLocally(RequestPrimitive request, ResponsePrimitive response) {
+            bus.answeredLocally(request, origin(), response);
+            write(response);
+        }
+
+        private void write(ResponsePrimitive response) {
             connection.send(codec.encode(response), codec.serialization().isText());
         }
 
@@ -706,14 +707,6 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 metrics.upstreamError(config.name(), TransportFailure.CLOSED.errorKind());
             }
             reconnectLater(socket, FIRST_RETRY);
-        }
-
-        private void count(Direction direction, RequestPrimitive request) {
-            metrics.request(binding(), direction, OpLabel.of(request));
-        }
-
-        private void countResponse(Direction direction, ResponsePrimitive response, OpLabel op) {
-            metrics.response(binding(), direction, op, response.rsc());
         }
     }
 }

@@ -28,6 +28,15 @@ public interface Link {
     CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline);
 
     /**
+     * True when this link completes every delivery by its deadline itself (its {@link Correlator} answers 4008 at
+     * the deadline): the bus then schedules no guard timer of its own, so an exchange has one deadline timer. False,
+     * the default, keeps the bus's guard for a link that might never complete.
+     */
+    default boolean completesByDeadline() {
+        return false;
+    }
+
+    /**
      * Called when {@code entityId} was bound to this link (registration answered 2001, or a reconnecting entity
      * re-identified itself), so a connection knows which entities it carries without asking the bus.
      */

@@ -18,7 +18,7 @@ final class OwnPoaRestore implements ResponseFilter {
     }
 
     @Override
-    public ResponsePrimitive apply(RequestPrimitive request, ResponsePrimitive response) {
+    public ResponsePrimitive apply(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
         boolean read = request.op() == Operation.RETRIEVE && response.rsc() == ResponseStatusCode.OK.code()
                 || request.op() == Operation.UPDATE && response.rsc() == ResponseStatusCode.UPDATED.code();
         if (!read || response.pc() == null || request.fr() == null

@@ -11,14 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.m2mbridge.core.codec.CodecLimits;
-import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
@@ -26,9 +22,6 @@ import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
-import org.m2mbridge.core.store.DeliveryStore;
-import org.m2mbridge.core.store.MapDeliveryStore;
-import org.m2mbridge.core.store.StoreBounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +49,9 @@ public final class PrimitiveBus {
     private static final SecureRandom TOKENS = new SecureRandom();
 
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
-    private final ConcurrentHashMap<String, Link> bound = new ConcurrentHashMap<>();
     private final List<ResponseFilter> responseFilters = new CopyOnWriteArrayList<>();
     private final EntityRegistry registry;
+    private final EntityDirectory directory;
     /** Replaced as a whole by a reload ({@link #reconfigure}); read once per request. */
     private volatile RouteTable routes;
     private volatile Deadlines deadlines;
@@ -66,17 +59,9 @@ public final class PrimitiveBus {
     private final BridgeMetrics metrics;
     /** Null when store-and-forward is disabled: offline entities get 5103. */
     private final StoreAndForward storeAndForward;
-    /** Serialises registry changes, so an ending registration never removes the one that replaced it. */
-    private final Object registrations = new Object();
     private final ScheduledFuture<?> expirySweep;
     private final RegistrationAdmission admission;
-
-    /** A bus with store-and-forward in memory and default store settings (tests, embedding). */
-    public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
-                        ScheduledExecutorService timer, BridgeMetrics metrics) {
-        this(registry, routes, deadlines, timer, metrics, inMemoryStore(StoreSettings.IN_MEMORY),
-                StoreSettings.IN_MEMORY);
-    }
+    private final PrimitiveTraffic traffic;
 
     /**
      * @param store    where requests for offline entities wait (see {@code store.BridgeStorage}); the bus does
@@ -87,10 +72,12 @@ public final class PrimitiveBus {
                         ScheduledExecutorService timer, BridgeMetrics metrics, DeliveryStore store,
                         StoreSettings settings) {
         this.registry = registry;
+        this.directory = new LocalEntityDirectory(registry);
         this.routes = routes;
         this.deadlines = deadlines;
         this.timer = timer;
         this.metrics = metrics;
+        this.traffic = new PrimitiveTraffic(metrics);
         metrics.registeredEntities.set(registry.size());
         this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
         metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
@@ -100,12 +87,6 @@ public final class PrimitiveBus {
         this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
                 TimeUnit.MILLISECONDS);
         this.admission = new RegistrationAdmission(this::findEntity, metrics, new GateRefusalLog());
-    }
-
-    /** An in-memory delivery store bounded as {@code settings} say. */
-    public static DeliveryStore inMemoryStore(StoreSettings settings) {
-        return MapDeliveryStore.inMemory(new Codecs(CodecLimits.DEFAULT).get(Serialization.JSON),
-                StoreBounds.of(settings));
     }
 
     /** Stops the bus's own timers (the store and registration sweeps). Call before closing the store. */
@@ -155,6 +136,11 @@ public final class PrimitiveBus {
         responseFilters.add(filter);
     }
 
+    /** Who is registered and bound where; for wiring ({@code BridgeContext}), not for looking services up. */
+    public EntityDirectory directory() {
+        return directory;
+    }
+
     public EntityRegistry registry() {
         return registry;
     }
@@ -184,34 +170,56 @@ public final class PrimitiveBus {
      * {@link Link#entityBound(String)}.
      */
     public void bind(String entityId, Link link) {
-        Link previous = bound.put(entityId, link);
-        if (previous != link) {
-            metrics.boundEntities.set(bound.size());
-            link.entityBound(entityId);
-            if (previous != null) {
-                LOG.info("entity {} moved from {} to {}", entityId, previous.id(), link.id());
-                previous.entityUnbound(entityId);
-            }
-        }
+        rebound(entityId, link, directory.bind(entityId, link, EntityDirectory.Reidentify.TAKE_OVER));
         if (storeAndForward != null) {
             storeAndForward.bound(entityId, link);
         }
     }
 
+    /**
+     * A request from the registered entity {@code entityId} arrived over {@code link} (a reconnect, a bridge restart,
+     * another binding used before): the one re-identification every binding uses (TS-0020 7.4). Binds it there as
+     * {@code mode} says, which delivers what store-and-forward kept for it; nothing when it is bound there already.
+     * True when the entity is bound to {@code link} afterwards.
+     */
+    public boolean reidentify(String entityId, Link link, EntityDirectory.Reidentify mode) {
+        EntityDirectory.Rebound r = directory.bind(entityId, link, mode);
+        if (r.changed()) {
+            rebound(entityId, link, r);
+            if (storeAndForward != null) {
+                storeAndForward.bound(entityId, link);
+            }
+            return true;
+        }
+        return directory.boundLink(entityId).orElse(null) == link;
+    }
+
+    private void rebound(String entityId, Link link, EntityDirectory.Rebound r) {
+        if (!r.changed()) {
+            return;
+        }
+        metrics.boundEntities.set(directory.boundCount());
+        link.entityBound(entityId);
+        if (r.previous() != null) {
+            LOG.info("entity {} moved from {} to {}", entityId, r.previous().id(), link.id());
+            r.previous().entityUnbound(entityId);
+        }
+    }
+
     /** Unbinds {@code entityId} if it is bound to {@code link} (a closing connection). Never deregisters. */
     public void unbind(String entityId, Link link) {
-        if (bound.remove(entityId, link)) {
-            metrics.boundEntities.set(bound.size());
+        if (directory.unbind(entityId, link)) {
+            metrics.boundEntities.set(directory.boundCount());
         }
     }
 
     public Optional<Link> boundLink(String entityId) {
-        return Optional.ofNullable(bound.get(entityId));
+        return directory.boundLink(entityId);
     }
 
     /** Registered entities, with the link each is bound to now (if any): for the status API. */
     public Collection<Registration> registrations() {
-        return registry.all();
+        return directory.registrations();
     }
 
     // ---- routing -------------------------------------------------------------------------------------------
@@ -238,10 +246,18 @@ public final class PrimitiveBus {
     }
 
     private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin, String nextHop) {
-        long started = System.nanoTime(); // one access-log line per exchange, whichever binding it came from
+        // counted and logged once per exchange, whichever binding it came from
         Hop hop = new Hop();
-        return route(request, origin, nextHop, hop)
-                .whenComplete((r, e) -> AccessLog.exchanged(request, origin, r, hop.via, started));
+        return traffic.received(request, origin, () -> hop.via, () -> route(request, origin, nextHop, hop));
+    }
+
+    /**
+     * A request {@code origin}'s binding answered itself, before the bus (a primitive that did not decode, a limit,
+     * the registration gate): counted and logged as the bus's own exchanges are. {@code request} is null when the
+     * message did not decode.
+     */
+    public void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+        traffic.answeredLocally(request, origin, response);
     }
 
     /** Where the exchange went (an upstream's name, a device connection's id), for the access line. */
@@ -274,14 +290,10 @@ public final class PrimitiveBus {
         hop.via = upstream.name();
         RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, registry);
         RequestPrimitive wire = registration == null ? request : registration.rewrittenRequest();
-        long started = System.nanoTime();
-        String op = opLabel(request);
         return deliver(upstream, wire, deadline).thenApply(response -> {
-            metrics.upstreamRequestDuration.labelValues(upstream.name(), op)
-                    .observe((System.nanoTime() - started) / 1e9);
             ResponsePrimitive r = registration == null ? response : registration.complete(response, this);
             for (ResponseFilter f : responseFilters) {
-                r = f.apply(request, r);
+                r = f.apply(request, origin, r);
             }
             return r;
         });
@@ -294,7 +306,7 @@ public final class PrimitiveBus {
             return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.UNKNOWN_TARGET, "'"
                     + (nextHop != null ? nextHop : request.to()) + "' is not an entity registered through this bridge");
         }
-        Link link = bound.get(target.get().entityId());
+        Link link = directory.boundLink(target.get().entityId()).orElse(null);
         hop.via = link == null ? null : link.id();
         if (storeAndForward != null) {
             return storeAndForward.send(target.get(), request, deadline);
@@ -380,26 +392,20 @@ public final class PrimitiveBus {
      */
     CompletableFuture<ResponsePrimitive> deliverOrClosed(Link link, RequestPrimitive request, Instant deadline) {
         CompletableFuture<ResponsePrimitive> result = new CompletableFuture<>();
-        long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
-        ScheduledFuture<?> guard = timer.schedule(() -> {
-            if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
-                metrics.requestTimeouts.labelValues(link.binding()).inc();
-                String text = "no response from " + link.id() + " before the request deadline";
-                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text,
-                        ResponseFlag.UT));
+        ScheduledFuture<?> guard = link.completesByDeadline() ? null : guard(link, request, deadline, result);
+        CompletableFuture<ResponsePrimitive> delivered = traffic.sent(link, request, () -> {
+            try {
+                return link.deliver(request, deadline);
+            } catch (RuntimeException e) {
+                LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
+                return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
+                        ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request", ResponseFlag.IE));
             }
-        }, delayMs, TimeUnit.MILLISECONDS);
-        CompletableFuture<ResponsePrimitive> delivered;
-        try {
-            delivered = link.deliver(request, deadline);
-        } catch (RuntimeException e) {
-            LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
-            delivered = CompletableFuture.completedFuture(ResponsePrimitive.error(request,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request", ResponseFlag.IE));
-        }
+        });
         delivered.whenComplete((response, error) -> {
-            guard.cancel(false);
+            if (guard != null) {
+                guard.cancel(false);
+            }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             if (cause instanceof LinkClosedException closed) {
@@ -413,6 +419,21 @@ public final class PrimitiveBus {
             }
         });
         return result;
+    }
+
+    /** The deadline guard for a link that does not complete by the deadline itself: one 4008 after a grace. */
+    private ScheduledFuture<?> guard(Link link, RequestPrimitive request, Instant deadline,
+                                     CompletableFuture<ResponsePrimitive> result) {
+        long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
+        return timer.schedule(() -> {
+            if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
+                metrics.requestTimeouts.labelValues(link.binding()).inc();
+                String text = "no response from " + link.id() + " before the request deadline";
+                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
+                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text,
+                        ResponseFlag.UT));
+            }
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
@@ -437,16 +458,12 @@ public final class PrimitiveBus {
     // ---- registration bookkeeping (called by RegistrationExchange) -----------------------------------------
 
     void registered(Registration registration, Origin origin) {
-        boolean again;
-        synchronized (registrations) {
-            again = registry.byEntityId(registration.entityId()).isPresent();
-            if (again && storeAndForward != null) {
-                // before the bind below starts a flush: nothing stored for the earlier registration goes out
-                storeAndForward.newIncarnation(registration.entityId(), registration.incarnation());
-            }
-            registry.put(registration);
+        boolean again = directory.register(registration);
+        if (again && storeAndForward != null) {
+            // before the bind below starts a flush: nothing stored for the earlier registration goes out
+            storeAndForward.newIncarnation(registration.entityId(), registration.incarnation());
         }
-        metrics.registeredEntities.set(registry.size());
+        metrics.registeredEntities.set(directory.registrationCount());
         upstream(registration.upstream()).ifPresent(u -> u.entityRegistered(registration));
         if (origin.link() != null) {
             bind(registration.entityId(), origin.link());
@@ -458,30 +475,19 @@ public final class PrimitiveBus {
 
     /** A change to a registration that does not end it (its poa or expiration time was updated). */
     void updated(Registration registration) {
-        synchronized (registrations) {
-            if (registry.byEntityId(registration.entityId()).filter(r -> r.incarnation() == registration.incarnation())
-                    .isPresent()) {
-                registry.put(registration);
-            }
-        }
+        directory.updateIfCurrent(registration);
     }
 
     /** Ends {@code registration}, unless the entity has registered again since (another incarnation). */
     void deregistered(Registration registration, RegistrationEnd why) {
-        synchronized (registrations) {
-            if (registry.byEntityId(registration.entityId()).filter(r -> r.incarnation() == registration.incarnation())
-                    .isEmpty()) {
-                return; // already ended, or replaced by a newer registration that this does not concern
-            }
-            registry.remove(registration.entityId());
+        Optional<Optional<Link>> ended = directory.endIfCurrent(registration);
+        if (ended.isEmpty()) {
+            return; // already ended, or replaced by a newer registration that this does not concern
         }
-        metrics.registeredEntities.set(registry.size());
+        metrics.registeredEntities.set(directory.registrationCount());
         metrics.deregistered(why.label());
-        Link link = bound.remove(registration.entityId());
-        metrics.boundEntities.set(bound.size());
-        if (link != null) {
-            link.entityUnbound(registration.entityId());
-        }
+        metrics.boundEntities.set(directory.boundCount());
+        ended.get().ifPresent(link -> link.entityUnbound(registration.entityId()));
         upstream(registration.upstream()).ifPresent(u -> u.entityDeregistered(registration));
         if (storeAndForward != null) {
             storeAndForward.deregistered(registration.entityId(), why);
@@ -536,9 +542,5 @@ public final class PrimitiveBus {
         byte[] b = new byte[10];
         TOKENS.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    static String opLabel(RequestPrimitive request) {
-        return request.op().name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -30,8 +30,6 @@ import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.primitive.ResponseType;
-import org.m2mbridge.core.store.DeliveryStore;
-import org.m2mbridge.core.store.StoredRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,6 +8,7 @@ import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.m2mbridge.core.bus.DeliveryStore;
 import org.m2mbridge.core.bus.EntityRegistry;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
 import org.m2mbridge.core.codec.Codecs;

@@ -16,7 +16,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
+import org.m2mbridge.core.bus.DeliveryStore;
+import org.m2mbridge.core.bus.StoredRequest;
+import org.m2mbridge.core.codec.CodecLimits;
+import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
+import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +60,11 @@ public final class MapDeliveryStore implements DeliveryStore {
     private int totalCount;
     private long nextId = 1;
     private boolean closed;
+
+    /** An in-memory delivery store bounded as {@code settings} say (tests, embedding). */
+    public static MapDeliveryStore inMemory(StoreSettings settings) {
+        return inMemory(new Codecs(CodecLimits.DEFAULT).get(Serialization.JSON), StoreBounds.of(settings));
+    }
 
     /**
      * @param records iterated in key order at construction to rebuild the index

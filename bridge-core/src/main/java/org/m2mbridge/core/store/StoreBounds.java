@@ -1,5 +1,6 @@
 package org.m2mbridge.core.store;
 
+import org.m2mbridge.core.bus.DeliveryStore;
 import org.m2mbridge.core.config.StoreSettings;
 
 /** The four bounds of a {@link DeliveryStore}; one place decides whether one more entry fits. */

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.m2mbridge.core.bus.DeliveryStore;
 import org.m2mbridge.core.bus.EntityRegistry;
 import org.m2mbridge.core.bus.Registration;
+import org.m2mbridge.core.bus.StoredRequest;
 
 /**
  * What a store holds, as the operator asks for it: the registrations, and per entity how many requests are stored,

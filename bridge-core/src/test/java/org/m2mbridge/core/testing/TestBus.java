@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.m2mbridge.core.bus.Deadlines;
+import org.m2mbridge.core.bus.DeliveryStore;
 import org.m2mbridge.core.bus.EntityRegistry;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -15,7 +16,7 @@ import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.store.DeliveryStore;
+import org.m2mbridge.core.store.MapDeliveryStore;
 
 /**
  * A bus wired for tests: in-memory registry, in-memory delivery store (store-and-forward on unless disabled), fresh
@@ -33,7 +34,7 @@ public final class TestBus implements AutoCloseable {
 
     /** With an in-memory delivery store configured by {@code store} ({@code enabled: false} for plain 5103). */
     public TestBus(Duration defaultTimeout, StoreSettings store, Upstream... upstreams) {
-        this(defaultTimeout, store, new InMemoryEntityRegistry(), PrimitiveBus.inMemoryStore(store), upstreams);
+        this(defaultTimeout, store, new InMemoryEntityRegistry(), MapDeliveryStore.inMemory(store), upstreams);
     }
 
     /** With the given registry and delivery store (e.g. durable ones opened by the test; the test closes them). */

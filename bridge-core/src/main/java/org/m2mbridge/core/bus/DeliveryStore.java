@@ -1,4 +1,4 @@
-package org.m2mbridge.core.store;
+package org.m2mbridge.core.bus;
 
 import java.time.Instant;
 import java.util.List;
