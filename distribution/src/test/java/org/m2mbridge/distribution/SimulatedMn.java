@@ -72,7 +72,7 @@ final class SimulatedMn implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws Exception { // as send: never while a send is under way
+    public void close() throws Exception {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
     }
 
@@ -101,8 +101,8 @@ final class SimulatedMn implements AutoCloseable {
                 try {
                     JsonNode m = JSON.readTree(partial.toString());
                     if (m.has("op")) {
+                        requests.add(m);
                         answer(m);
-                        requests.add(m); // after the answer: a test that saw it may close, with no send under way
                     } else {
                         responses.add(m);
                     }
