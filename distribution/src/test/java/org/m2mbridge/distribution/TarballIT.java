@@ -306,10 +306,12 @@ class TarballIT {
             }
             assertTrue(bridge.waitFor(60, TimeUnit.SECONDS), "the bridge exited; stderr: " + stderr.getNow(""));
             assertEquals(3, bridge.exitValue(), "-XX:+ExitOnOutOfMemoryError's status");
+            // the reader thread may not have taken the JVM's last line yet when the exit is seen
             List<String> out = new ArrayList<>();
-            stdout.drainTo(out);
-            assertTrue(out.stream().anyMatch(l -> l.startsWith("Terminating due to java.lang.OutOfMemoryError")),
-                    "the JVM says why on stdout: " + out);
+            assertTrue(Await.within(java.time.Duration.ofSeconds(10), () -> {
+                stdout.drainTo(out);
+                return out.stream().anyMatch(l -> l.startsWith("Terminating due to java.lang.OutOfMemoryError"));
+            }), "the JVM says why on stdout: " + out);
             String log = Files.readString(home.resolve("logs/m2m-bridge.log"));
             String note = "ERROR [oom] org.m2mbridge.distribution.Main - java.lang.OutOfMemoryError in pid "
                     + bridge.pid() + ":";
