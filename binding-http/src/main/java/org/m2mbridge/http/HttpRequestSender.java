@@ -87,7 +87,7 @@ final class HttpRequestSender implements AutoCloseable {
             case "2" -> HttpVersionPolicy.FORCE_HTTP_2;
             default -> HttpVersionPolicy.FORCE_HTTP_1;
         };
-        // stack-notes 1.2: the pool defaults (25 total, 5 per route) are far too small.
+        // docs/libraries.md HC-1: the pool defaults (25 total, 5 per route) are far too small.
         PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(s.maxConnections())
                 .setMaxConnPerRoute(s.maxConnections())

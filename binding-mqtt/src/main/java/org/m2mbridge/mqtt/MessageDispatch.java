@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Bounded hand-off from an MQTT client's single callback thread to worker threads: Paho sends the QoS 1 PUBACK
- * only after {@code messageArrived} returns (stack-notes 1.3), so that thread must never wait. When a queue is
+ * only after {@code messageArrived} returns (docs/libraries.md PAHO-2), so that thread must never wait. When a queue is
  * full the work is refused at once and the caller drops the message and counts it.
  * <p>
  * Work is partitioned by a key (the entity a request is for, the originator a response is for) onto one

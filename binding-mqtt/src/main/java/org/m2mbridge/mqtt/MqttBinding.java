@@ -161,7 +161,7 @@ public final class MqttBinding implements Binding {
                 settings.dataDir() == null ? null : Path.of(settings.dataDir(), "mqtt", dataDir), m.reconnectDelay());
     }
 
-    /** Paho logs through java.util.logging (stack-notes 1.3); send it to SLF4J once per JVM. */
+    /** Paho logs through java.util.logging (docs/libraries.md PAHO-5); send it to SLF4J once per JVM. */
     private static void routePahoLogging() {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();

@@ -283,7 +283,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private DecodeResult decode(Serialization format, byte[] payload) {
         DecodeResult d = codec(format).decode(payload);
         if (!d.isSuccess() && format == Serialization.CBOR && looksHex(payload)) {
-            // Mobius publishes CBOR as a hex string (mqtt-binding.md 9); accept it.
+            // Mobius publishes CBOR as a hex string (docs/spec/peers.md PEER-M-2); accept it.
             DecodeResult hex = codec(format).decode(HexFormat.of().parseHex(new String(payload, StandardCharsets.US_ASCII)));
             return hex.isSuccess() ? hex : d;
         }
@@ -325,7 +325,8 @@ public final class MqttUpstream extends ConfiguredUpstream {
         }
         ResponsePrimitive r = response.get();
         if (r.rqi() == null) {
-            // ACME and Mobius answer unparseable requests without rqi (peer-quirks.md). When exactly one request of
+            // ACME and Mobius answer unparseable requests without rqi (docs/spec/peers.md PEER-C-3). When exactly one
+            // request of
             // that originator is outstanding (always so for reg_resp: one credential per request) it is the one;
             // otherwise nothing can be matched and the request's deadline gives the device its 4008.
             counter.error(UpstreamErrorKind.PROTOCOL);

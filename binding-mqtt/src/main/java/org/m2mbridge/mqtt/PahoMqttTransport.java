@@ -297,7 +297,7 @@ public final class PahoMqttTransport implements MqttTransport {
         return w.done();
     }
 
-    /** Never from Paho's callback thread (stack-notes 1.3): the drain runs on the timer. */
+    /** Never from Paho's callback thread (docs/libraries.md PAHO-2): the drain runs on the timer. */
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The last few thousand request IDs whose response was already taken, to drop repeats quietly: Mobius publishes
- * every response twice (with and without the format level) and QoS 1 may redeliver (peer-quirks.md, MQTT).
+ * every response twice (with and without the format level) and QoS 1 may redeliver (docs/spec/peers.md PEER-C-2,
+ * docs/spec/mqtt.md MQTT-MSG-3).
  * Bounded: the oldest entry goes first. An rqi is forgotten again when a new request puts it on the wire.
  */
 final class RecentIds {

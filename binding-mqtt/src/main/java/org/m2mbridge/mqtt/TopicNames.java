@@ -6,7 +6,8 @@ import java.util.Set;
 import org.m2mbridge.core.codec.Serialization;
 
 /**
- * The one place that knows oneM2M MQTT topic names (TS-0010 6.4.2-6.4.5, mqtt-binding.md 3): how an ID becomes a
+ * The one place that knows oneM2M MQTT topic names (TS-0010 6.4.2-6.4.5, docs/spec/mqtt.md MQTT-TOPIC-1..4): how an ID
+ * becomes a
  * topic segment, how topics are built and how a received topic is read back.
  */
 public final class TopicNames {

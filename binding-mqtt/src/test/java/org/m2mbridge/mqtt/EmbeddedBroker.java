@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * HiveMQ CE embedded on a loopback port (stack-notes 1.7), for tests, with file persistence in its own data folder.
+ * HiveMQ CE embedded on a loopback port (docs/libraries.md TEST-1, TEST-2), for tests, with file persistence in its
+ * own data folder.
  * The first start binds port 0 and reads the port the broker got; {@link #stop()} and {@link #start()} restart it
  * on that same port with its data folder kept (sessions, subscriptions and queued messages survive), as a broker
  * restart looks to a client.

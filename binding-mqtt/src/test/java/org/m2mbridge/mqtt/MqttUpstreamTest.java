@@ -281,7 +281,7 @@ class MqttUpstreamTest {
         upstream("cbor");
         CompletableFuture<ResponsePrimitive> pending = retrieve("Cmqttae", "mq-008");
         byte[] cbor = codecs.get(Serialization.CBOR).encode(ResponsePrimitive.builder(2000, "mq-008").rvi("3").build());
-        // Mobius publishes CBOR as a hex string (mqtt-binding.md 9).
+        // Mobius publishes CBOR as a hex string (docs/spec/peers.md PEER-M-2).
         transport.handler.message("/oneM2M/resp/Cmqttae/id-in/cbor",
                 java.util.HexFormat.of().formatHex(cbor).getBytes(StandardCharsets.US_ASCII));
         assertEquals(2000, pending.get(5, TimeUnit.SECONDS).rsc());

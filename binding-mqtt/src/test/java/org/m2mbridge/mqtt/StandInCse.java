@@ -37,7 +37,7 @@ public final class StandInCse implements AutoCloseable {
     private final MqttAsyncClient client;
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     volatile Function<RequestPrimitive, ResponsePrimitive> answer = ScriptedUpstream::acmeLike;
-    /** Mobius publishes every response twice (peer-quirks.md). */
+    /** Mobius publishes every response twice (docs/spec/peers.md PEER-C-2). */
     volatile boolean answerTwice;
     volatile boolean silent;
 

@@ -17,7 +17,7 @@ import org.m2mbridge.core.metrics.HandshakeRefusal;
 import org.m2mbridge.core.metrics.Limit;
 
 /**
- * Checks an opening handshake before Undertow's own (TS-0020 7.2.3, ws-binding.md tables 2-4, section 8):
+ * Checks an opening handshake before Undertow's own (TS-0020 7.2.3; docs/spec/websocket.md WS-HS-1..6):
  * path, {@code Upgrade}, version 13 (else 426 with {@code Sec-WebSocket-Version: 13}, RFC 6455 4.4), a supported
  * subprotocol (else 400 and no upgrade: TS-0020 7.2.3.5 makes the header mandatory, and both ACME and Mobius refuse
  * with 400), and the connection limits (total and per source address, 503). Every refusal is counted by reason.

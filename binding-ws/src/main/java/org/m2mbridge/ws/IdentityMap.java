@@ -14,7 +14,7 @@ import org.m2mbridge.core.config.WsSettings;
  * {@code ws.identities}: which originators a client certificate grants (TS-0020 8 mutual authentication; the
  * binding of a certificate to AE-IDs is left to the deployment by TS-0003, so it is configuration here). Resolved
  * once per connection at the handshake and handed to the session with {@link #GRANT}, because Undertow's
- * {@code WebSocketHttpExchange} has no TLS accessor (stack-notes 1.1).
+ * {@code WebSocketHttpExchange} has no TLS accessor (docs/libraries.md UT-6).
  */
 final class IdentityMap {
     static final AttachmentKey<OriginatorGrant> GRANT = AttachmentKey.create(OriginatorGrant.class);

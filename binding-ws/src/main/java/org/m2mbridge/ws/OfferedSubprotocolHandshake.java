@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * RFC 6455 version 13 handshake that echoes the subprotocol {@link HandshakeGate} already chose. Undertow would
- * match case-sensitively and upgrade even without a match (stack-notes 1.1); the gate leaves exactly one name,
+ * match case-sensitively and upgrade even without a match (docs/libraries.md UT-2); the gate leaves exactly one name,
  * spelled as the client sent it, in the request's {@code Sec-WebSocket-Protocol} header.
  */
 final class OfferedSubprotocolHandshake extends Hybi13Handshake {

@@ -13,7 +13,8 @@ import org.xnio.SslClientAuthMode;
 /**
  * Turns {@link TlsSettings} into what Undertow's TLS listener needs: an {@link SSLContext} with the server key and
  * the client-certificate trust anchors (read by {@link TlsMaterial}), and the listener options (protocols, cipher
- * suites, client authentication; stack-notes 1.1). A problem is a {@link ConfigException} naming the key.
+ * suites, client authentication; TS-0020 8, docs/spec/websocket.md WS-SEC-1). A problem is a {@link ConfigException}
+ * naming the key.
  */
 final class ServerTls {
 

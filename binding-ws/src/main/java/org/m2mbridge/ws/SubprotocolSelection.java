@@ -7,7 +7,8 @@ import java.util.Set;
 import org.m2mbridge.core.codec.Serialization;
 
 /**
- * Picks the subprotocol of a connection from what the client offered (TS-0020 7.2.2.9, 7.2.3.5; ws-binding.md 8):
+ * Picks the subprotocol of a connection from what the client offered (TS-0020 7.2.2.9, 7.2.3.5; docs/spec/websocket.md
+ * WS-HS-2..6):
  * all {@code Sec-WebSocket-Protocol} header instances merged (RFC 6455 11.3.4 allows repeats in requests), comma
  * lists split, walked in the client's order of preference, matched case-insensitively against the enabled
  * serializations' names (both the R2 and the R3 family, from {@link Serialization}). The chosen name keeps the

@@ -224,7 +224,7 @@ final class WsSession implements Link, Correlator.Listener {
         DecodeResult result = codec.decode(bytes);
         if (result instanceof DecodeResult.Failed failed) {
             if (textFrame != codec.serialization().isText()) {
-                // ws-binding.md 8 "Frames": wrong frame type that does not decode either.
+                // docs/spec/websocket.md WS-FRAME-2: wrong frame type that does not decode either.
                 closeNow(1003, (textFrame ? "text" : "binary") + " frame does not carry "
                         + codec.serialization().token() + " on this connection");
                 return;
@@ -337,7 +337,7 @@ final class WsSession implements Link, Correlator.Listener {
     // ---- liveness and closing -------------------------------------------------------------------------------
 
     /**
-     * Server pings (not in TS-0020; devices sit behind NAT, ws-binding.md 8 "Keepalive"): a pong that has not come
+     * Server pings (not in TS-0020; devices sit behind NAT, docs/spec/websocket.md WS-KEEP-1): a pong that has not come
      * back by the next ping closes the connection with 1011 "pong timeout", as ACME does.
      */
     void startKeepalive(Duration interval) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.testing.Await;
 
-/** Frame-level behaviour (ws-binding.md 8 "Frames"): hand-made frames on a raw socket. */
+/** Frame-level behaviour (docs/spec/websocket.md WS-FRAME-1..3): hand-made frames on a raw socket. */
 @Timeout(60)
 class FramesTest {
     static final int MAX = 64 * 1024;

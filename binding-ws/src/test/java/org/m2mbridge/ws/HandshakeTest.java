@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.testing.Await;
 
-/** Opening handshakes of ws-binding.md tables 2-4 and section 8, on a raw socket. */
+/** Opening handshakes (TS-0020 7.2; docs/spec/websocket.md WS-HS-1..6), on a raw socket. */
 @Timeout(30)
 class HandshakeTest {
     static WsFixture bridge;

@@ -26,7 +26,8 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.ScriptedUpstream;
 
-/** Sessions, the registration gate and both directions on one socket (TS-0020 6.2, 7.4; ws-binding.md 8). */
+/** Sessions, the registration gate and both directions on one socket (TS-0020 6.2, 7.4; docs/spec/websocket.md
+ * WS-GATE-1..7). */
 @Timeout(60)
 class SessionTest {
     private static final Duration WAIT = Duration.ofSeconds(5);

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP front end of the {@link DemoCse} (TEST/DEMO peer, not a product feature): the server side of the TS-0009
- * mapping (http-binding.md 2-6), kept minimal and self-contained on purpose so the demo peer never depends on the
+ * mapping (TS-0009 6; docs/spec/http.md), kept minimal and self-contained on purpose so the demo peer never depends on
+ * the
  * bridge's own HTTP binding. Method gives {@code op} (POST with {@code ty} in Content-Type = CREATE, without =
  * NOTIFY), the path gives {@code to} ({@code /~/} SP-relative, {@code /_/} absolute), X-M2M-* headers give
  * {@code fr}/{@code rqi}/{@code rvi}/..., the body is {@code pc}; the answer carries X-M2M-RSC/RI/RVI and the HTTP

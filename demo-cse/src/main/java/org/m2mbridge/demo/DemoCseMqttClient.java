@@ -26,14 +26,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MQTT front end of the {@link DemoCse} (TEST/DEMO peer, not a product feature), the receiver side of TS-0010
- * (mqtt-binding.md 3-5) over a Paho mqttv3 {@link MqttAsyncClient}: subscribes {@code /oneM2M/req/+/id-in/#} and
+ * (TS-0010 6.4-6.5; docs/spec/mqtt.md) over a Paho mqttv3 {@link MqttAsyncClient}: subscribes {@code
+ * /oneM2M/req/+/id-in/#} and
  * {@code /oneM2M/reg_req/+/id-in/#}, answers on the matching {@code resp}/{@code reg_resp} topic with the
  * originator and receiver segments copied verbatim (what ACME and Mobius do), in the serialization of the topic's
  * type segment. It is also the {@code mqtt} {@link NotificationTransport}: a NOTIFY to an AE goes to
  * {@code /oneM2M/req/id-in/<AE-ID>/json} on this same broker and its answer arrives on
  * {@code /oneM2M/resp/id-in/+/#}. Self-contained on purpose: it never uses the bridge's MQTT binding.
  *
- * <p>Paho's callback thread is never blocked (stack-notes 1.3): decoding is cheap and every answer is published
+ * <p>Paho's callback thread is never blocked (docs/libraries.md PAHO-2): decoding is cheap and every answer is
+ * published
  * asynchronously when the CSE's future completes.
  */
 public final class DemoCseMqttClient implements NotificationTransport, AutoCloseable {
@@ -69,7 +71,7 @@ public final class DemoCseMqttClient implements NotificationTransport, AutoClose
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setAutomaticReconnect(true);
-        options.setMaxInflight(256); // Paho's default of 10 fails bursts with 32202 (stack-notes 1.3)
+        options.setMaxInflight(256); // Paho's default of 10 fails bursts with 32202 (docs/libraries.md PAHO-1)
         options.setConnectionTimeout((int) Math.max(1, connectTimeout.toSeconds()));
         paho.connect(options).waitForCompletion(connectTimeout.toMillis());
         self.subscribe().waitForCompletion(connectTimeout.toMillis());
@@ -169,7 +171,7 @@ public final class DemoCseMqttClient implements NotificationTransport, AutoClose
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
             if (reconnect) {
-                // a clean session forgets subscriptions; Paho does not resubscribe (stack-notes 1.3)
+                // a clean session forgets subscriptions; Paho does not resubscribe (docs/libraries.md PAHO-3)
                 try {
                     subscribe();
                 } catch (MqttException e) {

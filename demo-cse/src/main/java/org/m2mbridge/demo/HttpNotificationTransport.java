@@ -47,7 +47,7 @@ public final class HttpNotificationTransport implements NotificationTransport {
                 .thenApply(rsp -> toResponse(notify, rsp));
     }
 
-    /** TS-0009 7 (http-binding.md 7): rsc from X-M2M-RSC, else derived from the HTTP status class. */
+    /** TS-0009 6.3 (docs/spec/http.md "Status codes"): rsc from X-M2M-RSC, else derived from the HTTP status class. */
     private ResponsePrimitive toResponse(RequestPrimitive notify, HttpResponse<byte[]> rsp) {
         int rsc = rsp.headers().firstValue("X-M2M-RSC").flatMap(HttpNotificationTransport::integer)
                 .orElse(ResponseStatusCode.fromHttpStatus(rsp.statusCode()));

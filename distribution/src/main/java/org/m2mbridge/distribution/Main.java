@@ -179,7 +179,7 @@ public final class Main {
         }
     }
 
-    /** Paho and the JDK log through java.util.logging; route it to SLF4J (stack-notes 1.8). */
+    /** Paho and the JDK log through java.util.logging; route it to SLF4J (docs/libraries.md PAHO-5). */
     static void installJulBridge() {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();

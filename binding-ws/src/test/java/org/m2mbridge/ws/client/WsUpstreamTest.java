@@ -67,7 +67,8 @@ class WsUpstreamTest {
     void requestFromAIsAnsweredByTheCseBehindB() throws Exception {
         pair = new WsPair().clientSide("");
         ResponsePrimitive r = sendFromA(retrieve("Cknown", "r1"), deviceOnA());
-        // B's gate refuses an unregistered originator (ws-binding.md 8): the answer came over the socket from B
+        // B's gate refuses an unregistered originator (docs/spec/websocket.md WS-GATE-4): the answer came over the
+        // socket from B
         assertEquals(4103, r.rsc(), String.valueOf(r));
         assertEquals("r1", r.rqi());
         RecordingLink dev = deviceOnA();

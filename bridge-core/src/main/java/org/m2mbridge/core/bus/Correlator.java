@@ -20,7 +20,8 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * Outstanding requests of ONE link (a WebSocket session, an MQTT upstream), keyed by the {@code rqi} used on that
  * link's wire. {@code rqi} is only unique per originator (TS-0004 6.4.1), and a link may carry requests from many
  * originators, so a colliding {@code rqi} is replaced by a link-local one on the wire and mapped back in the
- * response (ws-binding.md 8, "Correlation"). Every entry has a deadline that yields exactly one 4008; a response
+ * response (docs/spec/primitives.md `rqi`; docs/spec/peers.md "Correlation"). Every entry has a deadline that yields
+ * exactly one 4008; a response
  * that arrives after it is dropped and reported through {@link Listener#lateResponse()}.
  */
 public final class Correlator {

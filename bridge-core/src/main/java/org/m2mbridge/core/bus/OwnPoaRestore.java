@@ -7,7 +7,8 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /**
  * An entity registered through the bridge that reads (or updates) its own {@code <AE>}/{@code <remoteCSE>} sees
- * its own {@code poa} in the answer, not the bridge's rewrite (http-binding.md 8), as the registration's answer
+ * its own {@code poa} in the answer, not the bridge's rewrite (docs/spec/http.md HTTP-N-2), as the registration's
+ * answer
  * already shows it. Others reading the resource see the bridge's poa, which is how they can reach it.
  */
 final class OwnPoaRestore implements ResponseFilter {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
- * Lenient reading of scalar values as peers send them (shared/spec/peer-quirks.md "JSON dialects"): integers as
+ * Lenient reading of scalar values as peers send them (docs/spec/peers.md PEER-J-1, PEER-J-2): integers as
  * numeric strings (nCube-Thyme) or integral floats (tinyIoT), booleans as strings. Canonical output is a number
  * or boolean node (TS-0004 8.4.2).
  */

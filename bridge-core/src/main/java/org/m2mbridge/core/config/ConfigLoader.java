@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * Reads and validates {@code bridge.yaml}. Strict: an unknown key, a wrong type or an impossible value stops the
  * start with a message naming the key, e.g. {@code listeners.ws.prot: unknown key (line 2); known: host, port,
  * publicUrl}. Binds to typed records, never to trees, because YAML 1.1 turns {@code no} into false
- * (stack-notes 1.8).
+ * (docs/libraries.md PAHO-5).
  */
 public final class ConfigLoader {
     private static final YAMLFactory FACTORY = YAMLFactory.builder()

@@ -15,7 +15,7 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * @param path                   request path accepted for the upgrade; {@code /*} (default) accepts any path
  * @param advertiseOnlyBridgePoa in a {@code <CSEBase>} retrieved through the bridge, replace the upstream's own
  *                               points of access by the bridge's {@code ws://} one (default true), so that an
- *                               MN-CSE does not bypass the bridge (peer-quirks: ACME as MN-CSE)
+ *                               MN-CSE does not bypass the bridge (docs/spec/peers.md PEER-WS-4)
  * @param maxQueuedBytes         bytes written to one connection but not yet taken by the socket; a slower reader
  *                               is closed with 1008 (default 8 MiB)
  * @param identities             which originators a client certificate may use on {@code wss} (default none: any);
@@ -26,7 +26,7 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * @param identityRefusalRsc     the rsc for a request whose {@code fr} the certificate does not grant: {@code 4103}
  *                               ORIGINATOR_HAS_NO_PRIVILEGE (default, what ACME answers and what the registration
  *                               gate already uses) or {@code 4106} ORIGINATOR_NOT_AUTHENTICATED (TS-0004 7.3.2.1
- *                               for a request inside a security association; ws-binding.md 8 step 8)
+ *                               for a request inside a security association; docs/spec/websocket.md WS-GATE-3)
  * @param ioThreads              XNIO I/O threads of the WebSocket listeners: every socket is read and written on
  *                               one of them (default: the number of cores, at least 2, Undertow's own default)
  */

@@ -16,7 +16,8 @@ import org.m2mbridge.core.codec.Serialization;
  * @param originHeader  value of an {@code X-M2M-Origin} header on the upgrade request (ACME-style, CR SDS-2024-0021),
  *                      e.g. the bridge's CSE-ID; default: none sent
  * @param maxInflight   requests in flight on the socket at once (default 64); 1 for peers that lose or duplicate
- *                      responses to pipelined requests (ACME, peer-quirks.md). Requests beyond it wait for a slot
+ *                      responses to pipelined requests (ACME, docs/spec/peers.md PEER-C-1). Requests beyond it wait
+ * for a slot
  * @param maxQueued     requests waiting for an in-flight slot (default 1024); beyond it a request is answered 5103
  * @param pingInterval  client ping interval (default 20s as ACME; 0 = no pings); a pong missing by the next ping
  *                      drops the socket
