@@ -58,7 +58,9 @@ final class TunnellingProxy extends HttpProxy {
         @Override
         public void send(Request request, Response.CompleteListener listener) {
             if (HttpMethod.CONNECT.is(request.getMethod()) && listener instanceof Response.Listener l) {
-                connection.send(request, new HeadAfterRequestSent(l));
+                HeadAfterRequestSent held = new HeadAfterRequestSent(l);
+                request.onRequestSuccess(r -> held.requestSent());
+                connection.send(request, held);
             } else {
                 connection.send(request, listener);
             }
@@ -91,28 +93,43 @@ final class TunnellingProxy extends HttpProxy {
     }
 
     /**
-     * Holds the response head back until the exchange is complete, that is until the request, too, has been written
-     * out and the connection's writer is free again for the bytes sent through the tunnel.
+     * Holds the response head back until the request has been written out (its success is reported only once the
+     * connection's writer is free again), then hands it on: the tunnel is taken over before the CONNECT exchange ends,
+     * in the library's own order.
      */
     private static final class HeadAfterRequestSent implements Response.Listener {
         private final Response.Listener tunnel;
-        private volatile Response head;
+        private boolean sent;
+        private Response head;
 
         HeadAfterRequestSent(Response.Listener tunnel) {
             this.tunnel = tunnel;
         }
 
+        void requestSent() {
+            Response h;
+            synchronized (this) {
+                sent = true;
+                h = head;
+            }
+            if (h != null) {
+                tunnel.onHeaders(h);
+            }
+        }
+
         @Override
         public void onHeaders(Response response) {
-            head = response;
+            synchronized (this) {
+                if (!sent) {
+                    head = response;
+                    return;
+                }
+            }
+            tunnel.onHeaders(response);
         }
 
         @Override
         public void onComplete(Result result) {
-            Response h = head;
-            if (result.isSucceeded() && h != null) {
-                tunnel.onHeaders(h);
-            }
             tunnel.onComplete(result);
         }
     }
