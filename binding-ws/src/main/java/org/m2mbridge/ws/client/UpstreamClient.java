@@ -9,9 +9,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.BasicAuthentication;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.HttpProxy;
 import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
@@ -176,23 +174,8 @@ final class UpstreamClient {
             }
         }
         if (root instanceof WebSocketException || root instanceof org.eclipse.jetty.websocket.core.exception.WebSocketException) {
-            return new WsFailures.HandshakeRefusedException(root.getMessage());
+            return new WsFailures.HandshakeRefusedException(root.getMessage(), root);
         }
         return root;
-    }
-
-    /**
-     * TS-0020 7.6: the WebSocket connection is always tunnelled with CONNECT, for {@code ws} too (the library would
-     * otherwise send a plain-text upgrade to the proxy itself: docs/libraries.md WSC-2).
-     */
-    private static final class TunnellingProxy extends HttpProxy {
-        TunnellingProxy(String host, int port) {
-            super(host, port);
-        }
-
-        @Override
-        public boolean requiresTunnel(Origin serverOrigin) {
-            return true;
-        }
     }
 }

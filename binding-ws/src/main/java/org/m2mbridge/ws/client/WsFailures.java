@@ -47,6 +47,10 @@ final class WsFailures {
         HandshakeRefusedException(String message) {
             super(message);
         }
+
+        HandshakeRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The proxy answered CONNECT with something else than 2xx (e.g. 407: credentials missing or wrong). */
