@@ -51,6 +51,15 @@ class WsUpstreamDeadlineTest {
                 "timeout");
     }
 
+    /**
+     * The upstream counts a timeout right after the 4008 it completes has been handed on, so the count can trail
+     * the answers by a moment: wait for it, then check it is exact (one per request, never two).
+     */
+    private static void awaitTimeouts(ClientBus a, double expected) {
+        Await.within(Duration.ofSeconds(5), () -> timeouts(a) >= expected);
+        assertEquals(expected, timeouts(a));
+    }
+
     @Test
     void upgradedThenSilent() throws Exception {
         try (FrozenWsServer frozen = new FrozenWsServer(true);
@@ -58,7 +67,7 @@ class WsUpstreamDeadlineTest {
             Await.until(Duration.ofSeconds(10), () -> a.upstream.view().isPresent());
             // 16 on the socket, 84 waiting for a slot in the window
             assertEach4008(send(a, 100));
-            assertEquals(100.0, timeouts(a));
+            awaitTimeouts(a, 100.0);
         }
     }
 
@@ -71,7 +80,7 @@ class WsUpstreamDeadlineTest {
             assertEach4008(send(a, 20));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms < 8000, "at the 1 s deadline, not the 10 s default or ws.connectTimeout: " + ms + " ms");
-            assertEquals(20.0, timeouts(a));
+            awaitTimeouts(a, 20.0);
         }
     }
 }
