@@ -129,9 +129,12 @@ final class HandshakeGate implements HttpHandler {
         return source == null ? null : source.getAddress();
     }
 
-    /** Undertow's fallback when its own handshake does not match (e.g. no {@code Connection: Upgrade}). */
-    HttpHandler malformed() {
-        return exchange -> refuse(exchange, 400, HandshakeRefusal.MALFORMED, "malformed WebSocket handshake");
+    /**
+     * Undertow's fallback when its own handshake does not match (e.g. no {@code Connection: Upgrade}). Needs only the
+     * metrics, so the upgrade handler can be built before the gate that wraps it.
+     */
+    static HttpHandler malformed(BridgeMetrics metrics) {
+        return exchange -> refuse(metrics, exchange, 400, HandshakeRefusal.MALFORMED, "malformed WebSocket handshake");
     }
 
     private boolean pathMatches(String requestPath) {
@@ -146,6 +149,11 @@ final class HandshakeGate implements HttpHandler {
     }
 
     private void refuse(HttpServerExchange exchange, int status, HandshakeRefusal reason, String text) {
+        refuse(metrics, exchange, status, reason, text);
+    }
+
+    private static void refuse(BridgeMetrics metrics, HttpServerExchange exchange, int status, HandshakeRefusal reason,
+                               String text) {
         metrics.handshakeRefused(reason);
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");

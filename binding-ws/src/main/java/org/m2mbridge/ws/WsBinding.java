@@ -80,92 +80,117 @@ public final class WsBinding implements Binding {
         this.context = ctx;
         ctx.metrics().connectionsOf(name());
         BridgeConfig config = ctx.config();
-        WsSettings ws = config.ws();
         ListenerConfig plain = config.listeners().ws();
         ListenerConfig tls = config.listeners().wss();
-        LimitsConfig limits = config.limits();
-        Set<Serialization> enabled = EnumSet.noneOf(Serialization.class);
-        ws.serializations().forEach(t -> Serialization.fromToken(t).ifPresent(enabled::add));
-        SubprotocolSelection selection = new SubprotocolSelection(enabled);
-        environment = new WsSession.Environment(ctx.bus(), ctx.directory(), ctx.metrics(), ctx.timer(),
-                new RegistrationGate(ctx.bus(), ctx.admission(), ctx.metrics(),
-                        ResponseStatusCode.of(ws.identityRefusalRsc()).orElseThrow()),
-                limits, ws.maxQueuedBytes(), ctx.inboundBudget());
-        connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
-        plainDialect = plain == null ? DialectRepair.NONE
-                : DialectRepair.of("ws", plain.dialect(), config, ctx.metrics());
-        tlsDialect = tls == null ? DialectRepair.NONE : DialectRepair.of("wss", tls.dialect(), config, ctx.metrics());
-
         // A bridge may serve only HTTP or MQTT devices (listeners.deviceHttp/deviceMqtt) and use ws only upstream.
         if (plain != null || tls != null) {
-            HandshakeGate[] gate = new HandshakeGate[1];
-            WebSocketProtocolHandshakeHandler upgrade = new WebSocketProtocolHandshakeHandler(
-                    List.of(new OfferedSubprotocolHandshake(selection.names(), ws.deflate())),
-                    (WebSocketConnectionCallback) (exchange, channel) -> onConnect(exchange, channel, ws),
-                    exchange -> gate[0].malformed().handleRequest(exchange));
-            if (ws.deflate()) {
-                // RFC 7692; the inflated size is capped by the message limit (MessageAssembly).
-                // Undertow caps each inflated frame at its own 1 MiB default (closing 1009): align it with ours.
-                upgrade.addExtension(new PerMessageDeflateHandshake(false, Deflater.DEFAULT_COMPRESSION, true, true,
-                        config.limits().maxMessageBytes()));
-            }
-            gate[0] = new HandshakeGate(ws.path(), selection, ctx.metrics(), () -> accepting, connections,
-                    new IdentityMap(ws.identities()), upgrade);
-            this.gate = gate[0];
-
-            int handshakeMs = (int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis());
-            Undertow.Builder builder = Undertow.builder()
-                    .setIoThreads(ws.ioThreads())
-                    .setWorkerThreads(2)
-                    // slowloris: a connection that has not sent a whole upgrade request in time is closed
-                    // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)
-                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
-                    .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
-                    .setHandler(gate[0]);
-            int descriptors = FileDescriptorBudget.forThisProcess(config).wsConnections();
-            if (descriptors < Integer.MAX_VALUE) {
-                // Above its descriptor share a listener stops accepting (the kernel backlog holds the next ones):
-                // it must never run the process out of descriptors, which stalls every listener's accept.
-                builder.setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, descriptors)
-                        .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, descriptors);
-            }
-            if (plain != null) {
-                builder.addHttpListener(plain.port(), plain.host());
-            }
-            if (tls != null) {
-                builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS)
-                        .setPort(tls.port()).setHost(tls.host())
-                        .setSslContext(ServerTls.sslContext(tls.tls(), "listeners.wss.tls"))
-                        .setOverrideSocketOptions(ServerTls.listenerOptions(tls.tls())));
-            }
-            Undertow undertow = builder.build();
-            undertow.start();
-            server = undertow;
-            accepting = true;
-            Map<String, URI> uris = new java.util.LinkedHashMap<>();
-            String advertised = null;
-            for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
-                boolean secure = info.getProtcol().equals("https");
-                ListenerConfig l = secure ? tls : plain;
-                String scheme = secure ? "wss" : "ws";
-                String base = scheme + "://" + hostForUri(l.host()) + ":" + ((InetSocketAddress) info.getAddress()).getPort();
-                uris.put(scheme, URI.create(base + "/"));
-                if (advertised == null || secure) { // a device that can do TLS should be told the TLS address
-                    advertised = Optional.ofNullable(l.publicUrl()).filter(s -> !s.isBlank()).orElse(base);
-                }
-            }
-            bound = Map.copyOf(uris);
-            ctx.bus().addResponseFilter(new CseBasePoaFilter(name(), advertised, ws.advertiseOnlyBridgePoa()));
-            LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
-                    ws.identities().size());
-        } else {
-            accepting = true;
+            startListeners(config, plain, tls);
         }
-        // the other role (TS-0020 T1): this bridge as WS client of each upstream with binding ws
+        accepting = true;
+        startConfiguredUpstreams(config);
+    }
+
+    /** The server role: devices connect to {@code listeners.ws} and/or {@code listeners.wss}. */
+    private void startListeners(BridgeConfig config, ListenerConfig plain, ListenerConfig tls) {
+        WsSettings ws = config.ws();
+        LimitsConfig limits = config.limits();
+        environment = new WsSession.Environment(context.bus(), context.directory(), context.metrics(), context.timer(),
+                new RegistrationGate(context.bus(), context.admission(), context.metrics(),
+                        ResponseStatusCode.of(ws.identityRefusalRsc()).orElseThrow()),
+                limits, ws.maxQueuedBytes(), context.inboundBudget());
+        connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        plainDialect = plain == null ? DialectRepair.NONE
+                : DialectRepair.of("ws", plain.dialect(), config, context.metrics());
+        tlsDialect = tls == null ? DialectRepair.NONE
+                : DialectRepair.of("wss", tls.dialect(), config, context.metrics());
+        SubprotocolSelection selection = subprotocols(ws);
+        // the gate runs first and hands a handshake it accepts on to Undertow's upgrade
+        gate = new HandshakeGate(ws.path(), selection, context.metrics(), () -> accepting, connections,
+                new IdentityMap(ws.identities()), upgradeHandler(ws, selection, limits));
+        Undertow undertow = newServer(config, plain, tls, gate);
+        undertow.start();
+        server = undertow;
+        String advertised = recordBoundListeners(undertow, plain, tls);
+        context.bus().addResponseFilter(new CseBasePoaFilter(name(), advertised, ws.advertiseOnlyBridgePoa()));
+        LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
+                ws.identities().size());
+    }
+
+    private static SubprotocolSelection subprotocols(WsSettings ws) {
+        Set<Serialization> enabled = EnumSet.noneOf(Serialization.class);
+        ws.serializations().forEach(t -> Serialization.fromToken(t).ifPresent(enabled::add));
+        return new SubprotocolSelection(enabled);
+    }
+
+    private WebSocketProtocolHandshakeHandler upgradeHandler(WsSettings ws, SubprotocolSelection selection,
+                                                             LimitsConfig limits) {
+        WebSocketProtocolHandshakeHandler upgrade = new WebSocketProtocolHandshakeHandler(
+                List.of(new OfferedSubprotocolHandshake(selection.names(), ws.deflate())),
+                (WebSocketConnectionCallback) (exchange, channel) -> onConnect(exchange, channel, ws),
+                HandshakeGate.malformed(context.metrics()));
+        if (ws.deflate()) {
+            // RFC 7692; the inflated size is capped by the message limit (MessageAssembly).
+            // Undertow caps each inflated frame at its own 1 MiB default (closing 1009): align it with ours.
+            upgrade.addExtension(new PerMessageDeflateHandshake(false, Deflater.DEFAULT_COMPRESSION, true, true,
+                    limits.maxMessageBytes()));
+        }
+        return upgrade;
+    }
+
+    private static Undertow newServer(BridgeConfig config, ListenerConfig plain, ListenerConfig tls,
+                                      HandshakeGate gate) {
+        int handshakeMs = (int) Math.min(Integer.MAX_VALUE, config.limits().handshakeTimeout().toMillis());
+        Undertow.Builder builder = Undertow.builder()
+                .setIoThreads(config.ws().ioThreads())
+                .setWorkerThreads(2)
+                // slowloris: a connection that has not sent a whole upgrade request in time is closed
+                // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
+                .setHandler(gate);
+        int descriptors = FileDescriptorBudget.forThisProcess(config).wsConnections();
+        if (descriptors < Integer.MAX_VALUE) {
+            // Above its descriptor share a listener stops accepting (the kernel backlog holds the next ones):
+            // it must never run the process out of descriptors, which stalls every listener's accept.
+            builder.setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, descriptors)
+                    .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, descriptors);
+        }
+        if (plain != null) {
+            builder.addHttpListener(plain.port(), plain.host());
+        }
+        if (tls != null) {
+            builder.addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTPS)
+                    .setPort(tls.port()).setHost(tls.host())
+                    .setSslContext(ServerTls.sslContext(tls.tls(), "listeners.wss.tls"))
+                    .setOverrideSocketOptions(ServerTls.listenerOptions(tls.tls())));
+        }
+        return builder.build();
+    }
+
+    /** Sets {@link #bound} from the ports actually bound; returns the address to advertise to devices. */
+    private String recordBoundListeners(Undertow undertow, ListenerConfig plain, ListenerConfig tls) {
+        Map<String, URI> uris = new java.util.LinkedHashMap<>();
+        String advertised = null;
+        for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
+            boolean secure = info.getProtcol().equals("https");
+            ListenerConfig l = secure ? tls : plain;
+            String scheme = secure ? "wss" : "ws";
+            String base = scheme + "://" + hostForUri(l.host()) + ":" + ((InetSocketAddress) info.getAddress()).getPort();
+            uris.put(scheme, URI.create(base + "/"));
+            if (advertised == null || secure) { // a device that can do TLS should be told the TLS address
+                advertised = Optional.ofNullable(l.publicUrl()).filter(s -> !s.isBlank()).orElse(base);
+            }
+        }
+        bound = Map.copyOf(uris);
+        return advertised;
+    }
+
+    /** The client role (TS-0020 T1): this bridge as WS client of each upstream with binding ws. */
+    private void startConfiguredUpstreams(BridgeConfig config) {
         for (UpstreamConfig u : config.upstreams()) {
             if (u.binding() == BindingType.WS) {
                 WsUpstream upstream = newUpstream(u);
-                ctx.bus().addUpstream(upstream);
+                context.bus().addUpstream(upstream);
                 upstream.start();
             }
         }
