@@ -49,7 +49,8 @@ final class MqttDeviceSession {
     private final Origin origin;
     private final BridgeMetrics metrics;
     private final RegistrationAdmission admission;
-    private final RecentExchanges received;
+    private final InboundRequests inbound;
+    private final DeviceRequests deviceRequests = new DeviceRequests();
     private final SessionHealth health;
     private final boolean cleanSession;
     private final String broker;
@@ -75,13 +76,14 @@ final class MqttDeviceSession {
         this.receivers = new LinkedHashSet<>(receivers);
         this.metrics = metrics;
         this.admission = admission;
-        this.received = new RecentExchanges(4096, timer);
         this.cleanSession = settings.cleanSession();
         this.health = new SessionHealth(SESSION, metrics, this::connectionLost);
         this.transport = transports.create(this::onMessage, health);
         this.link = new MqttDeviceLink(transport, bus, codecs, metrics, timer, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
         this.origin = Origin.downstream(link);
+        this.inbound = new InboundRequests("devices", SESSION, bus, origin, metrics, timer,
+                new InboundRequests.Replies(transport, codecs, true, () -> { }));
     }
 
     private void connectionLost(Throwable cause) {
@@ -134,32 +136,32 @@ final class MqttDeviceSession {
 
     private void handle(Topic topic, Serialization format, DecodeResult decoded) {
         switch (topic.kind()) {
-            case REQ, REG_REQ -> onRequest(topic, format, decoded);
+            case REQ, REG_REQ -> inbound.onRequest(topic, format, decoded, deviceRequests);
             case RESP -> link.onResponse(topic, decoded);
             default -> LOG.debug("devices: ignoring {}", topic);
         }
     }
 
-    private void onRequest(Topic topic, Serialization format, DecodeResult decoded) {
-        if (decoded instanceof DecodeResult.Failed f) {
-            answerLocally(topic, format, null, f.toResponse());
-            return;
+    /** A device's request: repaired, checked at the registration gate and sent on the bus as DOWNSTREAM. */
+    private final class DeviceRequests implements InboundRequests.Handling {
+        @Override
+        public RequestPrimitive prepare(Topic topic, RequestPrimitive request) {
+            return dialect.repair(request, dialectNotes); // listeners.deviceMqtt.dialect
         }
-        Optional<RequestPrimitive> request = decoded.request();
-        if (request.isEmpty()) {
-            LOG.debug("devices: response on request topic {} ignored", topic);
-            return;
+
+        @Override
+        public Optional<ResponsePrimitive> refusal(Topic topic, RequestPrimitive r) {
+            if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
+                // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
+                return Optional.of(ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
+                        "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
+            }
+            return Optional.empty();
         }
-        RequestPrimitive r = dialect.repair(request.get(), dialectNotes); // listeners.deviceMqtt.dialect
-        if (topic.kind() == Kind.REG_REQ && !r.isRegistration()) {
-            // TS-0010 6.4.4: reg_req only carries the registration of an AE or CSE without an ID yet (as ACME).
-            answerLocally(topic, format, r, ResponsePrimitive.error(r, ResponseStatusCode.BAD_REQUEST,
-                    "only CREATE <AE> or <remoteCSE> may be sent on reg_req"));
-            return;
-        }
-        String key = r.rqi() == null ? null : RecentExchanges.key(topic.originator(), r.rqi(), r.op().name(), r.to());
-        MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
-        received.once(key, () -> {
+
+        @Override
+        public CompletableFuture<ResponsePrimitive> exchange(Topic topic, Serialization format, RequestPrimitive r) {
+            MqttDeviceLink.Route route = new MqttDeviceLink.Route(topic.receiver(), format);
             // The registration gate, the same rule as on a WebSocket (TS-0020 7.4; RegistrationAdmission).
             RegistrationAdmission.Decision admitted = admission.decide(r);
             if (admitted.refused()) {
@@ -175,27 +177,7 @@ final class MqttDeviceSession {
                 }
                 return response;
             });
-        }, () -> {
-            // A QoS 1 redelivery (DUP): answered with the first exchange's response (docs/reliability.md, MQTT).
-            metrics.mqttRedeliveries.labelValues(SESSION).inc();
-        }).thenAccept(response -> reply(topic, format, response));
-    }
-
-    /** An answer given before the bus: counted and logged as the bus's exchanges are. */
-    private void answerLocally(Topic topic, Serialization format, RequestPrimitive request,
-                               ResponsePrimitive response) {
-        bus.answeredLocally(request, origin, response);
-        reply(topic, format, response);
-    }
-
-    /** The response on the mirrored topic ({@code resp} or {@code reg_resp}), same serialization (TS-0010 6.5.3). */
-    private void reply(Topic topic, Serialization format, ResponsePrimitive response) {
-        Topic out = topic.responseTopic().withFormat(format);
-        transport.publish(out.name(), codecs.get(format).encode(response)).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.warn("devices: response {} on {} not published: {}", response.rqi(), out, e.toString());
-            }
-        });
+        }
     }
 
     /** The device session as a connection (status API), while connected. */
