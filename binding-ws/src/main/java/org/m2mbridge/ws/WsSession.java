@@ -41,6 +41,7 @@ import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
+import org.m2mbridge.ws.message.PeerMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -221,31 +222,27 @@ final class WsSession implements Link, Correlator.Listener {
     /** A whole WebSocket message; {@code textFrame} tells its opcode. Runs on an I/O thread. */
     void onMessage(byte[] bytes, boolean textFrame) {
         lastHeardNanos = System.nanoTime();
-        DecodeResult result = codec.decode(bytes);
-        if (result instanceof DecodeResult.Failed failed) {
-            if (textFrame != codec.serialization().isText()) {
-                // docs/spec/websocket.md WS-FRAME-2: wrong frame type that does not decode either.
-                closeNow(1003, (textFrame ? "text" : "binary") + " frame does not carry "
-                        + codec.serialization().token() + " on this connection");
-                return;
-            }
-            env.metrics().rejected(RejectReason.BAD_REQUEST);
-            refuse(null, failed.toResponse());
+        // a request is repaired (listeners.<ws|wss>.dialect) before the gate sees it
+        PeerMessages.receive(codec, bytes, failed -> onUndecodable(failed, textFrame), correlator::complete,
+                request -> onRequest(dialect.repair(request, dialectNotes)));
+    }
+
+    private void onUndecodable(DecodeResult.Failed failed, boolean textFrame) {
+        if (textFrame != codec.serialization().isText()) {
+            // docs/spec/websocket.md WS-FRAME-2: wrong frame type that does not decode either.
+            closeNow(1003, (textFrame ? "text" : "binary") + " frame does not carry "
+                    + codec.serialization().token() + " on this connection");
             return;
         }
-        Primitive primitive = ((DecodeResult.Decoded) result).primitive();
-        if (primitive instanceof ResponsePrimitive response) {
-            correlator.complete(response);
-        } else if (primitive instanceof RequestPrimitive request) {
-            onRequest(dialect.repair(request, dialectNotes)); // listeners.<ws|wss>.dialect, before the gate
-        }
+        env.metrics().rejected(RejectReason.BAD_REQUEST);
+        refuse(null, failed.toResponse());
     }
 
     private void onRequest(RequestPrimitive request) {
-        if (request.rqi() == null || request.rqi().isEmpty()) {
+        Optional<ResponsePrimitive> noRqi = PeerMessages.missingRqi(request);
+        if (noRqi.isPresent()) {
             env.metrics().rejected(RejectReason.BAD_REQUEST);
-            refuse(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                    "request identifier parameter (rqi) is mandatory in a request", ResponseFlag.BR));
+            refuse(request, noRqi.get().withFlag(ResponseFlag.BR));
             return;
         }
         if (!rate.tryAcquire()) {
@@ -272,13 +269,12 @@ final class WsSession implements Link, Correlator.Listener {
                     ResponseFlag.UO));
             return;
         }
-        env.bus().send(request, Origin.downstream(this)).whenComplete((response, error) -> {
+        PeerMessages.forward(env.bus(), request, Origin.downstream(this)).thenAccept(response -> {
             inflightUp.decrementAndGet();
             if (holdsEntitySlot) {
                 registering.decrementAndGet(); // bound by now if it succeeded
             }
-            write(response != null ? response : ResponsePrimitive.error(request,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request"));
+            write(response);
             closeIfIdle();
         });
     }

@@ -26,7 +26,6 @@ import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.bus.UpstreamHealth;
 import org.m2mbridge.core.bus.UpstreamState;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.TlsMaterial;
@@ -37,12 +36,12 @@ import org.m2mbridge.core.metrics.CloseReason;
 import org.m2mbridge.core.metrics.ConnectionRole;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
-import org.m2mbridge.core.primitive.Primitive;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
+import org.m2mbridge.ws.message.PeerMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -647,26 +646,20 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             if (codec == null) { // a connection being refused: its subprotocol names no serialization
                 return;
             }
-            DecodeResult result = codec.decode(message);
-            if (result instanceof DecodeResult.Failed failed) {
+            PeerMessages.receive(codec, message, failed -> {
                 metrics.upstreamError(config.name(), UpstreamErrorKind.PROTOCOL);
                 answeredLocally(null, failed.toResponse());
+            }, correlator::complete, this::onRequest);
+        }
+
+        /** A notification or a request for an entity behind the bridge (TS-0020 T2). */
+        private void onRequest(RequestPrimitive request) {
+            Optional<ResponsePrimitive> noRqi = PeerMessages.missingRqi(request);
+            if (noRqi.isPresent()) {
+                answeredLocally(request, noRqi.get());
                 return;
             }
-            Primitive primitive = ((DecodeResult.Decoded) result).primitive();
-            if (primitive instanceof ResponsePrimitive response) {
-                correlator.complete(response);
-            } else if (primitive instanceof RequestPrimitive request) {
-                if (request.rqi() == null || request.rqi().isEmpty()) {
-                    answeredLocally(request, ResponsePrimitive.error(request, ResponseStatusCode.BAD_REQUEST,
-                            "request identifier parameter (rqi) is mandatory in a request"));
-                    return;
-                }
-                // a notification or a request for an entity behind the bridge (TS-0020 T2)
-                bus.send(request, origin()).whenComplete((response, error) ->
-                        write(response != null ? response : ResponsePrimitive.error(request,
-                                ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to route the request")));
-            }
+            PeerMessages.forward(bus, request, origin()).thenAccept(this::write);
         }
 
         private Origin origin() {
