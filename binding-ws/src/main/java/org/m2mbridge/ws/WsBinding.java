@@ -85,8 +85,9 @@ public final class WsBinding implements Binding {
         // A bridge may serve only HTTP or MQTT devices (listeners.deviceHttp/deviceMqtt) and use ws only upstream.
         if (plain != null || tls != null) {
             startListeners(config, plain, tls);
+        } else {
+            accepting = true;
         }
-        accepting = true;
         startConfiguredUpstreams(config);
     }
 
@@ -110,6 +111,7 @@ public final class WsBinding implements Binding {
         Undertow undertow = newServer(config, plain, tls, gate);
         undertow.start();
         server = undertow;
+        accepting = true; // before the "listening" line: a device that read it must not be refused 503
         String advertised = recordBoundListeners(undertow, plain, tls);
         context.bus().addResponseFilter(new CseBasePoaFilter(name(), advertised, ws.advertiseOnlyBridgePoa()));
         LOG.info("listening {} subprotocols={} deflate={} identities={}", bound, selection.names(), ws.deflate(),
