@@ -8,16 +8,24 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An MN-CSE behind NAT that registers with its IN-CSE through the bridge as ACME's MN does (fixtures/peers/acme/
  * ws-client-mn-registration-transit-liveliness.txt): it upgrades with {@code X-M2M-Origin: /id-mn} and the R3
  * subprotocol {@code oneM2M.json}, sends its requests with {@code fr=/id-mn}, keeps its socket, and answers every
  * request that comes down it at once: 2000 with an {@code <AE>} for a RETRIEVE, 2000 for anything else.
+ *
+ * <p>The JDK WebSocket's listener must not block: it answers by chaining the send on the previous one and asks for
+ * the next message when the answer is on its way. Messages can arrive before {@code buildAsync} hands over the
+ * socket (the bridge flushes stored requests as soon as the MN is bound), so the listener sends on the socket it is
+ * given. A failed answer or an unreadable frame is kept and reported by {@link #close()}, not thrown in the listener
+ * (that would abort the socket).
  */
 final class SimulatedMn implements AutoCloseable {
     static final String CSI = "/id-mn";
@@ -27,6 +35,9 @@ final class SimulatedMn implements AutoCloseable {
     /** Every request the bridge pushed down this socket, in arrival order. */
     final BlockingQueue<JsonNode> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger rqis = new AtomicInteger();
+    /** The last send: the JDK WebSocket refuses a send while another is still in progress, so each waits for it. */
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+    private final AtomicReference<Throwable> listenerFailure = new AtomicReference<>();
 
     SimulatedMn(URI bridgeWs) throws Exception {
         socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("oneM2M.json")
@@ -45,7 +56,7 @@ final class SimulatedMn implements AutoCloseable {
         if (pc != null) {
             r.set("pc", pc);
         }
-        send(r);
+        send(socket, r).get(5, TimeUnit.SECONDS);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         for (JsonNode m; (m = responses.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
             if (rqi.equals(m.path("rqi").asText())) {
@@ -73,22 +84,35 @@ final class SimulatedMn implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        CompletableFuture<?> closed;
+        synchronized (this) {
+            closed = lastSend.handle((r, e) -> null)
+                    .thenCompose(x -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+            lastSend = closed;
+        }
+        closed.get(5, TimeUnit.SECONDS);
+        Throwable failure = listenerFailure.get();
+        if (failure != null) {
+            throw new AssertionError("the MN could not handle what the bridge sent it", failure);
+        }
     }
 
-    private void answer(JsonNode request) throws Exception {
+    /** The answer to {@code request}; sent after any send in progress. */
+    private CompletableFuture<?> answer(WebSocket ws, JsonNode request) throws Exception {
         ObjectNode r = JSON.createObjectNode().put("rsc", 2000).put("rqi", request.path("rqi").asText())
                 .put("rvi", "4").put("fr", CSI).put("to", request.path("fr").asText());
         if (request.path("op").asInt() == 2) {
             r.putObject("pc").putObject("m2m:ae").put("rn", "ae1").put("ri", "Cae1").put("aei", "Cae1")
                     .put("api", "Nae1").put("ty", 2);
         }
-        send(r);
+        return send(ws, r);
     }
 
-    /** One message at a time: the JDK WebSocket refuses a send while another is still in progress. */
-    private synchronized void send(JsonNode message) throws Exception {
-        socket.sendText(JSON.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);
+    /** Queues {@code message} behind the send in progress (whatever its outcome); never blocks. */
+    private synchronized CompletableFuture<?> send(WebSocket ws, JsonNode message) throws Exception {
+        String text = JSON.writeValueAsString(message);
+        lastSend = lastSend.handle((r, e) -> null).thenCompose(x -> ws.sendText(text, true));
+        return lastSend;
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -97,20 +121,28 @@ final class SimulatedMn implements AutoCloseable {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
-            if (last) {
-                try {
-                    JsonNode m = JSON.readTree(partial.toString());
-                    if (m.has("op")) {
-                        requests.add(m);
-                        answer(m);
-                    } else {
-                        responses.add(m);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("bridge sent a frame that is not JSON: " + partial, e);
-                } finally {
-                    partial.setLength(0);
+            if (!last) {
+                webSocket.request(1);
+                return null;
+            }
+            String text = partial.toString();
+            partial.setLength(0);
+            try {
+                JsonNode m = JSON.readTree(text);
+                if (m.has("op")) {
+                    requests.add(m);
+                    // the next message once this answer is sent: one answer in flight, no queue without bound
+                    answer(webSocket, m).whenComplete((r, e) -> {
+                        if (e != null) {
+                            listenerFailure.compareAndSet(null, e);
+                        }
+                        webSocket.request(1);
+                    });
+                    return null;
                 }
+                responses.add(m);
+            } catch (Exception e) {
+                listenerFailure.compareAndSet(null, new IllegalStateException("not JSON: " + text, e));
             }
             webSocket.request(1);
             return null;
