@@ -98,7 +98,8 @@ class PerEntitySocketsTest {
 
         proxy.killAll();
         Await.until(WsPair.WAIT, () -> proxy.requestLines.size() == 4 && proxy.tunnels() == 2
-                && clientSockets() == 2.0);
+                && clientSockets() == 2.0, () -> "both entity sockets reopened through the proxy, once each: CONNECTs "
+                + proxy.requestLines + ", open tunnels " + proxy.tunnels() + ", client sockets " + clientSockets());
 
         ObjectNode sgn = JsonNodeFactory.instance.objectNode();
         sgn.putObject("m2m:sgn").put("sur", "/id-in/sub1");
