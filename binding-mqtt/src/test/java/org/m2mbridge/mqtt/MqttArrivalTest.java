@@ -8,8 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.codec.DecodeResult;
@@ -66,21 +65,13 @@ class MqttArrivalTest {
 
     @Test
     void aFullLaneRefusesAtOnceCountsAndOverflows() {
-        CountDownLatch release = new CountDownLatch(1);
-        assertTrue(dispatch.offer("any", () -> awaitQuietly(release))); // occupies the only worker
+        AtomicBoolean released = new AtomicBoolean();
+        assertTrue(dispatch.offer("any", () -> Await.within(Duration.ofSeconds(10), released::get))); // the worker
         assertTrue(dispatch.offer("any", () -> { }));                  // fills the queue of one
         arrival(Serialization.JSON).onMessage("/oneM2M/req/Cae1/id-in/json", new byte[] {'e'});
-        release.countDown();
+        released.set(true);
         assertEquals(List.of("/oneM2M/req/Cae1/id-in/json"), overflowed);
         assertEquals(1.0, metrics.limitRefusals.labelValues("mqtt_dispatch_queue").get());
         assertTrue(handled.isEmpty());
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
