@@ -57,7 +57,6 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final PrimitiveBus bus;
     private final Codecs codecs;
     private final BridgeMetrics metrics;
-    private final MessageDispatch dispatch;
     private final Correlator correlator;
     private final RecentIds answered = new RecentIds(4096);
     private final String receiver;
@@ -78,7 +77,6 @@ public final class MqttUpstream extends ConfiguredUpstream {
         this.bus = bus;
         this.codecs = codecs;
         this.metrics = metrics;
-        this.dispatch = dispatch;
         this.receiver = TopicNames.segment(config.cseId());
         this.topicForm = config.mqtt().topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
         this.serialization = config.serializationFormat();
@@ -106,7 +104,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
                         "MQTT connection to the broker of upstream " + config.name() + " was lost");
             }
         }, state);
-        this.transport = transports.create(this::onMessage, health);
+        // In order per entity: the addressee of a request for it, the originator of a response to it (MessageDispatch).
+        MqttArrival arrival = new MqttArrival(new MqttArrival.Route("upstream " + config.name(), serialization,
+                this::decode, Topic::addressee, this::handle, this::overloaded), dispatch, metrics);
+        this.transport = transports.create(arrival::onMessage, health);
         this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
                 counter);
     }
@@ -259,25 +260,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
 
     // ---- received messages -------------------------------------------------------------------------------------
 
-    /** On the MQTT client's callback thread: decode (CPU only) and hand off, never wait. */
-    private void onMessage(String topicName, byte[] payload) {
-        Optional<Topic> parsed = TopicNames.parse(topicName);
-        if (parsed.isEmpty()) {
-            LOG.debug("upstream {}: ignoring message on non-oneM2M topic {}", config.name(), topicName);
-            return;
-        }
-        Topic topic = parsed.get();
-        Serialization format = topic.format().orElse(serialization);
-        DecodeResult decoded = decode(format, payload);
-        // In order per entity (requests) and per originator (responses); see MessageDispatch.
-        String lane = topic.kind() == TopicNames.Kind.REQ ? topic.receiver() : topic.originator();
-        boolean taken = dispatch.offer(lane, () -> handle(topic, format, decoded));
-        if (!taken) {
-            metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
-            LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
-            decoded.request().ifPresent(r -> entityRequests.answerLocally(topic, format, r, ResponsePrimitive.error(r,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
-        }
+    /** A request the dispatch had no room for is answered at once, so the CSE need not wait for its deadline. */
+    private void overloaded(Topic topic, Serialization format, DecodeResult decoded) {
+        decoded.request().ifPresent(r -> entityRequests.answerLocally(topic, format, r, ResponsePrimitive.error(r,
+                ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
     }
 
     private DecodeResult decode(Serialization format, byte[] payload) {
