@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttUpstream extends ConfiguredUpstream {
     private static final Logger LOG = LoggerFactory.getLogger(MqttUpstream.class);
-    private static final String BINDING = PrimitiveCounter.BINDING;
+    private static final String BINDING = UpstreamErrorCounter.BINDING;
 
     /** Creates the transport; the binding passes Paho's, tests may pass another. */
     @FunctionalInterface
@@ -62,8 +62,8 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final String receiver;
     private final TopicNames.Form topicForm;
     private final Serialization serialization;
-    private final PrimitiveCounter counter;
-    private final EntityRequests entityRequests;
+    private final UpstreamErrorCounter counter;
+    private final CseRequestRoute entityRequests;
     /** Originator topic segment -> wire rqis outstanding for it, to place an error response that lacks its rqi. */
     private final Map<String, Set<String>> outstandingByOriginator = new ConcurrentHashMap<>();
     private final SessionHealth health;
@@ -80,7 +80,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         this.receiver = TopicNames.segment(config.cseId());
         this.topicForm = config.mqtt().topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
         this.serialization = config.serializationFormat();
-        this.counter = new PrimitiveCounter(metrics, config.name());
+        this.counter = new UpstreamErrorCounter(metrics, config.name());
         // One correlator for the whole session: wire rqis are made unique per upstream by it, so (originator, rqi)
         // needs no second key. Bounded well above the in-flight window: answers may lag the PUBACKs.
         this.correlator = new Correlator(id(), timer, config.mqtt().maxInflight() * 10, new Correlator.Listener() {
@@ -108,7 +108,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         MqttArrival arrival = new MqttArrival(new MqttArrival.Route("upstream " + config.name(), serialization,
                 this::decode, Topic::addressee, this::handle, this::overloaded), dispatch, metrics);
         this.transport = transports.create(arrival::onMessage, health);
-        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
+        this.entityRequests = new CseRequestRoute(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
                 counter);
     }
 

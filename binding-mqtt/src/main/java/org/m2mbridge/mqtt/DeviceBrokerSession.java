@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * response is published on the mirrored {@code resp}/{@code reg_resp} topic in the request's serialization
  * (TS-0010 6.4.2, 6.4.4, 6.5.3).
  */
-final class MqttDeviceSession {
-    private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceSession.class);
+final class DeviceBrokerSession {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceBrokerSession.class);
     /** Label value of this session in the metrics. */
     static final String SESSION = "deviceMqtt";
 
@@ -56,7 +56,7 @@ final class MqttDeviceSession {
     /**
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
-    MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
+    DeviceBrokerSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
                       RegistrationAdmission admission, Codecs codecs, BridgeMetrics metrics,
                       ScheduledExecutorService timer, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
                       DialectRepair dialect) throws Exception {
