@@ -134,7 +134,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             connection(shared).exceptionally(e -> null);
             return;
         }
-        bus.registry().all().stream().filter(r -> r.upstream().equals(config.name())).forEach(this::entityRegistered);
+        bus.registrations().stream().filter(r -> r.upstream().equals(config.name())).forEach(this::entityRegistered);
     }
 
     /** Per-entity: the entity's own socket, opened now so the upstream can push its notifications at once. */
@@ -332,8 +332,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         if (fr == null || fr.length() <= 1) {
             return null;
         }
-        return bus.registry().byEntityId(fr).or(() -> bus.findEntity(fr))
-                .filter(r -> r.upstream().equals(config.name())).map(Registration::entityId).orElse(fr);
+        // an exact entity ID is found first; an expired registration is not (then fr is all there is)
+        return bus.findEntity(fr).filter(r -> r.upstream().equals(config.name())).map(Registration::entityId)
+                .orElse(fr);
     }
 
     /** The AE-ID ({@code aei}) or CSE-ID ({@code csi}) a registration answered 2001 created, if it says. */
