@@ -260,6 +260,16 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
 
     // ---- bridge -> upstream ---------------------------------------------------------------------------------
 
+    /**
+     * Every request ends by its deadline here, under one timer at a time: while it waits for a slot in the window or
+     * for the connection to open, its own expiry; on the socket, the socket's {@link Correlator}. The bus therefore
+     * adds no guard timer of its own (one deadline timer per exchange).
+     */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         synchronized (this) {
