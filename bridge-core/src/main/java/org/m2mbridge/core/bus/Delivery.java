@@ -2,9 +2,6 @@ package org.m2mbridge.core.bus;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
-import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -21,18 +18,14 @@ final class Delivery {
     private final EntityDirectory directory;
     private final DeadlineGuard guard;
     private final BridgeMetrics metrics;
-    /** Null when store-and-forward is disabled: offline entities get 5103. */
     private final StoreAndForward storeAndForward;
 
-    Delivery(EntityDirectory directory, DeadlineGuard guard, DeliveryStore store, StoreSettings settings,
-             ScheduledExecutorService timer, BridgeMetrics metrics, Supplier<Deadlines> deadlines) {
+    /** @param storeAndForward null when {@code store.enabled} is false: an unbound entity's requests get 5103 */
+    Delivery(EntityDirectory directory, DeadlineGuard guard, BridgeMetrics metrics, StoreAndForward storeAndForward) {
         this.directory = directory;
         this.guard = guard;
         this.metrics = metrics;
-        this.storeAndForward = settings.enabled()
-                ? new StoreAndForward(directory, guard, store, settings, timer, metrics, deadlines) : null;
-        metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
-        metrics.storeCapacityBytes.set(settings.enabled() ? settings.maxTotalBytes() : 0);
+        this.storeAndForward = storeAndForward;
     }
 
     /** To an upstream CSE; exactly one response by the deadline. */

@@ -60,7 +60,10 @@ public final class PrimitiveBus {
         this.metrics = metrics;
         this.traffic = new PrimitiveTraffic(metrics);
         DeadlineGuard guard = new DeadlineGuard(timer, metrics, traffic, this::deadlines);
-        this.delivery = new Delivery(directory, guard, store, settings, timer, metrics, this::deadlines);
+        this.delivery = new Delivery(directory, guard, metrics, settings.enabled()
+                ? new StoreAndForward(directory, guard, store, settings, timer, metrics, this::deadlines) : null);
+        metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
+        metrics.storeCapacityBytes.set(settings.enabled() ? settings.maxTotalBytes() : 0);
         this.registrations = new Registrations(directory, upstreams, delivery, metrics, timer, this::deadlines,
                 settings.sweepInterval());
         this.router = new Router(upstreams, directory, routes, this::deadlines, registrations::expired);
