@@ -80,6 +80,15 @@ final class HttpDeviceLink implements Link {
         return "http";
     }
 
+    /**
+     * Every exchange ends by its deadline here: the sender's one deadline sweep cancels it (lease, connect and
+     * transfer) and it is answered 4008, so the bus adds no guard timer of its own (one deadline per exchange).
+     */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         Optional<URI> poa = bus.findEntity(request.to()).map(Registration::originalPoa).flatMap(HttpDeviceLink::httpPoa);

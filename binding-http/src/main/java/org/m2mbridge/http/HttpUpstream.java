@@ -117,6 +117,15 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
+    /**
+     * Every exchange ends by its deadline here: the sender's one deadline sweep cancels it (lease, connect and
+     * transfer) and it is answered 4008, so the bus adds no guard timer of its own (one deadline per exchange).
+     */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         long leftMs = Duration.between(clock.instant(), deadline).toMillis();

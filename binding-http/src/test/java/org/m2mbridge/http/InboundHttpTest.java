@@ -99,7 +99,7 @@ class InboundHttpTest {
                 .rqi("reg-1").rvi("3").ty(2)
                 .pc(JSON.readTree("{\"m2m:ae\":{\"rn\":\"bridgetest\",\"api\":\"Nx\",\"rr\":false}}")).build();
         assertEquals(2001, bus.bus.send(create, Origin.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
-        token = bus.bus.registry().byEntityId("Cbridgetest").orElseThrow().token();
+        token = bus.registry.byEntityId("Cbridgetest").orElseThrow().token();
         String poa = cse.received.get(0).pc().path("m2m:ae").path("poa").path(0).asText();
         assertTrue(poa.endsWith("/notify/" + token), poa); // the bus rewrote the poa with the upstream's URL
     }

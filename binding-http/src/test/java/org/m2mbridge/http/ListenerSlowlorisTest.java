@@ -67,7 +67,7 @@ class ListenerSlowlorisTest {
                 .rqi("reg-1").rvi("3").ty(2)
                 .pc(JSON.readTree("{\"m2m:ae\":{\"rn\":\"bridgetest\",\"api\":\"Nx\",\"rr\":false}}")).build();
         assertEquals(2001, bus.bus.send(create, Origin.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
-        token = bus.bus.registry().byEntityId("Cbridgetest").orElseThrow().token();
+        token = bus.registry.byEntityId("Cbridgetest").orElseThrow().token();
     }
 
     @AfterEach

@@ -55,7 +55,7 @@ class NotificationUrlTest {
                 .rqi("reg-1").rvi("4").ty(16).pc(JSON.readTree("{\"m2m:csr\":{\"rn\":\"id-mn\",\"csi\":\"/id-mn\","
                         + "\"cb\":\"/id-mn/cse-mn\",\"rr\":true,\"poa\":[\"http://10.0.0.7:8081\"]}}")).build();
         assertEquals(2001, bus.bus.send(create, Origin.downstream(mn)).get(5, TimeUnit.SECONDS).rsc());
-        token = bus.bus.registry().byEntityId("/id-mn").orElseThrow().token();
+        token = bus.registry.byEntityId("/id-mn").orElseThrow().token();
     }
 
     @AfterEach

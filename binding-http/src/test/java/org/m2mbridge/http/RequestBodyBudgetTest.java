@@ -73,7 +73,7 @@ class RequestBodyBudgetTest {
                 .rqi("reg-1").rvi("3").ty(2)
                 .pc(JSON.readTree("{\"m2m:ae\":{\"rn\":\"budget\",\"api\":\"Nx\",\"rr\":false}}")).build();
         assertEquals(2001, bus.bus.send(create, Origin.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
-        token = bus.bus.registry().byEntityId("Cbudget").orElseThrow().token();
+        token = bus.registry.byEntityId("Cbudget").orElseThrow().token();
     }
 
     @AfterEach

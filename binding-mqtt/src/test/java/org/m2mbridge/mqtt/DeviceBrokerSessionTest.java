@@ -254,7 +254,7 @@ class DeviceBrokerSessionTest {
     void aRegisteredDeviceThatSpeaksAgainIsReboundAndGetsWhatWasStoredMeanwhile() throws Exception {
         startBridge();
         // As after a bridge restart: registered (durable registry) but bound to nothing.
-        testBus.bus.registry().put(new Registration("Cback", Registration.Kind.AE, "cse", "tok", "back", "Cback",
+        testBus.registry.put(new Registration("Cback", Registration.Kind.AE, "cse", "tok", "back", "Cback",
                 null, Instant.now()));
         CompletableFuture<ResponsePrimitive> stored = testBus.bus.send(notify("Cback", "kept-1"),
                 Origin.upstream("test", "cse"));
@@ -314,7 +314,7 @@ class DeviceBrokerSessionTest {
         try (RefusingPort dead = new RefusingPort()) {
             startBridge("tcp://127.0.0.1:" + dead.port(), MqttOutageTest.PROMPTNESS_DEADLINE,
                     StoreSettings.IN_MEMORY.withEnabled(false));
-            testBus.bus.registry().put(new Registration("Coff", Registration.Kind.AE, "cse", "tok", "off", "Coff",
+            testBus.registry.put(new Registration("Coff", Registration.Kind.AE, "cse", "tok", "off", "Coff",
                     null, Instant.now()));
             MqttDeviceLink link = binding.deviceLink().orElseThrow();
             testBus.bus.bind("Coff", link);

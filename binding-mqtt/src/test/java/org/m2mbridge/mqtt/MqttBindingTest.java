@@ -121,7 +121,7 @@ class MqttBindingTest {
                     wire.pc().get("m2m:ae").get("poa").toString());
             assertEquals("[\"ws://device.local/\"]", created.pc().get("m2m:ae").get("poa").toString(),
                     "the device sees its own poa");
-            assertTrue(bridge.bus.registry().byEntityId("Cmqttae").isPresent());
+            assertTrue(bridge.registry.byEntityId("Cmqttae").isPresent());
             assertEquals(link, bridge.bus.boundLink("Cmqttae").orElseThrow());
 
             // acme/mqtt-05: the CSE notifies on /oneM2M/req/id-in/Cmqttae/json and expects the answer mirrored.
@@ -152,7 +152,7 @@ class MqttBindingTest {
             assertEquals("Cregae", created.pc().get("m2m:ae").get("aei").asText());
             String topic = cse.requests.get(0).topic();
             assertTrue(topic.matches("/oneM2M/reg_req/cred-[0-9a-f]{32}/id-in/json"), topic);
-            assertTrue(bridge.bus.registry().byEntityId("Cregae").isPresent());
+            assertTrue(bridge.registry.byEntityId("Cregae").isPresent());
 
             // A second registration uses a different credential ID.
             assertEquals(2001, send(bridge, createAe("S", "regae2", "reg-2"), new TestLink("ws-3")).rsc());
@@ -246,7 +246,7 @@ class MqttBindingTest {
             awaitConnected(bridge);
             TestLink link = new TestLink("ws-6");
             assertEquals(2001, send(bridge, createAe("Smqttae", "mqttae", "mq-002"), link).rsc());
-            Registration reg = bridge.bus.registry().byEntityId("Smqttae").orElseThrow();
+            Registration reg = bridge.registry.byEntityId("Smqttae").orElseThrow();
             RequestPrimitive wire = (RequestPrimitive) cse.requests.get(0).primitive();
             String poa = wire.pc().get("m2m:ae").get("poa").get(0).asText();
             assertTrue(poa.matches("mqtt://[^/]+:\\d+/" + reg.token()), poa);

@@ -104,6 +104,7 @@ class MqttUpstreamTest {
     private final BridgeMetrics metrics = new BridgeMetrics(new PrometheusRegistry());
     private final InMemoryTransport transport = new InMemoryTransport();
     private PrimitiveBus bus;
+    private InMemoryEntityRegistry registry;
 
     private MqttUpstream upstream(String serialization) throws Exception {
         return upstream(serialization, false);
@@ -115,7 +116,8 @@ class MqttUpstreamTest {
                 upstreams: [{name: acme, binding: mqtt, broker: "tcp://127.0.0.1:1", cseId: /id-in, serialization: %s,
                              mqtt: {cleanSession: %s}}]
                 """.formatted(serialization, cleanSession)).upstreams().get(0);
-        bus = new PrimitiveBus(new InMemoryEntityRegistry(), new RouteTable(List.of(), "acme"),
+        registry = new InMemoryEntityRegistry();
+        bus = new PrimitiveBus(registry, new RouteTable(List.of(), "acme"),
                 new Deadlines(DEADLINE, DEADLINE.multipliedBy(4), Clock.systemUTC()), timer, metrics,
                 MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         MqttUpstream upstream = new MqttUpstream(config, bus, codecs, metrics, timer, dispatch, (handler, listener) -> {
@@ -212,7 +214,7 @@ class MqttUpstreamTest {
     void aRedeliveredRequestReachesTheDeviceOnceAndIsAnsweredTwice() throws Exception {
         upstream("json");
         TestLink device = new TestLink("ws-dev");
-        bus.registry().put(new org.m2mbridge.core.bus.Registration("Cae", org.m2mbridge.core.bus.Registration.Kind.AE,
+        registry.put(new org.m2mbridge.core.bus.Registration("Cae", org.m2mbridge.core.bus.Registration.Kind.AE,
                 "acme", "tok", "ae", "Cae", List.of(), java.time.Instant.now()));
         bus.bind("Cae", device);
         byte[] notify = "{\"op\":5,\"to\":\"Cae\",\"fr\":\"/id-in\",\"rqi\":\"n7\",\"rvi\":\"3\"}"
@@ -259,7 +261,7 @@ class MqttUpstreamTest {
                 return own;
             });
             TestLink device = new TestLink("ws-order");
-            bus.registry().put(new org.m2mbridge.core.bus.Registration("Cord", org.m2mbridge.core.bus.Registration.Kind.AE,
+            registry.put(new org.m2mbridge.core.bus.Registration("Cord", org.m2mbridge.core.bus.Registration.Kind.AE,
                     "acme", "tok2", "ord", "Cord", List.of(), java.time.Instant.now()));
             bus.bind("Cord", device);
             int n = 200; // within one lane's queue (1000 / 4)

@@ -24,6 +24,7 @@ import org.m2mbridge.core.store.MapDeliveryStore;
  */
 final class TestBridge implements AutoCloseable {
     final PrimitiveBus bus;
+    final InMemoryEntityRegistry registry = new InMemoryEntityRegistry();
     final BridgeMetrics metrics;
     final MqttBinding binding = new MqttBinding();
     final MqttUpstream upstream;
@@ -58,7 +59,7 @@ final class TestBridge implements AutoCloseable {
     TestBridge(BridgeConfig config, Duration requestTimeout) throws Exception {
         timer.setRemoveOnCancelPolicy(true);
         metrics = new BridgeMetrics(new PrometheusRegistry());
-        bus = new PrimitiveBus(new InMemoryEntityRegistry(), new RouteTable(List.of(), config.routes().defaultUpstream()),
+        bus = new PrimitiveBus(registry, new RouteTable(List.of(), config.routes().defaultUpstream()),
                 new Deadlines(requestTimeout, requestTimeout.multipliedBy(4), Clock.systemUTC()), timer, metrics,
                 MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         binding.start(new BridgeContext(config, bus, new Codecs(CodecLimits.DEFAULT), metrics, timer));

@@ -119,7 +119,7 @@ class SessionTest {
             register(c, "Cae1");
         }
         Await.until(WAIT, () -> boundLinkId("Cae1") == null);
-        assertTrue(bridge.bus.bus.registry().byEntityId("Cae1").isPresent(), "closing must not deregister");
+        assertTrue(bridge.bus.registry.byEntityId("Cae1").isPresent(), "closing must not deregister");
         assertEquals(5103, notifyFromUpstream("Cae1", "n-offline", 2).get(5, TimeUnit.SECONDS).rsc());
         CompletableFuture<ResponsePrimitive> stored = notifyFromUpstream("Cae1", "n-stored"); // store-and-forward
         try (JdkWsClient c = JdkWsClient.connect(bridge.uri, "oneM2M.R2.0.json")) {
@@ -170,7 +170,7 @@ class SessionTest {
             register(c, "Cae1");
             c.sendText(Json.delete("Cae1", "d1", "Cae1"));
             assertEquals(2002, Json.parse(c.readText()).path("rsc").asInt());
-            assertTrue(bridge.bus.bus.registry().byEntityId("Cae1").isEmpty());
+            assertTrue(bridge.bus.registry.byEntityId("Cae1").isEmpty());
             c.sendText(Json.retrieve("Cae1", "after", "/id-in"));
             JsonNode r = Json.parse(c.readText());
             assertEquals(4103, r.path("rsc").asInt());

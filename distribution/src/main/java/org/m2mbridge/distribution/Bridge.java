@@ -152,7 +152,7 @@ public final class Bridge implements AutoCloseable {
         if (wsConfigured && !listeners.containsKey("ws") && !listeners.containsKey("wss")) {
             LOG.warn("no installed binding serves listeners.ws or listeners.wss: devices cannot connect");
         }
-        StatusReport report = new StatusReport(bus, started, storage.deliveries());
+        StatusReport report = new StatusReport(bus, metrics, started, storage.deliveries());
         metrics.registerConnectedEntities(report::connections);
         metrics.registerAccessLogDropped(AccessLog::dropped);
         long every = MetricsHistory.INTERVAL.toMillis();
@@ -161,7 +161,7 @@ public final class Bridge implements AutoCloseable {
         readiness.watch(inboundBudget);
         if (config.listeners().admin() != null) {
             admin = AdminServer.start(config.listeners().admin(), config.admin(), descriptors.admin(), registry,
-                    metrics, report, readiness, new StoreApi(bus, storage.deliveries()), this::reload);
+                    metrics, report, readiness, new StoreApi(bus, storage.registry(), storage.deliveries()), this::reload);
             listeners.put("admin", admin.boundUri());
         }
     }

@@ -33,16 +33,18 @@ final class StatusReport {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrimitiveBus bus;
+    private final BridgeMetrics metrics;
     private final List<Binding> bindings;
     private final DeliveryStore stored;
     private final Instant startedAt = Instant.now();
     private final MetricsHistory history;
 
-    StatusReport(PrimitiveBus bus, List<Binding> bindings, DeliveryStore stored) {
+    StatusReport(PrimitiveBus bus, BridgeMetrics metrics, List<Binding> bindings, DeliveryStore stored) {
         this.bus = bus;
+        this.metrics = metrics;
         this.bindings = List.copyOf(bindings);
         this.stored = stored;
-        this.history = new MetricsHistory(bus.metrics(), () -> connections().size());
+        this.history = new MetricsHistory(metrics, () -> connections().size());
     }
 
     /** Every binding's device connections now (and the bridge's own client sockets of ws upstreams). */
@@ -121,7 +123,7 @@ final class StatusReport {
     }
 
     private void upstreams(ArrayNode us, List<Upstream> upstreams) {
-        Map<String, double[]> latency = latencyByUpstream(bus.metrics());
+        Map<String, double[]> latency = latencyByUpstream(metrics);
         for (Upstream upstream : upstreams) {
             UpstreamHealth health = upstream.health();
             double[] countSum = latency.getOrDefault(upstream.name(), new double[2]);

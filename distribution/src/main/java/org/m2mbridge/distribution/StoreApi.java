@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.DeliveryStore;
+import org.m2mbridge.core.bus.EntityRegistry;
 import org.m2mbridge.core.store.StoreContents;
 import org.m2mbridge.core.bus.StoredRequest;
 import org.slf4j.Logger;
@@ -38,10 +39,13 @@ final class StoreApi {
     private static final long PURGE_WAIT_SECONDS = 10;
 
     private final PrimitiveBus bus;
+    private final EntityRegistry registry;
     private final DeliveryStore stored;
 
-    StoreApi(PrimitiveBus bus, DeliveryStore stored) {
+    /** {@code registry} and {@code stored} are read as stored, the bus is asked what is bound and told to end. */
+    StoreApi(PrimitiveBus bus, EntityRegistry registry, DeliveryStore stored) {
         this.bus = bus;
+        this.registry = registry;
         this.stored = stored;
     }
 
@@ -59,7 +63,7 @@ final class StoreApi {
 
     private void registrations(HttpServerExchange ex) {
         ArrayNode list = StatusReport.JSON.createArrayNode();
-        for (StoreContents.RegisteredEntity r : StoreContents.registrations(bus.registry(), stored)) {
+        for (StoreContents.RegisteredEntity r : StoreContents.registrations(registry, stored)) {
             list.addObject().put("entityId", r.entityId()).put("kind", r.kind().name()).put("upstream", r.upstream())
                     .put("registeredAt", text(r.registeredAt())).put("expiresAt", text(r.expiresAt()))
                     .put("bound", bus.boundLink(r.entityId()).isPresent())
@@ -70,7 +74,7 @@ final class StoreApi {
 
     private void queues(HttpServerExchange ex) {
         ArrayNode list = StatusReport.JSON.createArrayNode();
-        for (StoreContents.Queue q : StoreContents.queues(bus.registry(), stored)) {
+        for (StoreContents.Queue q : StoreContents.queues(registry, stored)) {
             ObjectNode n = list.addObject().put("entityId", q.entityId()).put("registered", q.registered())
                     .put("count", q.count()).put("bytes", q.bytes());
             q.oldest().ifPresent(o -> oldest(n.putObject("oldest"), o));

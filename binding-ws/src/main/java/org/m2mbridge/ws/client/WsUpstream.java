@@ -134,7 +134,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
             connection(shared).exceptionally(e -> null);
             return;
         }
-        bus.registry().all().stream().filter(r -> r.upstream().equals(config.name())).forEach(this::entityRegistered);
+        bus.registrations().stream().filter(r -> r.upstream().equals(config.name())).forEach(this::entityRegistered);
     }
 
     /** Per-entity: the entity's own socket, opened now so the upstream can push its notifications at once. */
@@ -260,6 +260,16 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
 
     // ---- bridge -> upstream ---------------------------------------------------------------------------------
 
+    /**
+     * Every request ends by its deadline here, under one timer at a time: while it waits for a slot in the window or
+     * for the connection to open, its own expiry; on the socket, the socket's {@link Correlator}. The bus therefore
+     * adds no guard timer of its own (one deadline timer per exchange).
+     */
+    @Override
+    public boolean completesByDeadline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ResponsePrimitive> deliver(RequestPrimitive request, Instant deadline) {
         synchronized (this) {
@@ -332,8 +342,9 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
         if (fr == null || fr.length() <= 1) {
             return null;
         }
-        return bus.registry().byEntityId(fr).or(() -> bus.findEntity(fr))
-                .filter(r -> r.upstream().equals(config.name())).map(Registration::entityId).orElse(fr);
+        // an exact entity ID is found first; an expired registration is not (then fr is all there is)
+        return bus.findEntity(fr).filter(r -> r.upstream().equals(config.name())).map(Registration::entityId)
+                .orElse(fr);
     }
 
     /** The AE-ID ({@code aei}) or CSE-ID ({@code csi}) a registration answered 2001 created, if it says. */

@@ -26,7 +26,7 @@ public final class ClientBus implements AutoCloseable {
                 + "\n    cseId: /id-in\n" + (wsYaml.isEmpty() ? "" : "    ws:\n" + wsYaml);
         UpstreamConfig config = ConfigLoader.parse(yaml).upstreams().get(0);
         bus = new TestBus(Duration.ofSeconds(10), StoreSettings.IN_MEMORY.withEnabled(false));
-        registered.forEach(bus.bus.registry()::put);
+        registered.forEach(bus.registry::put);
         upstream = new WsUpstream(config, bus.bus, new Codecs(CodecLimits.DEFAULT), bus.metrics, bus.timer,
                 1024 * 1024);
         bus.bus.addUpstream(upstream);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +82,22 @@ class WsUpstreamDeadlineTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms < 8000, "at the 1 s deadline, not the 10 s default or ws.connectTimeout: " + ms + " ms");
             awaitTimeouts(a, 20.0);
+        }
+    }
+
+    /** One deadline timer per exchange: the socket's correlator, no bus guard on top (Link#completesByDeadline). */
+    @Test
+    void aRequestOnTheSocketHasOneDeadlineTimer() throws Exception {
+        try (FrozenWsServer frozen = new FrozenWsServer(true);
+             ClientBus a = new ClientBus(frozen.url(), "")) {
+            Await.until(Duration.ofSeconds(10), () -> a.upstream.view().isPresent());
+            ScheduledThreadPoolExecutor timer = (ScheduledThreadPoolExecutor) a.bus.timer;
+            int before = timer.getQueue().size();
+            CompletableFuture<ResponsePrimitive> answer = send(a, 1).get(0);
+            Await.until(Duration.ofSeconds(5), () -> a.upstream.view().map(v -> v.inflight()).orElse(0) == 1,
+                    "the request on the socket");
+            assertEquals(before + 1, timer.getQueue().size(), "the correlator's timer only");
+            assertEquals(4008, answer.get(10, TimeUnit.SECONDS).rsc());
         }
     }
 }

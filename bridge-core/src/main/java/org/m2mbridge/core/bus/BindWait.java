@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.StoreRefusal;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -25,8 +27,10 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * store's count bounds; over them the answer is 5103 at once.
  */
 final class BindWait {
-    private final PrimitiveBus bus;
+    private final DeadlineGuard guard;
+    private final ScheduledExecutorService timer;
     private final BridgeMetrics metrics;
+    private final Supplier<Deadlines> deadlines;
     private final Duration holdFor;
     private final int maxPerEntity;
     private final int maxTotal;
@@ -46,9 +50,12 @@ final class BindWait {
         }
     }
 
-    BindWait(PrimitiveBus bus, Duration holdFor, int maxPerEntity, int maxTotal) {
-        this.bus = bus;
-        this.metrics = bus.metrics();
+    BindWait(DeadlineGuard guard, ScheduledExecutorService timer, BridgeMetrics metrics, Supplier<Deadlines> deadlines,
+             Duration holdFor, int maxPerEntity, int maxTotal) {
+        this.guard = guard;
+        this.timer = timer;
+        this.metrics = metrics;
+        this.deadlines = deadlines;
         this.holdFor = holdFor;
         this.maxPerEntity = maxPerEntity;
         this.maxTotal = maxTotal;
@@ -56,7 +63,7 @@ final class BindWait {
 
     /** Holds {@code request} until {@code entityId} is {@link #bound bound}, {@code store.holdFor} or its deadline. */
     CompletableFuture<ResponsePrimitive> await(String entityId, RequestPrimitive request, Instant deadline) {
-        long untilDeadline = Math.max(0, Duration.between(bus.deadlines().now(), deadline).toMillis());
+        long untilDeadline = Math.max(0, Duration.between(deadlines.get().now(), deadline).toMillis());
         long waitMs = Math.min(holdFor.toMillis(), untilDeadline);
         boolean deadlineEnds = untilDeadline < holdFor.toMillis();
         Waiter w = new Waiter(request, deadline);
@@ -68,7 +75,7 @@ final class BindWait {
             }
             byEntity.computeIfAbsent(entityId, k -> new ArrayList<>()).add(w);
             total++;
-            w.timer = bus.timer().schedule(() -> {
+            w.timer = timer.schedule(() -> {
                 if (remove(entityId, w)) {
                     w.answer.complete(unreached(entityId, request, deadlineEnds));
                 }
@@ -81,7 +88,7 @@ final class BindWait {
     void bound(String entityId, Link link) {
         for (Waiter w : take(entityId)) {
             w.timer.cancel(false);
-            bus.deliver(link, w.request, w.deadline).thenAccept(w.answer::complete);
+            guard.deliver(link, w.request, w.deadline).thenAccept(w.answer::complete);
         }
     }
 

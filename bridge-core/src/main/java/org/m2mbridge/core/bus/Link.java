@@ -29,8 +29,8 @@ public interface Link {
 
     /**
      * True when this link completes every delivery by its deadline itself (its {@link Correlator} answers 4008 at
-     * the deadline): the bus then schedules no guard timer of its own, so an exchange has one deadline timer. False,
-     * the default, keeps the bus's guard for a link that might never complete.
+     * the deadline, or a sweep cancels the exchange): the bus's {@link DeadlineGuard} then schedules no timer, so an
+     * exchange has one deadline mechanism. False, the default, keeps the guard for a link that might never complete.
      */
     default boolean completesByDeadline() {
         return false;

@@ -12,10 +12,10 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  * already shows it. Others reading the resource see the bridge's poa, which is how they can reach it.
  */
 final class OwnPoaRestore implements ResponseFilter {
-    private final EntityRegistry registry;
+    private final EntityDirectory directory;
 
-    OwnPoaRestore(EntityRegistry registry) {
-        this.registry = registry;
+    OwnPoaRestore(EntityDirectory directory) {
+        this.directory = directory;
     }
 
     @Override
@@ -28,7 +28,7 @@ final class OwnPoaRestore implements ResponseFilter {
         }
         // Also when the upstream shows no poa: the bridge may have announced none (a WebSocket upstream).
         boolean shown = PointOfAccessRewrite.hasPoa(response.pc());
-        return registry.byEntityId(request.fr())
+        return directory.registration(request.fr())
                 .filter(own -> shown || !own.originalPoa().isEmpty())
                 .filter(own -> RegistrationExchange.addressesResource(request.to(), own))
                 .map(own -> response.toBuilder().pc(PointOfAccessRewrite.restore(response.pc(), own.originalPoa(),

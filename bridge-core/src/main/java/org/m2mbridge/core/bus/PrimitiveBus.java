@@ -1,67 +1,51 @@
 package org.m2mbridge.core.bus;
 
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
 import org.m2mbridge.core.primitive.RequestPrimitive;
-import org.m2mbridge.core.primitive.ResponseFlag;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The primitive bus: the single place where a request from any binding is routed to its next hop and its
- * response comes back. Transport-agnostic; bindings plug in as {@link Link}s and {@link Upstream}s.
+ * The primitive bus: the one door through which a request from any binding reaches its next hop and its response
+ * comes back. Transport-agnostic; bindings plug in as {@link Link}s and {@link Upstream}s. The work is split by job:
+ * the {@link Router} chooses the next hop, {@link Delivery} hands the request to it (deadline guard,
+ * store-and-forward), {@link Registrations} keeps the registration bookkeeping, the {@link EntityDirectory} knows
+ * who is registered and bound where. This class checks the deadline, wires them together and counts each exchange.
  *
  * <ul>
  *   <li>From DOWNSTREAM (devices): routed to an upstream by the {@link RouteTable}. Registrations (CREATE
  *       {@code <AE>}/{@code <remoteCSE>}) get their {@code poa} rewritten to the bridge and, once answered 2001,
- *       enter the {@link EntityRegistry} and are bound to the originating link (TS-0020 7.4). A 2002 (or 4004) answer
- *       to the DELETE of that resource deregisters (closing a connection never does).</li>
+ *       enter the directory and are bound to the originating link (TS-0020 7.4); see {@link RegistrationExchange}.
+ *       Response filters then see the answer with the request and its origin.</li>
  *   <li>From UPSTREAM (CSEs): routed to the registered entity the {@code to} names, on the link it is bound to
  *       (notifications down the device's own socket); 4004 when no such entity is registered. When it is
- *       registered but not connected the request is stored and delivered on reconnect ({@link StoreAndForward},
- *       docs/reliability.md), or answered 5103 when store-and-forward is disabled or the request is immediate.</li>
+ *       registered but not connected the request is stored and delivered on reconnect (docs/reliability.md), or
+ *       answered 5103 when store-and-forward is disabled or the request is immediate.</li>
  * </ul>
  * Every request gets a deadline ({@link Deadlines}); an expired {@code rqet} is refused with 4008 before
  * forwarding (TS-0004 7.3.2.6), and a next hop that does not answer in time yields exactly one 4008.
  */
 public final class PrimitiveBus {
-    private static final Logger LOG = LoggerFactory.getLogger(PrimitiveBus.class);
-    /** The link's own timer produces the 4008; this guard only catches a link that never completes. */
-    private static final Duration GUARD_GRACE = Duration.ofMillis(250);
-    private static final SecureRandom TOKENS = new SecureRandom();
-
-    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final List<ResponseFilter> responseFilters = new CopyOnWriteArrayList<>();
-    private final EntityRegistry registry;
     private final EntityDirectory directory;
-    /** Replaced as a whole by a reload ({@link #reconfigure}); read once per request. */
-    private volatile RouteTable routes;
-    private volatile Deadlines deadlines;
-    private final ScheduledExecutorService timer;
-    private final BridgeMetrics metrics;
-    /** Null when store-and-forward is disabled: offline entities get 5103. */
-    private final StoreAndForward storeAndForward;
-    private final ScheduledFuture<?> expirySweep;
+    private final Upstreams upstreams = new Upstreams();
+    private final Router router;
+    private final Delivery delivery;
+    private final Registrations registrations;
     private final RegistrationAdmission admission;
     private final PrimitiveTraffic traffic;
+    private final BridgeMetrics metrics;
+    /** Replaced as a whole by a reload ({@link #reconfigure}); read once per request. */
+    private volatile Deadlines deadlines;
 
     /**
      * @param store    where requests for offline entities wait (see {@code store.BridgeStorage}); the bus does
@@ -71,93 +55,75 @@ public final class PrimitiveBus {
     public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
                         ScheduledExecutorService timer, BridgeMetrics metrics, DeliveryStore store,
                         StoreSettings settings) {
-        this.registry = registry;
         this.directory = new LocalEntityDirectory(registry);
-        this.routes = routes;
         this.deadlines = deadlines;
-        this.timer = timer;
         this.metrics = metrics;
         this.traffic = new PrimitiveTraffic(metrics);
-        metrics.registeredEntities.set(registry.size());
-        this.storeAndForward = settings.enabled() ? new StoreAndForward(this, store, settings) : null;
+        DeadlineGuard guard = new DeadlineGuard(timer, metrics, traffic, this::deadlines);
+        this.delivery = new Delivery(directory, guard, metrics, settings.enabled()
+                ? new StoreAndForward(directory, guard, store, settings, timer, metrics, this::deadlines) : null);
         metrics.storeCapacityPrimitives.set(settings.enabled() ? settings.maxTotal() : 0);
         metrics.storeCapacityBytes.set(settings.enabled() ? settings.maxTotalBytes() : 0);
-        responseFilters.add(new OwnPoaRestore(registry));
-        long every = settings.sweepInterval().toMillis();
-        this.expirySweep = timer.scheduleWithFixedDelay(this::expireRegistrations, every, every,
-                TimeUnit.MILLISECONDS);
-        this.admission = new RegistrationAdmission(this::findEntity, metrics, new GateRefusalLog());
+        this.registrations = new Registrations(directory, upstreams, delivery, metrics, timer, this::deadlines,
+                settings.sweepInterval());
+        this.router = new Router(upstreams, directory, routes, this::deadlines, registrations::expired);
+        this.admission = new RegistrationAdmission(router::findEntity, metrics, new GateRefusalLog());
+        responseFilters.add(new OwnPoaRestore(directory));
     }
 
     /** Stops the bus's own timers (the store and registration sweeps). Call before closing the store. */
     public void close() {
-        expirySweep.cancel(false);
-        if (storeAndForward != null) {
-            storeAndForward.close();
-        }
+        registrations.close();
+        delivery.close();
+    }
+
+    private Deadlines deadlines() {
+        return deadlines;
     }
 
     // ---- wiring --------------------------------------------------------------------------------------------
 
-    public synchronized void addUpstream(Upstream upstream) {
-        if (upstreams.putIfAbsent(upstream.name(), upstream) != null) {
-            throw new IllegalStateException("upstream '" + upstream.name() + "' added twice");
-        }
+    public void addUpstream(Upstream upstream) {
+        upstreams.add(upstream);
     }
 
     /**
      * Reload: puts {@code upstream} on the bus, replacing the one of the same name (returned, if any); requests
      * routed from now on go to the new one, those already handed to the old one finish there.
      */
-    public synchronized Optional<Upstream> putUpstream(Upstream upstream) {
-        return Optional.ofNullable(upstreams.put(upstream.name(), upstream));
+    public Optional<Upstream> putUpstream(Upstream upstream) {
+        return upstreams.put(upstream);
     }
 
     /** Reload: takes the upstream {@code name} off the bus; new requests for it get the no-route answer (4004). */
-    public synchronized Optional<Upstream> removeUpstream(String name) {
-        return Optional.ofNullable(upstreams.remove(name));
+    public Optional<Upstream> removeUpstream(String name) {
+        return upstreams.remove(name);
     }
 
     /** Reload: the routes and request deadlines that apply to requests routed from now on. */
     public void reconfigure(RouteTable routes, Deadlines deadlines) {
-        this.routes = routes;
+        router.reroute(routes);
         this.deadlines = deadlines;
     }
 
-    public synchronized List<Upstream> upstreams() {
-        return List.copyOf(upstreams.values());
+    public List<Upstream> upstreams() {
+        return upstreams.all();
     }
 
-    public synchronized Optional<Upstream> upstream(String name) {
-        return Optional.ofNullable(upstreams.get(name));
+    public Optional<Upstream> upstream(String name) {
+        return upstreams.named(name);
     }
 
     public void addResponseFilter(ResponseFilter filter) {
         responseFilters.add(filter);
     }
 
-    /** Who is registered and bound where; for wiring ({@code BridgeContext}), not for looking services up. */
+    /** Who is registered and bound where: for wiring {@code BridgeContext} once, not for looking services up. */
     public EntityDirectory directory() {
         return directory;
     }
 
-    public EntityRegistry registry() {
-        return registry;
-    }
-
-    public Deadlines deadlines() {
-        return deadlines;
-    }
-
-    public ScheduledExecutorService timer() {
-        return timer;
-    }
-
-    public BridgeMetrics metrics() {
-        return metrics;
-    }
-
-    /** The registration gate's rule that every device-facing binding applies (one per bus: one refusal log). */
+    /** The registration gate's rule (one per bus: one refusal log): for wiring {@code BridgeContext} once. */
     public RegistrationAdmission admission() {
         return admission;
     }
@@ -170,10 +136,7 @@ public final class PrimitiveBus {
      * {@link Link#entityBound(String)}.
      */
     public void bind(String entityId, Link link) {
-        rebound(entityId, link, directory.bind(entityId, link, EntityDirectory.Reidentify.TAKE_OVER));
-        if (storeAndForward != null) {
-            storeAndForward.bound(entityId, link);
-        }
+        registrations.bind(entityId, link);
     }
 
     /**
@@ -183,34 +146,12 @@ public final class PrimitiveBus {
      * True when the entity is bound to {@code link} afterwards.
      */
     public boolean reidentify(String entityId, Link link, EntityDirectory.Reidentify mode) {
-        EntityDirectory.Rebound r = directory.bind(entityId, link, mode);
-        if (r.changed()) {
-            rebound(entityId, link, r);
-            if (storeAndForward != null) {
-                storeAndForward.bound(entityId, link);
-            }
-            return true;
-        }
-        return directory.boundLink(entityId).orElse(null) == link;
-    }
-
-    private void rebound(String entityId, Link link, EntityDirectory.Rebound r) {
-        if (!r.changed()) {
-            return;
-        }
-        metrics.boundEntities.set(directory.boundCount());
-        link.entityBound(entityId);
-        if (r.previous() != null) {
-            LOG.info("entity {} moved from {} to {}", entityId, r.previous().id(), link.id());
-            r.previous().entityUnbound(entityId);
-        }
+        return registrations.reidentify(entityId, link, mode);
     }
 
     /** Unbinds {@code entityId} if it is bound to {@code link} (a closing connection). Never deregisters. */
     public void unbind(String entityId, Link link) {
-        if (directory.unbind(entityId, link)) {
-            metrics.boundEntities.set(directory.boundCount());
-        }
+        registrations.unbind(entityId, link);
     }
 
     public Optional<Link> boundLink(String entityId) {
@@ -222,7 +163,33 @@ public final class PrimitiveBus {
         return directory.registrations();
     }
 
-    // ---- routing -------------------------------------------------------------------------------------------
+    /**
+     * The registered entity a {@code to} addresses ({@link Router#findEntity}); an expired registration is not
+     * found.
+     */
+    public Optional<Registration> findEntity(String to) {
+        return router.findEntity(to);
+    }
+
+    /**
+     * The operator ends the registration of {@code entityId} ({@code DELETE /api/registrations/{id}}): as for a
+     * DELETE answered 2002, its connection is unbound and what is stored for it is dropped, but the registrar is not
+     * told (the {@code <AE>} or {@code <remoteCSE>} may still exist there; docs/operations.md). False when the entity
+     * is not registered.
+     */
+    public boolean deregisterByOperator(String entityId) {
+        return registrations.deregisterByOperator(entityId);
+    }
+
+    /**
+     * The operator drops every request stored for {@code entityId}, its registration kept
+     * ({@code DELETE /api/registrations/{id}/queue}). Completes with how many were dropped (0 without a store).
+     */
+    public CompletableFuture<Integer> purgeStored(String entityId) {
+        return delivery.purge(entityId);
+    }
+
+    // ---- exchanges -----------------------------------------------------------------------------------------
 
     /**
      * Routes {@code request} and completes with exactly one response; never completes exceptionally.
@@ -267,9 +234,10 @@ public final class PrimitiveBus {
 
     private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop,
                                                        Hop hop) {
-        Instant deadline = deadlines.deadlineOf(request);
-        if (!deadline.isAfter(deadlines.now())) {
-            return reject(request, ResponseStatusCode.REQUEST_TIMEOUT, RejectReason.EXPIRED,
+        Deadlines d = deadlines;
+        Instant deadline = d.deadlineOf(request);
+        if (!deadline.isAfter(d.now())) {
+            return Refusal.refuse(metrics, request, ResponseStatusCode.REQUEST_TIMEOUT, RejectReason.EXPIRED,
                     "request expiration time (rqet) has already passed");
         }
         metrics.pendingRequests.inc();
@@ -281,17 +249,17 @@ public final class PrimitiveBus {
 
     private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline,
                                                         Hop hop) {
-        Optional<Upstream> target = routes.resolve(request.to(), upstreams()).flatMap(this::upstream);
+        Optional<Upstream> target = router.upstreamFor(request.to());
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.NO_ROUTE,
+            return Refusal.refuse(metrics, request, ResponseStatusCode.NOT_FOUND, RejectReason.NO_ROUTE,
                     "no upstream route for target '" + request.to() + "'");
         }
         Upstream upstream = target.get();
         hop.via = upstream.name();
-        RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, registry);
+        RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, directory);
         RequestPrimitive wire = registration == null ? request : registration.rewrittenRequest();
-        return deliver(upstream, wire, deadline).thenApply(response -> {
-            ResponsePrimitive r = registration == null ? response : registration.complete(response, this);
+        return delivery.toUpstream(upstream, wire, deadline).thenApply(response -> {
+            ResponsePrimitive r = registration == null ? response : registration.complete(response, registrations);
             for (ResponseFilter f : responseFilters) {
                 r = f.apply(request, origin, r);
             }
@@ -301,246 +269,12 @@ public final class PrimitiveBus {
 
     private CompletableFuture<ResponsePrimitive> sendDown(RequestPrimitive request, Instant deadline,
                                                           String nextHop, Hop hop) {
-        Optional<Registration> target = nextHop != null ? registry.byEntityId(nextHop) : findEntity(request.to());
+        Optional<Registration> target = nextHop != null ? router.entity(nextHop) : router.findEntity(request.to());
         if (target.isEmpty()) {
-            return reject(request, ResponseStatusCode.NOT_FOUND, RejectReason.UNKNOWN_TARGET, "'"
+            return Refusal.refuse(metrics, request, ResponseStatusCode.NOT_FOUND, RejectReason.UNKNOWN_TARGET, "'"
                     + (nextHop != null ? nextHop : request.to()) + "' is not an entity registered through this bridge");
         }
-        Link link = directory.boundLink(target.get().entityId()).orElse(null);
-        hop.via = link == null ? null : link.id();
-        if (storeAndForward != null) {
-            return storeAndForward.send(target.get(), request, deadline);
-        }
-        if (link == null) {
-            return reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
-                    "entity '" + target.get().entityId() + "' is registered but not connected");
-        }
-        return deliver(link, request, deadline);
-    }
-
-    /**
-     * The registered entity a {@code to} addresses: the entity ID itself, or an SP-relative/absolute form whose
-     * CSE-ID is a registered CSE or whose first path segment after the CSE-ID is a registered AE-ID
-     * (primitives.md 7: {@code /cse2/C3532ea3}, {@code //example.net/cse2/C3532ea3}). A registration whose
-     * expiration time has passed is not found (and is ended now rather than at the next sweep).
-     */
-    public Optional<Registration> findEntity(String to) {
-        Optional<Registration> found = findRegistered(to);
-        if (found.isPresent() && found.get().isExpired(deadlines.now())) {
-            Registration expired = found.get();
-            try {
-                timer.execute(() -> deregistered(expired, RegistrationEnd.EXPIRED)); // registry writes off the caller
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.debug("shutting down: the expired registration of {} ends at the next start", expired.entityId());
-            }
-            return Optional.empty();
-        }
-        return found;
-    }
-
-    private Optional<Registration> findRegistered(String to) {
-        if (to == null || to.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<Registration> exact = registry.byEntityId(to);
-        if (exact.isPresent()) {
-            return exact;
-        }
-        String spRelative = to;
-        if (to.startsWith("//")) {
-            int slash = to.indexOf('/', 2);
-            if (slash < 0) {
-                return Optional.empty();
-            }
-            spRelative = to.substring(slash);
-        }
-        for (String candidate : candidates(spRelative)) {
-            Optional<Registration> r = registry.byEntityId(candidate);
-            if (r.isPresent()) {
-                return r;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static List<String> candidates(String to) {
-        List<String> out = new ArrayList<>(4);
-        String[] seg = to.split("/", -1);
-        if (to.startsWith("/") && seg.length >= 2) {
-            out.add(to);
-            out.add("/" + seg[1]); // registered CSE: /id-mn/...
-            if (seg.length >= 3) {
-                out.add(seg[2]); // AE-ID relative to its registrar: /id-in/Cae1
-                out.add("/" + seg[1] + "/" + seg[2]);
-            }
-        } else if (seg.length >= 1) {
-            out.add(seg[0]);
-        }
-        return out;
-    }
-
-    /** Delivers on {@code link} with the bus's deadline guard; never completes exceptionally (a closed link: 5103). */
-    CompletableFuture<ResponsePrimitive> deliver(Link link, RequestPrimitive request, Instant deadline) {
-        return deliverOrClosed(link, request, deadline).exceptionally(closed -> ResponsePrimitive.error(request,
-                ResponseStatusCode.TARGET_NOT_REACHABLE, "connection " + link.id() + " closed before the answer",
-                ResponseFlag.UC));
-    }
-
-    /**
-     * As {@link #deliver}, but a link that closed before the answer completes the result exceptionally with
-     * {@link LinkClosedException}, so store-and-forward can keep the request; nothing else completes exceptionally.
-     */
-    CompletableFuture<ResponsePrimitive> deliverOrClosed(Link link, RequestPrimitive request, Instant deadline) {
-        CompletableFuture<ResponsePrimitive> result = new CompletableFuture<>();
-        ScheduledFuture<?> guard = link.completesByDeadline() ? null : guard(link, request, deadline, result);
-        CompletableFuture<ResponsePrimitive> delivered = traffic.sent(link, request, () -> {
-            try {
-                return link.deliver(request, deadline);
-            } catch (RuntimeException e) {
-                LOG.error("link {} failed to take request {}", link.id(), request.rqi(), e);
-                return CompletableFuture.completedFuture(ResponsePrimitive.error(request,
-                        ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge failed to forward the request", ResponseFlag.IE));
-            }
-        });
-        delivered.whenComplete((response, error) -> {
-            if (guard != null) {
-                guard.cancel(false);
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            if (cause instanceof LinkClosedException closed) {
-                result.completeExceptionally(closed);
-            } else if (error != null) {
-                LOG.error("link {} failed request {}", link.id(), request.rqi(), error);
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
-                        "bridge failed to forward the request", ResponseFlag.IE));
-            } else if (!result.complete(response)) {
-                metrics.lateResponses.labelValues(link.binding()).inc();
-            }
-        });
-        return result;
-    }
-
-    /** The deadline guard for a link that does not complete by the deadline itself: one 4008 after a grace. */
-    private ScheduledFuture<?> guard(Link link, RequestPrimitive request, Instant deadline,
-                                     CompletableFuture<ResponsePrimitive> result) {
-        long delayMs = Math.max(0, Duration.between(deadlines.now(), deadline).plus(GUARD_GRACE).toMillis());
-        return timer.schedule(() -> {
-            if (!result.isDone()) { // counted first so whoever observes the 4008 also sees it counted
-                metrics.requestTimeouts.labelValues(link.binding()).inc();
-                String text = "no response from " + link.id() + " before the request deadline";
-                LocalAnswers.answered(ResponseStatusCode.REQUEST_TIMEOUT.code(), request.rqi(), request.fr(), text);
-                result.complete(ResponsePrimitive.error(request, ResponseStatusCode.REQUEST_TIMEOUT, text,
-                        ResponseFlag.UT));
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    CompletableFuture<ResponsePrimitive> reject(RequestPrimitive request, ResponseStatusCode code,
-                                                        RejectReason reason, String text) {
-        metrics.rejected(reason);
-        LocalAnswers.answered(code.code(), request.rqi(), request.fr(), reason.label() + ": " + text);
-        return CompletableFuture.completedFuture(ResponsePrimitive.error(request, code, text, flagOf(reason)));
-    }
-
-    /** The access line's flag for a request the bus refused (docs/operations.md "Access log"). */
-    static ResponseFlag flagOf(RejectReason reason) {
-        return switch (reason) {
-            case EXPIRED -> ResponseFlag.EX;
-            case NO_ROUTE, UNKNOWN_TARGET -> ResponseFlag.NR;
-            case NOT_CONNECTED -> ResponseFlag.DO;
-            case STORE_FULL -> ResponseFlag.UO;
-            case BAD_REQUEST -> ResponseFlag.BR;
-            case IDENTITY, NOT_REGISTERED -> ResponseFlag.GR;
-        };
-    }
-
-    // ---- registration bookkeeping (called by RegistrationExchange) -----------------------------------------
-
-    void registered(Registration registration, Origin origin) {
-        boolean again = directory.register(registration);
-        if (again && storeAndForward != null) {
-            // before the bind below starts a flush: nothing stored for the earlier registration goes out
-            storeAndForward.newIncarnation(registration.entityId(), registration.incarnation());
-        }
-        metrics.registeredEntities.set(directory.registrationCount());
-        upstream(registration.upstream()).ifPresent(u -> u.entityRegistered(registration));
-        if (origin.link() != null) {
-            bind(registration.entityId(), origin.link());
-        }
-        LOG.info("registered {} {} via upstream {} (connection {}{}{})", registration.kind(), registration.entityId(),
-                registration.upstream(), origin.connection(), again ? ", registered again: new incarnation" : "",
-                registration.expiresAt() == null ? "" : ", expires " + registration.expiresAt());
-    }
-
-    /** A change to a registration that does not end it (its poa or expiration time was updated). */
-    void updated(Registration registration) {
-        directory.updateIfCurrent(registration);
-    }
-
-    /** Ends {@code registration}, unless the entity has registered again since (another incarnation). */
-    void deregistered(Registration registration, RegistrationEnd why) {
-        Optional<Optional<Link>> ended = directory.endIfCurrent(registration);
-        if (ended.isEmpty()) {
-            return; // already ended, or replaced by a newer registration that this does not concern
-        }
-        metrics.registeredEntities.set(directory.registrationCount());
-        metrics.deregistered(why.label());
-        metrics.boundEntities.set(directory.boundCount());
-        ended.get().ifPresent(link -> link.entityUnbound(registration.entityId()));
-        upstream(registration.upstream()).ifPresent(u -> u.entityDeregistered(registration));
-        if (storeAndForward != null) {
-            storeAndForward.deregistered(registration.entityId(), why);
-        }
-        LOG.info("deregistered {} {}: {}", registration.kind(), registration.entityId(), why.label().label());
-    }
-
-    /**
-     * The operator ends the registration of {@code entityId} ({@code DELETE /api/registrations/{id}}): as for a
-     * DELETE answered 2002, its connection is unbound and what is stored for it is dropped, but the registrar is not
-     * told (the {@code <AE>} or {@code <remoteCSE>} may still exist there; docs/operations.md). False when the entity
-     * is not registered.
-     */
-    public boolean deregisterByOperator(String entityId) {
-        Optional<Registration> r = registry.byEntityId(entityId);
-        r.ifPresent(registration -> deregistered(registration, RegistrationEnd.OPERATOR));
-        return r.isPresent();
-    }
-
-    /**
-     * The operator drops every request stored for {@code entityId}, its registration kept
-     * ({@code DELETE /api/registrations/{id}/queue}). Completes with how many were dropped (0 without a store).
-     */
-    public CompletableFuture<Integer> purgeStored(String entityId) {
-        return storeAndForward == null ? CompletableFuture.completedFuture(0) : storeAndForward.purge(entityId);
-    }
-
-    /** Periodic, on the timer: ends the registrations whose expiration time passed (the CSE deleted them). */
-    private void expireRegistrations() {
-        Instant now = deadlines.now();
-        for (Registration r : registry.all()) {
-            if (r.isExpired(now)) {
-                try {
-                    deregistered(r, RegistrationEnd.EXPIRED);
-                } catch (RuntimeException e) { // a closed store at shutdown: the next start tries again
-                    LOG.warn("could not end the expired registration of {}: {}", r.entityId(), e.toString());
-                }
-            }
-        }
-    }
-
-    /** A fresh incarnation number for a new registration: random, never 0 (the value of older records). */
-    static long newIncarnation() {
-        long n;
-        do {
-            n = TOKENS.nextLong();
-        } while (n == 0);
-        return n;
-    }
-
-    static String newToken() {
-        byte[] b = new byte[10];
-        TOKENS.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        hop.via = directory.boundLink(target.get().entityId()).map(Link::id).orElse(null);
+        return delivery.toEntity(target.get(), request, deadline);
     }
 }

@@ -60,7 +60,7 @@ public final class RegistrationAdmission {
     private final BridgeMetrics metrics;
     private final GateRefusalLog log;
 
-    /** {@code entities}: the bus's {@link PrimitiveBus#findEntity}. */
+    /** {@code entities}: the bus's {@link Router#findEntity} (an expired registration is not found). */
     RegistrationAdmission(Function<String, Optional<Registration>> entities, BridgeMetrics metrics,
                           GateRefusalLog log) {
         this.entities = entities;

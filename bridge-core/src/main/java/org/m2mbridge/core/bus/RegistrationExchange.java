@@ -1,7 +1,9 @@
 package org.m2mbridge.core.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.m2mbridge.core.primitive.RegistrationContent;
@@ -21,6 +23,20 @@ import org.slf4j.LoggerFactory;
  */
 final class RegistrationExchange {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationExchange.class);
+
+    private static final SecureRandom TOKENS = new SecureRandom();
+
+    /** What an answered exchange does to the registrations ({@link Registrations} in the bus). */
+    interface Outcome {
+        /** A CREATE answered 2001: a new registration (incarnation), bound to {@code origin}'s link if any. */
+        void registered(Registration registration, Origin origin);
+
+        /** Its {@code poa} or expiration time changed; the registration continues. */
+        void updated(Registration registration);
+
+        /** The registration ended: its resource was deleted (2002) or is gone at the registrar (4004). */
+        void deregistered(Registration registration, RegistrationEnd why);
+    }
 
     private enum Kind { CREATE, RETRIEVE, UPDATE, DELETE }
 
@@ -49,10 +65,10 @@ final class RegistrationExchange {
 
     /** The exchange for {@code request}, or null when it does not touch the registry. */
     static RegistrationExchange of(RequestPrimitive request, Origin origin, Upstream upstream,
-                                   EntityRegistry registry) {
-        Optional<Registration> own = registry.byEntityId(request.fr());
+                                   EntityDirectory directory) {
+        Optional<Registration> own = directory.registration(request.fr());
         if (request.isRegistration()) {
-            String token = own.map(Registration::token).orElseGet(PrimitiveBus::newToken);
+            String token = own.map(Registration::token).orElseGet(RegistrationExchange::newToken);
             return new RegistrationExchange(Kind.CREATE, request,
                     withBridgePoa(request, upstream, token, own.map(Registration::entityId).orElse(null)),
                     origin, upstream, token, own.orElse(null));
@@ -95,18 +111,18 @@ final class RegistrationExchange {
     }
 
     /** Applies the outcome to the registry and returns the response the entity should see. */
-    ResponsePrimitive complete(ResponsePrimitive response, PrimitiveBus bus) {
+    ResponsePrimitive complete(ResponsePrimitive response, Outcome outcome) {
         int rsc = response.rsc();
         if (kind == Kind.CREATE) {
             if (rsc == ResponseStatusCode.CREATED.code()) {
-                created(response, bus);
+                created(response, outcome);
             }
             return restore(response);
         }
         boolean deleted = kind == Kind.DELETE && rsc == ResponseStatusCode.DELETED.code();
         if (deleted || rsc == ResponseStatusCode.NOT_FOUND.code()) {
             // 4004: the registrar no longer has the resource (deleted there, or lost with a memory database)
-            bus.deregistered(existing, deleted ? RegistrationEnd.DELETED : RegistrationEnd.NOT_FOUND);
+            outcome.deregistered(existing, deleted ? RegistrationEnd.DELETED : RegistrationEnd.NOT_FOUND);
             return response;
         }
         boolean ok = switch (kind) {
@@ -124,23 +140,23 @@ final class RegistrationExchange {
                 now = now.withExpiresAt(et);
             }
             if (!now.equals(existing)) {
-                bus.updated(now);
+                outcome.updated(now);
             }
         }
         return kind == Kind.UPDATE ? restore(response) : response;
     }
 
-    private void created(ResponsePrimitive response, PrimitiveBus bus) {
+    private void created(ResponsePrimitive response, Outcome outcome) {
         String id = entityId(response);
         if (id == null) {
             LOG.warn("registration {} answered 2001 without an AE-ID/CSE-ID; not bound", original.rqi());
             return;
         }
         Optional<RegistrationContent> res = RegistrationContent.of(response.pc());
-        bus.registered(new Registration(id, isCse(original) ? Registration.Kind.CSE : Registration.Kind.AE,
+        outcome.registered(new Registration(id, isCse(original) ? Registration.Kind.CSE : Registration.Kind.AE,
                 upstream.name(), token, res.map(RegistrationContent::resourceName).orElse(nameOf(original)),
                 res.map(RegistrationContent::resourceId).orElse(null), originalPoa, Instant.now(),
-                PrimitiveBus.newIncarnation(), expirationOf(response)), origin);
+                newIncarnation(), expirationOf(response)), origin);
     }
 
     /** The resource's expiration time ({@code et}, m2m:timestamp) in the registrar's answer, or null. */
@@ -169,6 +185,22 @@ final class RegistrationExchange {
         }
         String to = response.to();
         return to == null || to.isEmpty() ? null : to;
+    }
+
+    /** A fresh incarnation number for a new registration: random, never 0 (the value of older records). */
+    static long newIncarnation() {
+        long n;
+        do {
+            n = TOKENS.nextLong();
+        } while (n == 0);
+        return n;
+    }
+
+    /** The opaque, random token in the point of access the bridge announces for a new registration. */
+    static String newToken() {
+        byte[] b = new byte[10];
+        TOKENS.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static boolean isCse(RequestPrimitive request) {

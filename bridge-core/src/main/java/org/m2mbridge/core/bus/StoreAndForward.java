@@ -15,10 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.RejectReason;
@@ -67,7 +69,10 @@ final class StoreAndForward {
     private static final int WRITER_QUEUE = 10_000;
     private static final Duration CLOCK_SLACK = Duration.ofMillis(50);
 
-    private final PrimitiveBus bus;
+    private final EntityDirectory directory;
+    private final DeadlineGuard guard;
+    private final ScheduledExecutorService timer;
+    private final Supplier<Deadlines> deadlines;
     private final DeliveryStore store;
     private final StoreSettings settings;
     private final BridgeMetrics metrics;
@@ -82,12 +87,17 @@ final class StoreAndForward {
     private final ScheduledFuture<?> sweeper;
     private final BindWait waiting;
 
-    StoreAndForward(PrimitiveBus bus, DeliveryStore store, StoreSettings settings) {
-        this.bus = bus;
+    StoreAndForward(EntityDirectory directory, DeadlineGuard guard, DeliveryStore store, StoreSettings settings,
+                    ScheduledExecutorService timer, BridgeMetrics metrics, Supplier<Deadlines> deadlines) {
+        this.directory = directory;
+        this.guard = guard;
+        this.timer = timer;
+        this.deadlines = deadlines;
         this.store = store;
         this.settings = settings;
-        this.metrics = bus.metrics();
-        this.waiting = new BindWait(bus, settings.holdFor(), settings.maxPerEntity(), settings.maxTotal());
+        this.metrics = metrics;
+        this.waiting = new BindWait(guard, timer, metrics, deadlines, settings.holdFor(), settings.maxPerEntity(),
+                settings.maxTotal());
         this.writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new ArrayBlockingQueue<>(WRITER_QUEUE), r -> {
             Thread t = Executors.defaultThreadFactory().newThread(r);
             t.setName("store-writer");
@@ -96,7 +106,7 @@ final class StoreAndForward {
         });
         writer.allowCoreThreadTimeOut(true);
         long every = settings.sweepInterval().toMillis();
-        this.sweeper = bus.timer().scheduleWithFixedDelay(() -> onWriter(this::sweep), every, every,
+        this.sweeper = timer.scheduleWithFixedDelay(() -> onWriter(this::sweep), every, every,
                 TimeUnit.MILLISECONDS);
         gauges();
     }
@@ -116,24 +126,24 @@ final class StoreAndForward {
         boolean immediate = Objects.equals(request.ec(), EC_IMMEDIATE);
         boolean storable = settings.storeBlockingRequests() || survivesDelay(request);
         synchronized (lock) {
-            Link link = bus.boundLink(entityId).orElse(null);
+            Link link = directory.boundLink(entityId).orElse(null);
             // A flushed request leaves the store only once answered, so an empty queue means nothing is ahead.
             boolean queued = store.count(entityId) > 0 || offering.containsKey(entityId);
             if (link != null && (immediate || !storable)) {
                 // never stored, so it need not keep its place behind stored ones; a closed connection is 5103
-                return bus.deliver(link, request, deadline);
+                return guard.deliver(link, request, deadline);
             }
             if (link != null && !queued) {
                 // The connection may close before the device answers: then the request is stored like one that
                 // found the entity offline (it may or may not have arrived; at-least-once, cmdh-buffering.md).
                 // That was its first delivery attempt.
-                return bus.deliverOrClosed(link, request, deadline).handle((response, closed) -> closed == null
+                return guard.deliverOrClosed(link, request, deadline).handle((response, closed) -> closed == null
                         ? CompletableFuture.completedFuture(response)
                         : offer(target, request, deadline, 1)).thenCompose(f -> f);
             }
             if (link == null && immediate) {
                 metrics.storeRefused(StoreRefusal.IMMEDIATE);
-                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
+                return Refusal.refuse(metrics, request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.NOT_CONNECTED,
                         "entity '" + entityId + "' is not connected and the request's ec is immediate (2): not stored");
             }
             if (!storable) {
@@ -176,7 +186,7 @@ final class StoreAndForward {
             if (!onWriter(() -> store(target, request, expiresAt, deadline, attempts, answer))) {
                 offered(entityId);
                 metrics.storeRefused(StoreRefusal.BUSY);
-                return bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.STORE_FULL,
+                return Refusal.refuse(metrics, request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.STORE_FULL,
                         "entity '" + entityId + "' is not connected and the bridge's store is busy: not stored");
             }
         }
@@ -204,7 +214,7 @@ final class StoreAndForward {
         if (!offered.accepted()) {
             boolean global = offered.outcome() == DeliveryStore.Outcome.FULL_GLOBAL;
             metrics.storeRefused(global ? StoreRefusal.FULL_GLOBAL : StoreRefusal.FULL_ENTITY);
-            answer.complete(bus.reject(request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.STORE_FULL, global
+            answer.complete(Refusal.refuse(metrics, request, ResponseStatusCode.TARGET_NOT_REACHABLE, RejectReason.STORE_FULL, global
                     ? "entity '" + entityId + "' is not connected and the bridge's store is full: not stored"
                     : "entity '" + entityId + "' is not connected and the bridge's store for it is full: not stored")
                     .join());
@@ -214,7 +224,7 @@ final class StoreAndForward {
         metrics.storeStored.inc();
         gauges();
         hold(answer, entityId, stored, deadline);
-        if (bus.boundLink(entityId).isPresent()) {
+        if (directory.boundLink(entityId).isPresent()) {
             pump(entityId); // connected with a queue, or reconnected meanwhile
         }
     }
@@ -233,7 +243,7 @@ final class StoreAndForward {
     private void hold(CompletableFuture<ResponsePrimitive> answer, String entityId, StoredRequest stored,
                       Instant deadline) {
         held.put(stored.id(), answer);
-        Instant now = bus.deadlines().now();
+        Instant now = deadlines.get().now();
         long untilExpiry = Math.max(0, Duration.between(now, stored.expiresAt()).toMillis());
         long holdMs = Math.min(settings.holdFor().toMillis(), Math.max(0, Duration.between(now, deadline).toMillis()));
         // The request's own expiry ends the hold first: it expires now (4008 to the upstream, as for any expired
@@ -242,7 +252,7 @@ final class StoreAndForward {
         boolean expiresFirst = untilExpiry <= settings.holdFor().toMillis()
                 && !stored.expiresAt().isAfter(deadline.plus(CLOCK_SLACK));
         if (expiresFirst) {
-            bus.timer().schedule(() -> {
+            timer.schedule(() -> {
                 if (!onWriter(() -> {
                     if (store.remove(stored.id())) {
                         expired(stored);
@@ -262,13 +272,13 @@ final class StoreAndForward {
         if (holdMs == 0) {
             accepted.run(); // holdFor 0: answered before any flush can, deterministically
         } else {
-            bus.timer().schedule(accepted, holdMs, TimeUnit.MILLISECONDS);
+            timer.schedule(accepted, holdMs, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Expiry of a stored request: its rqet (TS-0004 6.4.1), else the default lifetime; capped at maxTtl. */
     private Instant expiryOf(RequestPrimitive request) {
-        Instant now = bus.deadlines().now();
+        Instant now = deadlines.get().now();
         Instant wanted = Deadlines.parseAbsRel(request.rqet(), now).orElse(now.plus(settings.defaultTtl()));
         Instant cap = now.plus(settings.maxTtl());
         return wanted.isAfter(cap) ? cap : wanted;
@@ -338,7 +348,7 @@ final class StoreAndForward {
         StoredRequest head;
         try {
             synchronized (lock) {
-                link = bus.boundLink(entityId).orElse(null);
+                link = directory.boundLink(entityId).orElse(null);
                 head = link == null ? null : store.peek(entityId).orElse(null);
                 if (head == null) {
                     flushing.remove(entityId);
@@ -350,7 +360,7 @@ final class StoreAndForward {
             stopFlush(entityId);
             return;
         }
-        if (head.isExpired(bus.deadlines().now())) { // never deliver an expired one
+        if (head.isExpired(deadlines.get().now())) { // never deliver an expired one
             if (store.remove(head.id())) {
                 expired(head);
             }
@@ -368,9 +378,9 @@ final class StoreAndForward {
         // Each attempt waits as long as a direct delivery would (rqet, else timeouts.request, capped at
         // timeouts.maxRequest), never past the stored expiry: a device that never answers (TS-0020 T9: some AEs
         // take no requests) must not stall its queue for the whole store lifetime.
-        Instant attemptDeadline = bus.deadlines().deadlineOf(head.request());
+        Instant attemptDeadline = deadlines.get().deadlineOf(head.request());
         Instant deadline = attemptDeadline.isBefore(head.expiresAt()) ? attemptDeadline : head.expiresAt();
-        bus.deliverOrClosed(link, head.request(), deadline).whenComplete((response, closed) -> {
+        guard.deliverOrClosed(link, head.request(), deadline).whenComplete((response, closed) -> {
             boolean queued = onWriter(() -> {
                 try {
                     if (closed != null) {
@@ -394,7 +404,7 @@ final class StoreAndForward {
      * incarnation, for a registration that is gone, or already tried {@code store.maxDeliveryAttempts} times.
      */
     private StoreDrop staleness(String entityId, StoredRequest head) {
-        Optional<Registration> current = bus.registry().byEntityId(entityId);
+        Optional<Registration> current = directory.registration(entityId);
         if (current.isEmpty()) {
             return StoreDrop.DEREGISTERED;
         }
@@ -418,14 +428,14 @@ final class StoreAndForward {
                     entityId, c.request().rqi(), c.attempts(), settings.maxDeliveryAttempts()));
         }
         stopFlush(entityId);
-        if (bus.boundLink(entityId).filter(l -> l != link).isPresent()) {
+        if (directory.boundLink(entityId).filter(l -> l != link).isPresent()) {
             pump(entityId); // already taken over by a new connection
         }
     }
 
     /** The device answered (a 5103 it sends itself included) or the attempt timed out. */
     private void answered(String entityId, StoredRequest head, Instant deadline, ResponsePrimitive response) {
-        Instant now = bus.deadlines().now();
+        Instant now = deadlines.get().now();
         // The bridge's own 4008 (timers round to whole milliseconds, hence the slack), not the device's answer.
         boolean noAnswer = response.rsc() == ResponseStatusCode.REQUEST_TIMEOUT.code()
                 && !now.isBefore(deadline.minusMillis(5));
@@ -539,11 +549,11 @@ final class StoreAndForward {
     /** Periodic, on the writer: purge expired entries; restart a flush that stopped for a connected entity. */
     private void sweep() {
         try {
-            for (StoredRequest s : store.purgeExpired(bus.deadlines().now())) {
+            for (StoredRequest s : store.purgeExpired(deadlines.get().now())) {
                 expired(s);
             }
             for (String entityId : store.entities()) {
-                if (bus.boundLink(entityId).isPresent()) {
+                if (directory.boundLink(entityId).isPresent()) {
                     pump(entityId);
                 }
             }

@@ -36,7 +36,7 @@ class AccessLogTest {
         RequestPrimitive request = RequestPrimitive.builder().op(Operation.RETRIEVE).to("/id-x/base").fr("Cae1")
                 .rqi("r-2").build();
         ResponsePrimitive noRoute = ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND, "no route",
-                PrimitiveBus.flagOf(RejectReason.NO_ROUTE));
+                Refusal.flagOf(RejectReason.NO_ROUTE));
         assertEquals("conn=ws-3 side=down fr=Cae1 rqi=r-2 op=retrieve to=/id-x/base rsc=4004 ms=0.0 via=- flag=NR",
                 AccessLog.line(request, new Origin(Origin.Side.DOWNSTREAM, "ws", "ws-3", null), noRoute, null, 0));
         ResponsePrimitive refused = TransportFailure.CONNECT.answer(request, "upstream in-cse", null);

@@ -2,6 +2,7 @@ package org.m2mbridge.core.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -45,12 +46,18 @@ class DeadlineGuardTest {
         return ((ScheduledThreadPoolExecutor) bus.timer).getQueue().size();
     }
 
+    /** The guard as the bus wires it, on the test bus's timer. */
+    private static DeadlineGuard guard(TestBus bus) {
+        Deadlines deadlines = new Deadlines(Duration.ofSeconds(30), Duration.ofSeconds(120), Clock.systemUTC());
+        return new DeadlineGuard(bus.timer, bus.metrics, new PrimitiveTraffic(bus.metrics), () -> deadlines);
+    }
+
     @Test
     void aLinkThatAnswersByItsDeadlineGetsNoGuardTimer() {
         try (TestBus bus = new TestBus(Duration.ofSeconds(30))) {
             int before = scheduled(bus);
             CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
-            CompletableFuture<ResponsePrimitive> result = bus.bus.deliver(link(true, answer), notify,
+            CompletableFuture<ResponsePrimitive> result = guard(bus).deliver(link(true, answer), notify,
                     Instant.now().plusSeconds(30));
             assertEquals(before, scheduled(bus), "no timer of the bus's own");
             answer.complete(ResponsePrimitive.builder(2000, "n1").build());
@@ -63,7 +70,7 @@ class DeadlineGuardTest {
         try (TestBus bus = new TestBus(Duration.ofSeconds(30))) {
             int before = scheduled(bus);
             CompletableFuture<ResponsePrimitive> answer = new CompletableFuture<>();
-            CompletableFuture<ResponsePrimitive> result = bus.bus.deliver(link(false, answer), notify,
+            CompletableFuture<ResponsePrimitive> result = guard(bus).deliver(link(false, answer), notify,
                     Instant.now().plusSeconds(30));
             assertEquals(before + 1, scheduled(bus), "the bus's guard");
             answer.complete(ResponsePrimitive.builder(2000, "n1").build());

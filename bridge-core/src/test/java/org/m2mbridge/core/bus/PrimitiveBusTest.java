@@ -71,7 +71,7 @@ class PrimitiveBusTest {
         assertEquals(2001, r.rsc());
         RequestPrimitive sent = upstream.received.get(0);
         JsonNode sentAe = sent.pc().get("m2m:ae");
-        Registration reg = t.bus.registry().byEntityId("Cwsae").orElseThrow();
+        Registration reg = t.registry.byEntityId("Cwsae").orElseThrow();
         assertEquals(List.of("http://bridge.test/notify/" + reg.token()),
                 List.of(sentAe.get("poa").get(0).asText()), "upstream must be told the bridge's address");
         assertTrue(sentAe.get("rr").asBoolean(), "rr must be true: the bridge makes the entity reachable");
@@ -110,7 +110,7 @@ class PrimitiveBusTest {
         ResponsePrimitive offline = await(t.bus.send(immediate, Origin.upstream("http", "t")));
         assertEquals(5103, offline.rsc());
         assertEquals("n2", offline.rqi());
-        assertTrue(t.bus.registry().byEntityId("Cae1").isPresent(), "unbinding never deregisters");
+        assertTrue(t.registry.byEntityId("Cae1").isPresent(), "unbinding never deregisters");
     }
 
     @Test
@@ -145,11 +145,11 @@ class PrimitiveBusTest {
         RequestPrimitive deleteCnt = RequestPrimitive.builder().op(Operation.DELETE).to("cse-in/wsae/cnt")
                 .fr("Cae1").rqi("d1").rvi("3").build();
         assertEquals(2002, await(t.bus.send(deleteCnt, Origin.downstream(link))).rsc());
-        assertTrue(t.bus.registry().byEntityId("Cae1").isPresent());
+        assertTrue(t.registry.byEntityId("Cae1").isPresent());
 
         RequestPrimitive deleteAe = deleteCnt.toBuilder().to("cse-in/wsae").rqi("d2").build();
         assertEquals(2002, await(t.bus.send(deleteAe, Origin.downstream(link))).rsc());
-        assertTrue(t.bus.registry().byEntityId("Cae1").isEmpty());
+        assertTrue(t.registry.byEntityId("Cae1").isEmpty());
         assertTrue(t.bus.boundLink("Cae1").isEmpty());
         assertEquals(4004, await(t.bus.send(notify("Cae1", "n"), Origin.upstream("http", "t"))).rsc());
     }
@@ -165,7 +165,7 @@ class PrimitiveBusTest {
     @Test
     void poaUpdateIsRewrittenAndRemembered() throws Exception {
         RecordingLink link = registeredLink("ws-1", "Cae1");
-        Registration before = t.bus.registry().byEntityId("Cae1").orElseThrow();
+        Registration before = t.registry.byEntityId("Cae1").orElseThrow();
         RequestPrimitive update = RequestPrimitive.builder().op(Operation.UPDATE).to("cse-in/wsae").fr("Cae1")
                 .rqi("u1").rvi("3").pc(json("{\"m2m:ae\":{\"poa\":[\"http://10.0.0.9:7000\"]}}")).build();
         ResponsePrimitive r = await(t.bus.send(update, Origin.downstream(link)));
@@ -173,7 +173,7 @@ class PrimitiveBusTest {
         RequestPrimitive sent = upstream.received.get(upstream.received.size() - 1);
         assertEquals("http://bridge.test/notify/" + before.token(), sent.pc().get("m2m:ae").get("poa").get(0).asText());
         assertEquals("http://10.0.0.9:7000", r.pc().get("m2m:ae").get("poa").get(0).asText());
-        assertEquals(List.of("http://10.0.0.9:7000"), t.bus.registry().byEntityId("Cae1").orElseThrow().originalPoa());
+        assertEquals(List.of("http://10.0.0.9:7000"), t.registry.byEntityId("Cae1").orElseThrow().originalPoa());
     }
 
     @Test
@@ -267,7 +267,7 @@ class PrimitiveBusTest {
     @Test
     void aLinkOverItsOutstandingBoundAnswersAtOnceInsteadOfQueueing() throws Exception {
         RecordingLink small = new RecordingLink("ws-s", t.timer, 2);
-        t.bus.registry().put(new Registration("Cs", Registration.Kind.AE, "in-cse", "tok", "s", "Cs", List.of(),
+        t.registry.put(new Registration("Cs", Registration.Kind.AE, "in-cse", "tok", "s", "Cs", List.of(),
                 java.time.Instant.now()));
         t.bus.bind("Cs", small);
         t.bus.send(notify("Cs", "1"), Origin.upstream("http", "t"));

@@ -108,9 +108,9 @@ class RegistrationAdmissionTest {
 
     @Test
     void aRegisteredCseAndTheIdsBelowItPassAndNameTheEntityTheyReidentify() {
-        t.bus.registry().put(new Registration("/id-mn", Registration.Kind.CSE, "in-cse", "tok", "id-mn", "id-mn",
+        t.registry.put(new Registration("/id-mn", Registration.Kind.CSE, "in-cse", "tok", "id-mn", "id-mn",
                 List.of(), Instant.now()));
-        t.bus.registry().put(new Registration("Cae1", Registration.Kind.AE, "in-cse", "tok2", "ae1", "Cae1",
+        t.registry.put(new Registration("Cae1", Registration.Kind.AE, "in-cse", "tok2", "ae1", "Cae1",
                 List.of(), Instant.now()));
         for (String[] c : new String[][] {{"/id-mn", "/id-in/cse-in"}, {"/id-mn/Cmnae", "/id-in/cse-in/pub/open"},
                 {"//acme.example/id-mn", "/id-in/cse-in/id-mn"}, {"Cae1", "cse-in/ae1/cnt"}}) {
@@ -152,20 +152,20 @@ class RegistrationAdmissionTest {
             upstream.answering(r -> java.util.concurrent.CompletableFuture.completedFuture(
                     ScriptedUpstream.acmeLike(r)));
             assertEquals(2001, t.bus.send(create, Origin.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
-            assertTrue(t.bus.registry().byEntityId("/id-mn").isPresent());
+            assertTrue(t.registry.byEntityId("/id-mn").isPresent());
 
             // a 4004 to another resource of the MN changes nothing
             upstream.answering(r -> java.util.concurrent.CompletableFuture.completedFuture(
                     ResponsePrimitive.error(r, ResponseStatusCode.NOT_FOUND, "gone")));
             assertEquals(4004, t.bus.send(request("DELETE", "/id-mn", "/id-in/cse-in/pub", null),
                     Origin.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
-            assertTrue(t.bus.registry().byEntityId("/id-mn").isPresent());
+            assertTrue(t.registry.byEntityId("/id-mn").isPresent());
 
             upstream.answering(r -> java.util.concurrent.CompletableFuture.completedFuture(rsc == 2002
                     ? ScriptedUpstream.acmeLike(r) : ResponsePrimitive.error(r, ResponseStatusCode.NOT_FOUND, "no")));
             assertEquals(rsc, t.bus.send(request("DELETE", "/id-mn", "/id-in/cse-in/id-mn", null),
                     Origin.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
-            assertTrue(t.bus.registry().byEntityId("/id-mn").isEmpty(), "deregistered after " + rsc);
+            assertTrue(t.registry.byEntityId("/id-mn").isEmpty(), "deregistered after " + rsc);
             assertTrue(t.bus.boundLink("/id-mn").isEmpty(), "unbound after " + rsc);
         }
     }

@@ -59,14 +59,14 @@ class RegistrationLifecycleTest extends StoreTestSupport {
     void aNewRegistrationOfTheSameAeIdNeverReceivesWhatWasStoredForTheEarlierOne() throws Exception {
         TestBus t = bus(HOLDING);
         RecordingLink first = registered(t, "Cae1", "ae1", "ws-1");
-        long incarnation = t.bus.registry().byEntityId("Cae1").orElseThrow().incarnation();
+        long incarnation = t.registry.byEntityId("Cae1").orElseThrow().incarnation();
         connectionCloses(t, "Cae1", first);
         CompletableFuture<ResponsePrimitive> held = fromUpstream(t, notify("Cae1", "old"));
         Await.until(WAIT, () -> stored(t) == 1);
 
         // the CSE forgot the AE (deleted, or restarted with a memory database): it registers again, same AE-ID
         RecordingLink second = registered(t, "Cae1", "ae1", "ws-2");
-        assertNotEquals(incarnation, t.bus.registry().byEntityId("Cae1").orElseThrow().incarnation());
+        assertNotEquals(incarnation, t.registry.byEntityId("Cae1").orElseThrow().incarnation());
         Await.until(WAIT, () -> dropped(t, "incarnation") == 1.0 || !second.wire.isEmpty(),
                 () -> "the old request dropped or delivered");
         assertTrue(second.wire.isEmpty(), "delivered to the new incarnation: " + second.wire);
@@ -109,7 +109,7 @@ class RegistrationLifecycleTest extends StoreTestSupport {
         assertEquals(1000, await(fromUpstream(t, notify("Cexp", "n0"))).rsc());
         assertEquals(1, stored(t));
 
-        Await.until(WAIT, () -> t.bus.registry().size() == 0, () -> "registration ended at its et");
+        Await.until(WAIT, () -> t.registry.size() == 0, () -> "registration ended at its et");
         Await.until(WAIT, () -> stored(t) == 0 && dropped(t, "registration_expired") == 1.0);
         assertEquals(1.0, t.metrics.deregistrations.labelValues("expired").get());
         assertEquals(4004, await(fromUpstream(t, notify("Cexp", "n1"))).rsc());
@@ -123,11 +123,11 @@ class RegistrationLifecycleTest extends StoreTestSupport {
         registrationsExpireAt(et);
         connectionCloses(t, "Cexp", registered(t, "Cexp", "exp", "ws-1"));
         assertEquals(et.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
-                t.bus.registry().byEntityId("Cexp").orElseThrow().expiresAt(), "et of the CSE's answer kept");
+                t.registry.byEntityId("Cexp").orElseThrow().expiresAt(), "et of the CSE's answer kept");
         timePasses(Math.max(0, Duration.between(Instant.now(), et).toMillis()) + 50);
 
         assertEquals(4004, await(fromUpstream(t, notify("Cexp", "late"))).rsc());
-        Await.until(WAIT, () -> t.bus.registry().size() == 0);
+        Await.until(WAIT, () -> t.registry.size() == 0);
         assertEquals(0, stored(t));
     }
 
@@ -145,10 +145,10 @@ class RegistrationLifecycleTest extends StoreTestSupport {
                 .rqi("u").rvi("3").pc(pc).build();
         assertEquals(2004, await(fromDevice(t, update, link)).rsc());
         assertEquals(later.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
-                t.bus.registry().byEntityId("Cup").orElseThrow().expiresAt());
+                t.registry.byEntityId("Cup").orElseThrow().expiresAt());
 
         timePasses(Math.max(0, Duration.between(Instant.now(), soon).toMillis()) + 300); // a few sweeps past it
-        assertTrue(t.bus.registry().byEntityId("Cup").isPresent(), "still registered after the first et");
+        assertTrue(t.registry.byEntityId("Cup").isPresent(), "still registered after the first et");
         assertEquals(0.0, t.metrics.deregistrations.labelValues("expired").get());
     }
 
@@ -164,12 +164,12 @@ class RegistrationLifecycleTest extends StoreTestSupport {
         RequestPrimitive other = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in/gone/cnt").fr("Cgone")
                 .rqi("c").rvi("3").build();
         assertEquals(4004, await(fromDevice(t, other, back)).rsc());
-        assertTrue(t.bus.registry().byEntityId("Cgone").isPresent(), "a 4004 for another resource proves nothing");
+        assertTrue(t.registry.byEntityId("Cgone").isPresent(), "a 4004 for another resource proves nothing");
 
         RequestPrimitive own = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in/gone").fr("Cgone")
                 .rqi("o").rvi("3").build();
         assertEquals(4004, await(fromDevice(t, own, back)).rsc());
-        assertTrue(t.bus.registry().byEntityId("Cgone").isEmpty(), "the registration resource is gone");
+        assertTrue(t.registry.byEntityId("Cgone").isEmpty(), "the registration resource is gone");
         assertEquals(1.0, t.metrics.deregistrations.labelValues("not_found").get());
         Await.until(WAIT, () -> stored(t) == 0 && dropped(t, "deregistered") == 1.0);
     }

@@ -79,7 +79,7 @@ abstract class StoreTestSupport {
     }
 
     static void registerOffline(TestBus t, String entityId) {
-        t.bus.registry().put(new Registration(entityId, Registration.Kind.AE, "in-cse", "tok-" + entityId, "rn",
+        t.registry.put(new Registration(entityId, Registration.Kind.AE, "in-cse", "tok-" + entityId, "rn",
                 entityId, List.of(), Instant.now()));
     }
 

@@ -42,7 +42,7 @@ class WhatIsStoredTest extends StoreTestSupport {
 
     private TestBus offlineGateway(StoreSettings s) {
         TestBus t = bus(s);
-        t.bus.registry().put(new Registration("/id-mn", Registration.Kind.CSE, "in-cse", "tok-mn", "cse-mn",
+        t.registry.put(new Registration("/id-mn", Registration.Kind.CSE, "in-cse", "tok-mn", "cse-mn",
                 "csr-mn", List.of(), java.time.Instant.now()));
         return t;
     }

@@ -24,6 +24,8 @@ import org.m2mbridge.core.store.MapDeliveryStore;
  */
 public final class TestBus implements AutoCloseable {
     public final PrimitiveBus bus;
+    /** What the bus keeps its registrations in: a test puts an entity there to have it registered already. */
+    public final EntityRegistry registry;
     public final BridgeMetrics metrics;
     public final ScheduledExecutorService timer;
 
@@ -49,6 +51,7 @@ public final class TestBus implements AutoCloseable {
         t.setRemoveOnCancelPolicy(true);
         timer = t;
         metrics = new BridgeMetrics(new PrometheusRegistry());
+        this.registry = registry;
         String def = upstreams.length == 0 ? null : upstreams[0].name();
         bus = new PrimitiveBus(registry, new RouteTable(List.of(), def),
                 new Deadlines(defaultTimeout, defaultTimeout.multipliedBy(4), Clock.systemUTC()), timer, metrics,
