@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.m2mbridge.core.bus.EntityDirectory;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.metrics.BridgeMetrics;
@@ -42,7 +42,7 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         String path = TargetPath.decode(message.path());
         if (!path.startsWith(notificationPrefix)) {
             RequestPrimitive addressed = verificationTarget(request);
-            return bus.send(addressed, Origin.upstream("http", sender(addressed, peer)));
+            return bus.send(addressed, Ingress.upstream("http", sender(addressed, peer)));
         }
         String tokenAndRest = path.substring(notificationPrefix.length());
         int slash = tokenAndRest.indexOf('/');
@@ -61,17 +61,17 @@ final class CseRequestRoute implements PrimitiveHttpHandler.Route {
         }
         RequestPrimitive addressed = request.toBuilder().to(to.get() + partialRetrieve(request.to())).build();
         // the access line names the CSE the entity registered through (the one that notifies it), not a socket
-        return bus.sendVia(entity.get().entityId(), addressed, Origin.upstream("http", entity.get().upstream()));
+        return bus.sendVia(entity.get().entityId(), addressed, Ingress.upstream("http", entity.get().upstream()));
     }
 
     @Override
     public void notMapped(ResponsePrimitive answer, String peer) {
-        bus.answeredLocally(null, Origin.upstream("http", peer), answer);
+        bus.answeredLocally(null, Ingress.upstream("http", peer), answer);
     }
 
     private CompletableFuture<ResponsePrimitive> answeredLocally(RequestPrimitive request, String peer,
                                                                  ResponsePrimitive answer) {
-        bus.answeredLocally(request, Origin.upstream("http", peer), answer);
+        bus.answeredLocally(request, Ingress.upstream("http", peer), answer);
         return CompletableFuture.completedFuture(answer);
     }
 

@@ -3,7 +3,7 @@ package org.m2mbridge.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
@@ -52,12 +52,12 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
     public CompletableFuture<ResponsePrimitive> route(RequestPrimitive received, HttpRequestMessage message,
                                                       String peer) {
         RequestPrimitive request = dialect.repair(received, dialectNotes); // listeners.deviceHttp.dialect
-        Origin origin = new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null);
+        Ingress ingress = new Ingress(Ingress.Side.DOWNSTREAM, devices.binding(), peer, null);
         RegistrationAdmission.Decision admitted = admission.decide(request);
         switch (admitted.verdict()) {
             case REGISTRATION -> {
                 if (HttpDeviceLink.httpPoa(poaOf(request)).isPresent()) {
-                    origin = Origin.downstream(devices);
+                    ingress = Ingress.downstream(devices);
                 }
             }
             case REGISTERED -> rebind(admitted.entity().orElseThrow());
@@ -66,16 +66,16 @@ final class DeviceRequestRoute implements PrimitiveHttpHandler.Route {
             }
             default -> {
                 ResponsePrimitive refusal = admission.refused(request, admitted, "deviceHttp " + peer);
-                bus.answeredLocally(request, origin, refusal);
+                bus.answeredLocally(request, ingress, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }
         }
-        return bus.send(request, origin);
+        return bus.send(request, ingress);
     }
 
     @Override
     public void notMapped(ResponsePrimitive answer, String peer) {
-        bus.answeredLocally(null, new Origin(Origin.Side.DOWNSTREAM, devices.binding(), peer, null), answer);
+        bus.answeredLocally(null, new Ingress(Ingress.Side.DOWNSTREAM, devices.binding(), peer, null), answer);
     }
 
     private void rebind(Registration entity) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.testing.RefusingPort;
 import org.m2mbridge.core.BridgeContext;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
@@ -125,7 +125,7 @@ class DeviceHttpTest {
     private ResponsePrimitive notifyFromCse(String to, String rqi) throws Exception {
         RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to(to).fr("/id-in").rqi(rqi)
                 .rvi("3").pc(JSON.readTree("{\"m2m:sgn\":{\"sur\":\"/id-in/sub1\",\"nev\":{\"net\":3}}}")).build();
-        return bus.bus.send(notify, Origin.upstream("test", "cse")).get(10, TimeUnit.SECONDS);
+        return bus.bus.send(notify, Ingress.upstream("test", "cse")).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -206,7 +206,7 @@ class DeviceHttpTest {
                 List.of(poa), Instant.now()));
         var stored = bus.bus.send(RequestPrimitive.builder().op(Operation.NOTIFY).to("Cdev3").fr("/id-in")
                 .rqi("ntfy-stored").rvi("3").pc(JSON.readTree("{\"m2m:sgn\":{\"sur\":\"/id-in/sub3\"}}")).build(),
-                Origin.upstream("test", "cse"));
+                Ingress.upstream("test", "cse"));
         assertFalse(stored.isDone() && stored.get().rsc() == 2000, "nothing can deliver it yet");
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/~/id-in/dev3"))
                 .timeout(Duration.ofSeconds(5)).header("X-M2M-Origin", "Cdev3").header("X-M2M-RI", "get-3")

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Link;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.Serialization;
@@ -98,7 +98,7 @@ class InboundHttpTest {
         RequestPrimitive create = RequestPrimitive.builder().op(Operation.CREATE).to("/id-in").fr("Cbridgetest")
                 .rqi("reg-1").rvi("3").ty(2)
                 .pc(JSON.readTree("{\"m2m:ae\":{\"rn\":\"bridgetest\",\"api\":\"Nx\",\"rr\":false}}")).build();
-        assertEquals(2001, bus.bus.send(create, Origin.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
+        assertEquals(2001, bus.bus.send(create, Ingress.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
         token = bus.registry.byEntityId("Cbridgetest").orElseThrow().token();
         String poa = cse.received.get(0).pc().path("m2m:ae").path("poa").path(0).asText();
         assertTrue(poa.endsWith("/notify/" + token), poa); // the bus rewrote the poa with the upstream's URL

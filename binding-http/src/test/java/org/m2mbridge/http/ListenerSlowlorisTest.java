@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.BridgeContext;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
@@ -66,7 +66,7 @@ class ListenerSlowlorisTest {
         RequestPrimitive create = RequestPrimitive.builder().op(Operation.CREATE).to("/id-in").fr("Cbridgetest")
                 .rqi("reg-1").rvi("3").ty(2)
                 .pc(JSON.readTree("{\"m2m:ae\":{\"rn\":\"bridgetest\",\"api\":\"Nx\",\"rr\":false}}")).build();
-        assertEquals(2001, bus.bus.send(create, Origin.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
+        assertEquals(2001, bus.bus.send(create, Ingress.downstream(device)).get(5, TimeUnit.SECONDS).rsc());
         token = bus.registry.byEntityId("Cbridgetest").orElseThrow().token();
     }
 

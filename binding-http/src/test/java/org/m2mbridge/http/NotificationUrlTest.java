@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.BridgeContext;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
@@ -54,7 +54,7 @@ class NotificationUrlTest {
         RequestPrimitive create = RequestPrimitive.builder().op(Operation.CREATE).to("/id-in/cse-in").fr("/id-mn")
                 .rqi("reg-1").rvi("4").ty(16).pc(JSON.readTree("{\"m2m:csr\":{\"rn\":\"id-mn\",\"csi\":\"/id-mn\","
                         + "\"cb\":\"/id-mn/cse-mn\",\"rr\":true,\"poa\":[\"http://10.0.0.7:8081\"]}}")).build();
-        assertEquals(2001, bus.bus.send(create, Origin.downstream(mn)).get(5, TimeUnit.SECONDS).rsc());
+        assertEquals(2001, bus.bus.send(create, Ingress.downstream(mn)).get(5, TimeUnit.SECONDS).rsc());
         token = bus.registry.byEntityId("/id-mn").orElseThrow().token();
     }
 

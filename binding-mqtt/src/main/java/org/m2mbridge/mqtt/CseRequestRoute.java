@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.Codecs;
@@ -29,7 +29,7 @@ final class CseRequestRoute implements InboundRequests.Handling {
     private final String cseId;
     private final MqttTransport transport;
     private final PrimitiveBus bus;
-    private final Origin origin;
+    private final Ingress ingress;
     /** Receiver topic segment -> entity ID. */
     private final Map<String, String> entityReceivers = new ConcurrentHashMap<>();
     private final InboundRequests inbound;
@@ -39,8 +39,8 @@ final class CseRequestRoute implements InboundRequests.Handling {
         this.cseId = cseId;
         this.transport = transport;
         this.bus = bus;
-        this.origin = Origin.upstream(UpstreamErrorCounter.BINDING, upstream);
-        this.inbound = new InboundRequests("upstream " + upstream, upstream, bus, origin, metrics, timer,
+        this.ingress = Ingress.upstream(UpstreamErrorCounter.BINDING, upstream);
+        this.inbound = new InboundRequests("upstream " + upstream, upstream, bus, ingress, metrics, timer,
                 new InboundRequests.Replies(transport, codecs, false, () -> counter.error(UpstreamErrorKind.CLOSED)));
     }
 
@@ -85,7 +85,7 @@ final class CseRequestRoute implements InboundRequests.Handling {
         String entity = entityReceivers.get(topic.receiver());
         // The receiver topic names the entity (the next hop) and "to" the target, which may lie below it (a
         // resource of an MN-CSE behind the bridge, TS-0010 6.4.2): route by the topic, keep "to".
-        return entity != null ? bus.sendVia(entity, request, origin) : bus.send(request, origin);
+        return entity != null ? bus.sendVia(entity, request, ingress) : bus.send(request, ingress);
     }
 
     /** An answer given before the bus (undecodable, overloaded): counted and logged as the bus's exchanges are. */

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.codec.Codecs;
@@ -43,7 +43,7 @@ final class DeviceBrokerSession {
     private final Set<String> receivers;
     private final MqttTransport transport;
     private final MqttDeviceLink link;
-    private final Origin origin;
+    private final Ingress ingress;
     private final RegistrationAdmission admission;
     private final InboundRequests inbound;
     private final DeviceRequests deviceRequests = new DeviceRequests();
@@ -78,8 +78,8 @@ final class DeviceBrokerSession {
         this.transport = transports.create(arrival::onMessage, health);
         this.link = new MqttDeviceLink(transport, bus, codecs, metrics, timer, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
-        this.origin = Origin.downstream(link);
-        this.inbound = new InboundRequests("devices", SESSION, bus, origin, metrics, timer,
+        this.ingress = Ingress.downstream(link);
+        this.inbound = new InboundRequests("devices", SESSION, bus, ingress, metrics, timer,
                 new InboundRequests.Replies(transport, codecs, true, () -> { }));
     }
 
@@ -146,11 +146,11 @@ final class DeviceBrokerSession {
             if (admitted.refused()) {
                 ResponsePrimitive refusal = admission.refused(r, admitted,
                         "deviceMqtt " + broker + " topic " + topic.name());
-                bus.answeredLocally(r, origin, refusal);
+                bus.answeredLocally(r, ingress, refusal);
                 return CompletableFuture.completedFuture(refusal);
             }
             admitted.entity().ifPresent(entity -> link.seen(entity.entityId(), route));
-            return bus.send(r, origin).thenApply(response -> {
+            return bus.send(r, ingress).thenApply(response -> {
                 if (r.isRegistration()) {
                     link.registered(response, route);
                 }

@@ -3,7 +3,7 @@ package org.m2mbridge.mqtt;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
@@ -52,7 +52,7 @@ final class InboundRequests {
     private final String label;
     private final String session;
     private final PrimitiveBus bus;
-    private final Origin origin;
+    private final Ingress ingress;
     private final BridgeMetrics metrics;
     private final Replies replies;
     private final RecentExchanges received;
@@ -61,12 +61,12 @@ final class InboundRequests {
      * @param label   how logs name the sender ({@code devices}, {@code upstream <name>})
      * @param session the session's label value in {@code mqttRedeliveries}
      */
-    InboundRequests(String label, String session, PrimitiveBus bus, Origin origin, BridgeMetrics metrics,
+    InboundRequests(String label, String session, PrimitiveBus bus, Ingress ingress, BridgeMetrics metrics,
                     ScheduledExecutorService timer, Replies replies) {
         this.label = label;
         this.session = session;
         this.bus = bus;
-        this.origin = origin;
+        this.ingress = ingress;
         this.metrics = metrics;
         this.replies = replies;
         this.received = new RecentExchanges(4096, timer);
@@ -98,7 +98,7 @@ final class InboundRequests {
 
     /** An answer given before the bus (undecodable, refused, overloaded): counted and logged as the bus's are. */
     void answerLocally(Topic topic, Serialization format, RequestPrimitive request, ResponsePrimitive response) {
-        bus.answeredLocally(request, origin, response);
+        bus.answeredLocally(request, ingress, response);
         reply(topic, format, response);
     }
 

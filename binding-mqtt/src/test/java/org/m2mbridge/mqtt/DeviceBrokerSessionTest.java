@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Link;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
@@ -231,7 +231,7 @@ class DeviceBrokerSessionTest {
             device.await(WAIT, x -> x.text().contains("n-1"), "the registration");
 
             CompletableFuture<ResponsePrimitive> answer = testBus.bus.send(notify("Cnote", "sgn-1"),
-                    Origin.upstream("test", "cse"));
+                    Ingress.upstream("test", "cse"));
             MqttTestDevice.Message pushed = device.await(WAIT,
                     x -> x.topic().equals("/oneM2M/req/id-in/Cnote/json"), "the NOTIFY");
             RequestPrimitive notify = codecs.get(Serialization.JSON).decode(pushed.payload()).request().orElseThrow();
@@ -245,7 +245,7 @@ class DeviceBrokerSessionTest {
 
             // A device that does not answer: 4008 at the deadline, exactly once.
             CompletableFuture<ResponsePrimitive> silent = testBus.bus.send(notify("Cnote", "sgn-2").toBuilder()
-                    .rqet(Instant.now().plusMillis(800).toString()).build(), Origin.upstream("test", "cse"));
+                    .rqet(Instant.now().plusMillis(800).toString()).build(), Ingress.upstream("test", "cse"));
             assertEquals(4008, silent.get(10, TimeUnit.SECONDS).rsc());
         }
     }
@@ -257,7 +257,7 @@ class DeviceBrokerSessionTest {
         testBus.registry.put(new Registration("Cback", Registration.Kind.AE, "cse", "tok", "back", "Cback",
                 null, Instant.now()));
         CompletableFuture<ResponsePrimitive> stored = testBus.bus.send(notify("Cback", "kept-1"),
-                Origin.upstream("test", "cse"));
+                Ingress.upstream("test", "cse"));
         try (MqttTestDevice device = device("/oneM2M/resp/Cback/id-in/+", "/oneM2M/req/id-in/Cback/+")) {
             device.publish("/oneM2M/req/Cback/id-in/json",
                     "{\"op\":2,\"to\":\"cse-in\",\"fr\":\"Cback\",\"rqi\":\"again-1\",\"rvi\":\"3\"}");
@@ -319,7 +319,7 @@ class DeviceBrokerSessionTest {
             MqttDeviceLink link = binding.deviceLink().orElseThrow();
             testBus.bus.bind("Coff", link);
             long started = System.nanoTime();
-            ResponsePrimitive r = testBus.bus.send(notify("Coff", "down-1"), Origin.upstream("test", "cse"))
+            ResponsePrimitive r = testBus.bus.send(notify("Coff", "down-1"), Ingress.upstream("test", "cse"))
                     .get(10, TimeUnit.SECONDS);
             assertEquals(5103, r.rsc());
             assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(MqttOutageTest.PROMPT) < 0,

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
@@ -70,7 +70,7 @@ class MqttBindingTest {
     }
 
     static ResponsePrimitive send(TestBridge bridge, RequestPrimitive r, TestLink link) throws Exception {
-        return bridge.bus.send(r, Origin.downstream(link)).get(15, TimeUnit.SECONDS);
+        return bridge.bus.send(r, Ingress.downstream(link)).get(15, TimeUnit.SECONDS);
     }
 
     static void awaitConnected(TestBridge bridge) {
@@ -225,7 +225,7 @@ class MqttBindingTest {
             List<CompletableFuture<ResponsePrimitive>> all = new java.util.ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 all.add(bridge.bus.send(RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in")
-                        .fr("Cmqttae").rqi("silent-" + i).rvi("3").build(), Origin.downstream(link)));
+                        .fr("Cmqttae").rqi("silent-" + i).rvi("3").build(), Ingress.downstream(link)));
             }
             for (int i = 0; i < 200; i++) {
                 ResponsePrimitive r = all.get(i).get(15, TimeUnit.SECONDS);
@@ -303,7 +303,7 @@ class MqttBindingTest {
             cse.silent = true;
             CompletableFuture<ResponsePrimitive> pending = bridge.bus.send(RequestPrimitive.builder()
                     .op(Operation.RETRIEVE).to("cse-in").fr("Cmqttae").rqi("in-flight").rvi("3").build(),
-                    Origin.downstream(new TestLink("ws-7")));
+                    Ingress.downstream(new TestLink("ws-7")));
             Await.until(Duration.ofSeconds(5), () -> cse.requests.size() == 1, "request at the CSE");
             long t0 = System.nanoTime();
             bridge.binding.stop(Duration.ofSeconds(1));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 
@@ -58,11 +58,11 @@ class MqttLoadIT {
                 String fr = "Cload" + o;
                 CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
                 for (int i = 0; i < perOrigin; i++) {
-                    // Every origin uses the same rqis: the correlator must remap collisions on the one session.
+                    // Every ingress uses the same rqis: the correlator must remap collisions on the one session.
                     String rqi = "q-" + i;
                     RequestPrimitive r = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in").fr(fr)
                             .rqi(rqi).rvi("3").build();
-                    chain = chain.thenCompose(v -> bridge.bus.send(r, Origin.downstream(link))).thenAccept(rsp -> {
+                    chain = chain.thenCompose(v -> bridge.bus.send(r, Ingress.downstream(link))).thenAccept(rsp -> {
                         if (rsp.rsc() != 2000 || !rqi.equals(rsp.rqi()) || !fr.equals(rsp.to())) {
                             wrong.incrementAndGet();
                         }

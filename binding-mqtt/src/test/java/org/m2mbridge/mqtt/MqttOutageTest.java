@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -50,7 +50,7 @@ class MqttOutageTest {
             TestLink link = new TestLink("ws-down");
             for (int i = 0; i < 5; i++) {
                 long t0 = System.nanoTime();
-                ResponsePrimitive r = bridge.bus.send(retrieve("Cdown", "d-" + i), Origin.downstream(link))
+                ResponsePrimitive r = bridge.bus.send(retrieve("Cdown", "d-" + i), Ingress.downstream(link))
                         .get(PROMPTNESS_DEADLINE.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(5103, r.rsc());
                 assertEquals("d-" + i, r.rqi());
@@ -62,7 +62,7 @@ class MqttOutageTest {
             late.start();
             try (StandInCse cse = new StandInCse(late.url(), "/id-in")) {
                 Await.until(Duration.ofSeconds(15), () -> bridge.bus.upstreams().get(0).isReachable(), "connection after the broker came up");
-                ResponsePrimitive r = bridge.bus.send(retrieve("Cdown", "up"), Origin.downstream(link))
+                ResponsePrimitive r = bridge.bus.send(retrieve("Cdown", "up"), Ingress.downstream(link))
                         .get(10, TimeUnit.SECONDS);
                 assertEquals(2000, r.rsc());
             }
@@ -98,7 +98,7 @@ class MqttOutageTest {
             try (StandInCse cse = new StandInCse(broker.url(), "/id-in")) {
                 Await.until(Duration.ofSeconds(15), bridge.upstream::isReachable, "MQTT connection");
                 ResponsePrimitive created = bridge.bus.send(MqttBindingTest.createAe("Cmqttae", "mqttae", "c1"),
-                        Origin.downstream(device)).get(10, TimeUnit.SECONDS);
+                        Ingress.downstream(device)).get(10, TimeUnit.SECONDS);
                 assertEquals(2001, created.rsc());
 
                 // Traffic from 10 origins, each waiting for every answer (bounded) before the next request.
@@ -114,7 +114,7 @@ class MqttOutageTest {
                         for (int i = 0; !stop.get(); i++) {
                             String rqi = "t-" + i;
                             try {
-                                ResponsePrimitive r = bridge.bus.send(retrieve(fr, rqi), Origin.downstream(link))
+                                ResponsePrimitive r = bridge.bus.send(retrieve(fr, rqi), Ingress.downstream(link))
                                         .get(8, TimeUnit.SECONDS);
                                 byRsc.computeIfAbsent(r.rsc(), k -> new AtomicInteger()).incrementAndGet();
                                 if (!rqi.equals(r.rqi())) {
@@ -148,7 +148,7 @@ class MqttOutageTest {
 
             // The old stand-in's session died with the broker; a fresh CSE client sees the bridge's subscriptions.
             try (StandInCse cse = new StandInCse(broker.url(), "/id-in")) {
-                ResponsePrimitive r = bridge.bus.send(retrieve("Cmqttae", "after"), Origin.downstream(device))
+                ResponsePrimitive r = bridge.bus.send(retrieve("Cmqttae", "after"), Ingress.downstream(device))
                         .get(10, TimeUnit.SECONDS);
                 assertEquals(2000, r.rsc());
                 StandInCse.Received answer = MqttBindingTest.notifyUntilAnswered(cse, "Cmqttae", "Cmqttae", "n");

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.primitive.Operation;
@@ -88,7 +88,7 @@ class MqttTlsTest {
             assertEquals(List.of("mqtts://127.0.0.1:" + broker.port()), bridge.upstream.pointOfAccess("t", null));
             // The publish goes through TLS; no CSE listens, so the bus deadline answers.
             ResponsePrimitive r = bridge.bus.send(RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in")
-                    .fr("Ctls").rqi("tls-1").rvi("3").build(), Origin.downstream(new TestLink("ws-tls")))
+                    .fr("Ctls").rqi("tls-1").rvi("3").build(), Ingress.downstream(new TestLink("ws-tls")))
                     .get(10, TimeUnit.SECONDS);
             assertEquals(4008, r.rsc());
             assertEquals(0.0, bridge.metrics.upstreamErrors.labelValues("secure", "connect").get(), "no TLS failure");

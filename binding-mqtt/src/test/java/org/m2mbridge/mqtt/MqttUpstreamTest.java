@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.codec.CodecLimits;
@@ -132,7 +132,7 @@ class MqttUpstreamTest {
 
     private CompletableFuture<ResponsePrimitive> retrieve(String fr, String rqi) {
         return bus.send(RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in").fr(fr).rqi(rqi).rvi("3")
-                .build(), Origin.downstream(new TestLink("ws-" + fr)));
+                .build(), Ingress.downstream(new TestLink("ws-" + fr)));
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.m2mbridge.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.ResponseFilter;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RegistrationContent;
@@ -34,8 +34,8 @@ final class CseBasePoaFilter implements ResponseFilter {
     }
 
     @Override
-    public ResponsePrimitive apply(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
-        if (!origin.binding().equals(binding) || origin.side() != Origin.Side.DOWNSTREAM
+    public ResponsePrimitive apply(RequestPrimitive request, Ingress ingress, ResponsePrimitive response) {
+        if (!ingress.binding().equals(binding) || ingress.side() != Ingress.Side.DOWNSTREAM
                 || request.op() != Operation.RETRIEVE || response.rsc() != ResponseStatusCode.OK.code()
                 || response.pc() == null || !(response.pc().get(ResourceType.CSE_BASE.rootName()) instanceof ObjectNode)) {
             return response;

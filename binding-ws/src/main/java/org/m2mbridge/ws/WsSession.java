@@ -25,7 +25,7 @@ import org.m2mbridge.core.bus.EntityDirectory;
 import org.m2mbridge.core.bus.Link;
 import org.m2mbridge.core.bus.LinkClosedException;
 import org.m2mbridge.core.bus.LocalAnswers;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -269,7 +269,7 @@ final class WsSession implements Link, Correlator.Listener {
                     ResponseFlag.UO));
             return;
         }
-        PeerMessages.forward(env.bus(), request, Origin.downstream(this)).thenAccept(response -> {
+        PeerMessages.forward(env.bus(), request, Ingress.downstream(this)).thenAccept(response -> {
             inflightUp.decrementAndGet();
             if (holdsEntitySlot) {
                 registering.decrementAndGet(); // bound by now if it succeeded
@@ -281,7 +281,7 @@ final class WsSession implements Link, Correlator.Listener {
 
     /** An answer the session gives itself, before the bus: counted and logged like a bus exchange. */
     private void refuse(RequestPrimitive request, ResponsePrimitive response) {
-        env.bus().answeredLocally(request, Origin.downstream(this), response);
+        env.bus().answeredLocally(request, Ingress.downstream(this), response);
         LocalAnswers.answered(response.rsc(), response.rqi(), request == null ? null : request.fr(),
                 id + ": " + (response.pc() == null ? "refused" : response.pc().path("m2m:dbg").asText("refused")));
         write(response);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -25,7 +25,7 @@ class CseBasePoaFilterTest {
 
     @Test
     void aWebSocketDeviceSeesTheBridgesPointOfAccess() {
-        ResponsePrimitive r = filter.apply(retrieve, new Origin(Origin.Side.DOWNSTREAM, "ws", "ws-1", null), cseBase());
+        ResponsePrimitive r = filter.apply(retrieve, new Ingress(Ingress.Side.DOWNSTREAM, "ws", "ws-1", null), cseBase());
         assertEquals("[\"ws://bridge:8080\"]", r.pc().at("/m2m:cb/poa").toString());
     }
 
@@ -34,7 +34,7 @@ class CseBasePoaFilterTest {
         for (String binding : new String[] {"http", "mqtt"}) {
             ResponsePrimitive original = cseBase();
             assertSame(original, filter.apply(retrieve,
-                    new Origin(Origin.Side.DOWNSTREAM, binding, binding + "-1", null), original), binding);
+                    new Ingress(Ingress.Side.DOWNSTREAM, binding, binding + "-1", null), original), binding);
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -72,7 +72,7 @@ class SessionTest {
         sgn.putObject("m2m:sgn").put("sur", "/id-in/sub1").put("vrq", true);
         RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to(to).fr("/id-in").rqi(rqi)
                 .rvi("3").ec(ec).pc(sgn).build();
-        return bridge.bus.bus.send(notify, Origin.upstream("test", "t"));
+        return bridge.bus.bus.send(notify, Ingress.upstream("test", "t"));
     }
 
     @Test
@@ -374,7 +374,7 @@ class SessionTest {
                 ObjectNode pc = JsonNodeFactory.instance.objectNode();
                 pc.putObject("m2m:sgn").put("sur", "/id-in/sub1").put("nev", padding);
                 sent.add(bridge.bus.bus.send(RequestPrimitive.builder().op(Operation.NOTIFY).to("Cslow").fr("/id-in")
-                        .rqi("s" + i).rvi("3").pc(pc).build(), Origin.upstream("test", "t")));
+                        .rqi("s" + i).rvi("3").pc(pc).build(), Ingress.upstream("test", "t")));
             }
             assertTrue(bridge.metric("m2mbridge_limit_refusals", "limit", "ws_send_queue") >= 1);
             RawWsClient.Frame close = c.readClose(10_000);

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -54,7 +54,7 @@ class WsUpstreamTlsTest {
         pc.putObject("m2m:ae").put("rn", "ae-" + aei).put("api", "Ntls.test").put("rr", true);
         RequestPrimitive create = RequestPrimitive.builder().op(Operation.CREATE).ty(2).to("/id-in").fr(aei)
                 .rqi("reg-" + aei).rvi("3").pc(pc).build();
-        return busA.bus.send(create, Origin.downstream(new RecordingLink("dev", busA.timer, 4)))
+        return busA.bus.send(create, Ingress.downstream(new RecordingLink("dev", busA.timer, 4)))
                 .get(10, TimeUnit.SECONDS);
     }
 

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
 import org.m2mbridge.core.bus.ConfiguredUpstream;
 import org.m2mbridge.core.bus.Correlator;
 import org.m2mbridge.core.bus.FailureTable;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.bus.TransportFailure;
@@ -670,16 +670,16 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
                 answeredLocally(request, noRqi.get());
                 return;
             }
-            PeerMessages.forward(bus, request, origin()).thenAccept(this::write);
+            PeerMessages.forward(bus, request, ingress()).thenAccept(this::write);
         }
 
-        private Origin origin() {
-            return Origin.upstream(binding(), config.name());
+        private Ingress ingress() {
+            return Ingress.upstream(binding(), config.name());
         }
 
         /** An answer given before the bus: counted and logged as the bus's exchanges are. */
         private void answeredLocally(RequestPrimitive request, ResponsePrimitive response) {
-            bus.answeredLocally(request, origin(), response);
+            bus.answeredLocally(request, ingress(), response);
             write(response);
         }
 

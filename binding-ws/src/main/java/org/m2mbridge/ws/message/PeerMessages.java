@@ -3,7 +3,7 @@ package org.m2mbridge.ws.message;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
@@ -53,8 +53,8 @@ public final class PeerMessages {
 
     /** The request's answer through the bus; a 5000 when the bus itself failed, never exceptionally. */
     public static CompletableFuture<ResponsePrimitive> forward(PrimitiveBus bus, RequestPrimitive request,
-                                                               Origin origin) {
-        return bus.send(request, origin).handle((response, error) -> response != null ? response
+                                                               Ingress ingress) {
+        return bus.send(request, ingress).handle((response, error) -> response != null ? response
                 : ResponsePrimitive.error(request, ResponseStatusCode.INTERNAL_SERVER_ERROR,
                         "bridge failed to forward the request"));
     }

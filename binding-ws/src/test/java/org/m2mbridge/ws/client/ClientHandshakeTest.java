@@ -17,7 +17,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -90,7 +90,7 @@ class ClientHandshakeTest {
     private CompletableFuture<ResponsePrimitive> retrieve(String rqi) {
         RequestPrimitive r = RequestPrimitive.builder().op(Operation.RETRIEVE).to("/id-in/x").fr("Cae").rqi(rqi)
                 .rvi("3").build();
-        return busA.bus.send(r, Origin.downstream(new RecordingLink("dev", busA.timer, 4)));
+        return busA.bus.send(r, Ingress.downstream(new RecordingLink("dev", busA.timer, 4)));
     }
 
     private double connections(String subprotocol) {

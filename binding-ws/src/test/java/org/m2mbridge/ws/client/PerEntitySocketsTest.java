@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -55,7 +55,7 @@ class PerEntitySocketsTest {
     }
 
     private ResponsePrimitive sendFromA(RequestPrimitive request, RecordingLink link) throws Exception {
-        return pair.busA.bus.send(request, Origin.downstream(link)).get(10, TimeUnit.SECONDS);
+        return pair.busA.bus.send(request, Ingress.downstream(link)).get(10, TimeUnit.SECONDS);
     }
 
     private RecordingLink device(String id) {
@@ -105,7 +105,7 @@ class PerEntitySocketsTest {
         sgn.putObject("m2m:sgn").put("sur", "/id-in/sub1");
         RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to("Cae1").fr("/id-in")
                 .rqi("n1").rvi("3").pc(sgn).build();
-        CompletableFuture<ResponsePrimitive> answer = pair.busB.bus.send(notify, Origin.upstream("test", "cse"));
+        CompletableFuture<ResponsePrimitive> answer = pair.busB.bus.send(notify, Ingress.upstream("test", "cse"));
         Await.until(WsPair.WAIT, () -> !one.wire.isEmpty());
         assertTrue(one.respond(one.wire.get(0).rqi(), 2000));
         assertEquals(2000, answer.get(5, TimeUnit.SECONDS).rsc());

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -38,7 +38,7 @@ class UpstreamDeflateTest {
                 .putArray("lbl").add("x".repeat(20_000));
         RequestPrimitive create = RequestPrimitive.builder().op(Operation.CREATE).ty(2).to("/id-in").fr("Cdeflate")
                 .rqi("reg").rvi("3").pc(pc).build();
-        ResponsePrimitive created = pair.busA.bus.send(create, Origin.downstream(dev)).get(10, TimeUnit.SECONDS);
+        ResponsePrimitive created = pair.busA.bus.send(create, Ingress.downstream(dev)).get(10, TimeUnit.SECONDS);
         assertEquals(2001, created.rsc(), String.valueOf(created));
         assertEquals(20_000, pair.cse.received.get(0).pc().path("m2m:ae").path("lbl").get(0).asText().length());
     }

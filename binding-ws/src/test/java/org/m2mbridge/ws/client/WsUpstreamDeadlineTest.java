@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -34,7 +34,7 @@ class WsUpstreamDeadlineTest {
         List<CompletableFuture<ResponsePrimitive>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             all.add(a.bus.bus.send(RequestPrimitive.builder().op(Operation.RETRIEVE).to("/id-in/cnt" + i).fr("Cae")
-                    .rqi("q" + i).rvi("3").rqet("1000").build(), Origin.downstream(device)));
+                    .rqi("q" + i).rvi("3").rqet("1000").build(), Ingress.downstream(device)));
         }
         return all;
     }

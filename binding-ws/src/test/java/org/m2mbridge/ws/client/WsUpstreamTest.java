@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.bus.Origin;
+import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
@@ -56,7 +56,7 @@ class WsUpstreamTest {
     }
 
     private ResponsePrimitive sendFromA(RequestPrimitive request, RecordingLink link) throws Exception {
-        return pair.busA.bus.send(request, Origin.downstream(link)).get(10, TimeUnit.SECONDS);
+        return pair.busA.bus.send(request, Ingress.downstream(link)).get(10, TimeUnit.SECONDS);
     }
 
     private RecordingLink deviceOnA() {
@@ -100,7 +100,7 @@ class WsUpstreamTest {
         sgn.putObject("m2m:sgn").put("sur", "/id-in/sub1").put("vrq", true);
         RequestPrimitive notify = RequestPrimitive.builder().op(Operation.NOTIFY).to("Cae2").fr("/id-in")
                 .rqi("n1").rvi("3").pc(sgn).build();
-        CompletableFuture<ResponsePrimitive> answer = pair.busB.bus.send(notify, Origin.upstream("test", "cse"));
+        CompletableFuture<ResponsePrimitive> answer = pair.busB.bus.send(notify, Ingress.upstream("test", "cse"));
         Await.until(WsPair.WAIT, () -> !dev.wire.isEmpty());
         RequestPrimitive down = dev.wire.get(0);
         assertEquals(Operation.NOTIFY, down.op());
@@ -166,7 +166,7 @@ class WsUpstreamTest {
         long t0 = System.nanoTime();
         List<CompletableFuture<ResponsePrimitive>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            all.add(pair.busA.bus.send(retrieve("Cx", "l" + i), Origin.downstream(dev)));
+            all.add(pair.busA.bus.send(retrieve("Cx", "l" + i), Ingress.downstream(dev)));
         }
         for (CompletableFuture<ResponsePrimitive> f : all) {
             assertEquals(5103, f.get(8, TimeUnit.SECONDS).rsc());
@@ -186,7 +186,7 @@ class WsUpstreamTest {
         List<CompletableFuture<ResponsePrimitive>> slow = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             slow.add(pair.busA.bus.send(retrieve("Cae5", "s" + i).toBuilder().to("/id-in/slow").build(),
-                    Origin.downstream(dev)));
+                    Ingress.downstream(dev)));
         }
         assertEquals(2000, sendFromA(retrieve("Cae5", "f1"), dev).rsc());
         Await.until(WsPair.WAIT, () -> pair.cse.received.stream().filter(r -> r.to().endsWith("slow")).count() == 5);
@@ -231,7 +231,7 @@ class WsUpstreamTest {
         });
         List<CompletableFuture<ResponsePrimitive>> all = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            all.add(pair.busA.bus.send(retrieve("Cae6", "w" + i), Origin.downstream(dev)));
+            all.add(pair.busA.bus.send(retrieve("Cae6", "w" + i), Ingress.downstream(dev)));
         }
         for (int i = 0; i < 6; i++) {
             ResponsePrimitive r = all.get(i).get(10, TimeUnit.SECONDS);

@@ -51,16 +51,16 @@ public final class AccessLog {
     private static String cachedPrefix = ""; // guarded by DRAINING
 
     /** One exchange, as captured on the thread that completed it; formatted later by the writer. */
-    private record Entry(long epochMillis, Origin.Side side, String connection, String fr, String rqi, Operation op,
+    private record Entry(long epochMillis, Ingress.Side side, String connection, String fr, String rqi, Operation op,
                          String to, Integer ty, int rsc, double millis, String via, ResponseFlag flag) {
     }
 
     private AccessLog() {
     }
 
-    static void exchanged(RequestPrimitive request, Origin origin, ResponsePrimitive response, String via,
+    static void exchanged(RequestPrimitive request, Ingress ingress, ResponsePrimitive response, String via,
                           long startedNanos) {
-        write(request, origin, response, via, (System.nanoTime() - startedNanos) / 1e6);
+        write(request, ingress, response, via, (System.nanoTime() - startedNanos) / 1e6);
     }
 
     /**
@@ -68,19 +68,19 @@ public final class AccessLog {
      * the same line with {@code ms=0.0}. {@code request} is null when the message did not decode; the line then
      * carries the response's {@code rqi} if one could be read.
      */
-    public static void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+    public static void answeredLocally(RequestPrimitive request, Ingress ingress, ResponsePrimitive response) {
         if (request != null) {
-            write(request, origin, response, null, 0.0);
+            write(request, ingress, response, null, 0.0);
         } else if (LOG.isInfoEnabled()) {
-            enqueue(new Entry(System.currentTimeMillis(), origin.side(), origin.connection(), null, response.rqi(),
+            enqueue(new Entry(System.currentTimeMillis(), ingress.side(), ingress.connection(), null, response.rqi(),
                     null, null, null, response.rsc(), 0.0, null, response.flag()));
         }
     }
 
-    private static void write(RequestPrimitive request, Origin origin, ResponsePrimitive response, String via,
+    private static void write(RequestPrimitive request, Ingress ingress, ResponsePrimitive response, String via,
                               double millis) {
         if (LOG.isInfoEnabled()) {
-            enqueue(new Entry(System.currentTimeMillis(), origin.side(), origin.connection(), request.fr(),
+            enqueue(new Entry(System.currentTimeMillis(), ingress.side(), ingress.connection(), request.fr(),
                     request.rqi(), request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(),
                     millis, via, response == null ? null : response.flag()));
         }
@@ -139,18 +139,18 @@ public final class AccessLog {
     }
 
     /** The line without timestamp, as logged after it; {@code via} is null when the exchange went nowhere. */
-    public static String line(RequestPrimitive request, Origin origin, ResponsePrimitive response, String via,
+    public static String line(RequestPrimitive request, Ingress ingress, ResponsePrimitive response, String via,
                               double millis) {
-        return appendLine(new StringBuilder(160), origin.side(), origin.connection(), request.fr(), request.rqi(),
+        return appendLine(new StringBuilder(160), ingress.side(), ingress.connection(), request.fr(), request.rqi(),
                 request.op(), request.to(), request.ty(), response == null ? -1 : response.rsc(), millis, via,
                 response == null ? null : response.flag()).toString();
     }
 
-    private static StringBuilder appendLine(StringBuilder b, Origin.Side side, String connection, String fr,
+    private static StringBuilder appendLine(StringBuilder b, Ingress.Side side, String connection, String fr,
                                             String rqi, Operation op, String to, Integer ty, int rsc,
                                             double millis, String via, ResponseFlag flag) {
         b.append("conn=").append(connection)
-                .append(" side=").append(side == Origin.Side.DOWNSTREAM ? "down" : "up")
+                .append(" side=").append(side == Ingress.Side.DOWNSTREAM ? "down" : "up")
                 .append(" fr=").append(token(fr))
                 .append(" rqi=").append(token(rqi))
                 .append(" op=").append(op == null ? "-" : op.name().toLowerCase(Locale.ROOT))

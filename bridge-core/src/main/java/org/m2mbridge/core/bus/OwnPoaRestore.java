@@ -19,7 +19,7 @@ final class OwnPoaRestore implements ResponseFilter {
     }
 
     @Override
-    public ResponsePrimitive apply(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+    public ResponsePrimitive apply(RequestPrimitive request, Ingress ingress, ResponsePrimitive response) {
         boolean read = request.op() == Operation.RETRIEVE && response.rsc() == ResponseStatusCode.OK.code()
                 || request.op() == Operation.UPDATE && response.rsc() == ResponseStatusCode.UPDATED.code();
         if (!read || response.pc() == null || request.fr() == null

@@ -25,7 +25,7 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
  *   <li>From DOWNSTREAM (devices): routed to an upstream by the {@link RouteTable}. Registrations (CREATE
  *       {@code <AE>}/{@code <remoteCSE>}) get their {@code poa} rewritten to the bridge and, once answered 2001,
  *       enter the directory and are bound to the originating link (TS-0020 7.4); see {@link RegistrationExchange}.
- *       Response filters then see the answer with the request and its origin.</li>
+ *       Response filters then see the answer with the request and its ingress.</li>
  *   <li>From UPSTREAM (CSEs): routed to the registered entity the {@code to} names, on the link it is bound to
  *       (notifications down the device's own socket); 4004 when no such entity is registered. When it is
  *       registered but not connected the request is stored and delivered on reconnect (docs/reliability.md), or
@@ -194,8 +194,8 @@ public final class PrimitiveBus {
     /**
      * Routes {@code request} and completes with exactly one response; never completes exceptionally.
      */
-    public CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin) {
-        return send(request, origin, null);
+    public CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Ingress ingress) {
+        return send(request, ingress, null);
     }
 
     /**
@@ -205,26 +205,26 @@ public final class PrimitiveBus {
      * below an MN-CSE ({@code /id-mn/cse-mn/ae1}) or beyond it. Same guarantees as {@link #send}; 4004 when
      * {@code nextHop} is no longer registered.
      */
-    public CompletableFuture<ResponsePrimitive> sendVia(String nextHop, RequestPrimitive request, Origin origin) {
-        if (origin.side() != Origin.Side.UPSTREAM) {
+    public CompletableFuture<ResponsePrimitive> sendVia(String nextHop, RequestPrimitive request, Ingress ingress) {
+        if (ingress.side() != Ingress.Side.UPSTREAM) {
             throw new IllegalArgumentException("only requests from upstream go to an entity's point of access");
         }
-        return send(request, origin, nextHop);
+        return send(request, ingress, nextHop);
     }
 
-    private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Origin origin, String nextHop) {
+    private CompletableFuture<ResponsePrimitive> send(RequestPrimitive request, Ingress ingress, String nextHop) {
         // counted and logged once per exchange, whichever binding it came from
         Hop hop = new Hop();
-        return traffic.received(request, origin, () -> hop.via, () -> route(request, origin, nextHop, hop));
+        return traffic.received(request, ingress, () -> hop.via, () -> route(request, ingress, nextHop, hop));
     }
 
     /**
-     * A request {@code origin}'s binding answered itself, before the bus (a primitive that did not decode, a limit,
+     * A request {@code ingress}'s binding answered itself, before the bus (a primitive that did not decode, a limit,
      * the registration gate): counted and logged as the bus's own exchanges are. {@code request} is null when the
      * message did not decode.
      */
-    public void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
-        traffic.answeredLocally(request, origin, response);
+    public void answeredLocally(RequestPrimitive request, Ingress ingress, ResponsePrimitive response) {
+        traffic.answeredLocally(request, ingress, response);
     }
 
     /** Where the exchange went (an upstream's name, a device connection's id), for the access line. */
@@ -232,7 +232,7 @@ public final class PrimitiveBus {
         String via; // written before the request is handed on; read after it completes
     }
 
-    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Origin origin, String nextHop,
+    private CompletableFuture<ResponsePrimitive> route(RequestPrimitive request, Ingress ingress, String nextHop,
                                                        Hop hop) {
         Deadlines d = deadlines;
         Instant deadline = d.deadlineOf(request);
@@ -241,13 +241,13 @@ public final class PrimitiveBus {
                     "request expiration time (rqet) has already passed");
         }
         metrics.pendingRequests.inc();
-        CompletableFuture<ResponsePrimitive> result = origin.side() == Origin.Side.DOWNSTREAM
-                ? sendUp(request, origin, deadline, hop)
+        CompletableFuture<ResponsePrimitive> result = ingress.side() == Ingress.Side.DOWNSTREAM
+                ? sendUp(request, ingress, deadline, hop)
                 : sendDown(request, deadline, nextHop, hop);
         return result.whenComplete((r, e) -> metrics.pendingRequests.dec());
     }
 
-    private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Origin origin, Instant deadline,
+    private CompletableFuture<ResponsePrimitive> sendUp(RequestPrimitive request, Ingress ingress, Instant deadline,
                                                         Hop hop) {
         Optional<Upstream> target = router.upstreamFor(request.to());
         if (target.isEmpty()) {
@@ -256,12 +256,12 @@ public final class PrimitiveBus {
         }
         Upstream upstream = target.get();
         hop.via = upstream.name();
-        RegistrationExchange registration = RegistrationExchange.of(request, origin, upstream, directory);
+        RegistrationExchange registration = RegistrationExchange.of(request, ingress, upstream, directory);
         RequestPrimitive wire = registration == null ? request : registration.rewrittenRequest();
         return delivery.toUpstream(upstream, wire, deadline).thenApply(response -> {
             ResponsePrimitive r = registration == null ? response : registration.complete(response, registrations);
             for (ResponseFilter f : responseFilters) {
-                r = f.apply(request, origin, r);
+                r = f.apply(request, ingress, r);
             }
             return r;
         });

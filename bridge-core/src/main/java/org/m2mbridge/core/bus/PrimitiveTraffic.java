@@ -13,7 +13,7 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  * {@code m2mbridge_primitives_total} and every exchange gets its access line here, at the bus's boundary with the
  * bindings, so no binding counts or logs primitives itself and no label value is spelled twice.
  * <ul>
- *   <li>A request a binding hands to the bus is IN on the binding of its {@link Origin}; the answer the bus gives
+ *   <li>A request a binding hands to the bus is IN on the binding of its {@link Ingress}; the answer the bus gives
  *       back is OUT there, with the request's operation; one access line for the exchange.</li>
  *   <li>A request the bus hands to a {@link Link} is OUT on the link's binding; the answer the link completes with
  *       is IN there (the peer's, or the one the binding wrote for a transport failure); an {@link Upstream}'s round
@@ -33,16 +33,16 @@ final class PrimitiveTraffic {
      * A request from a binding; {@code exchange} routes it and never completes exceptionally; {@code via} names
      * where it went (an upstream, a device connection) once it is answered, for the access line.
      */
-    CompletableFuture<ResponsePrimitive> received(RequestPrimitive request, Origin origin, Supplier<String> via,
+    CompletableFuture<ResponsePrimitive> received(RequestPrimitive request, Ingress ingress, Supplier<String> via,
                                                  Supplier<CompletableFuture<ResponsePrimitive>> exchange) {
         long started = System.nanoTime();
         OpLabel op = OpLabel.of(request);
-        metrics.request(origin.binding(), Direction.IN, op);
+        metrics.request(ingress.binding(), Direction.IN, op);
         return exchange.get().whenComplete((response, error) -> {
             if (response != null) {
-                metrics.response(origin.binding(), Direction.OUT, op, response.rsc());
+                metrics.response(ingress.binding(), Direction.OUT, op, response.rsc());
             }
-            AccessLog.exchanged(request, origin, response, via.get(), started);
+            AccessLog.exchanged(request, ingress, response, via.get(), started);
         });
     }
 
@@ -67,12 +67,12 @@ final class PrimitiveTraffic {
      * A request a binding answered itself, before the bus. {@code request} is null when the message did not
      * decode: only the answer is counted, under {@link OpLabel#UNKNOWN}.
      */
-    void answeredLocally(RequestPrimitive request, Origin origin, ResponsePrimitive response) {
+    void answeredLocally(RequestPrimitive request, Ingress ingress, ResponsePrimitive response) {
         OpLabel op = OpLabel.of(request);
         if (request != null) {
-            metrics.request(origin.binding(), Direction.IN, op);
+            metrics.request(ingress.binding(), Direction.IN, op);
         }
-        metrics.response(origin.binding(), Direction.OUT, op, response.rsc());
-        AccessLog.answeredLocally(request, origin, response);
+        metrics.response(ingress.binding(), Direction.OUT, op, response.rsc());
+        AccessLog.answeredLocally(request, ingress, response);
     }
 }

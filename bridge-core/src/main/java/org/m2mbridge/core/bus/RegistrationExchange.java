@@ -28,8 +28,8 @@ final class RegistrationExchange {
 
     /** What an answered exchange does to the registrations ({@link Registrations} in the bus). */
     interface Outcome {
-        /** A CREATE answered 2001: a new registration (incarnation), bound to {@code origin}'s link if any. */
-        void registered(Registration registration, Origin origin);
+        /** A CREATE answered 2001: a new registration (incarnation), bound to {@code ingress}'s link if any. */
+        void registered(Registration registration, Ingress ingress);
 
         /** Its {@code poa} or expiration time changed; the registration continues. */
         void updated(Registration registration);
@@ -43,19 +43,19 @@ final class RegistrationExchange {
     private final Kind kind;
     private final RequestPrimitive original;
     private final RequestPrimitive rewritten;
-    private final Origin origin;
+    private final Ingress ingress;
     private final Upstream upstream;
     private final String token;
     private final List<String> originalPoa;
     private final JsonNode originalRr;
     private final Registration existing;
 
-    private RegistrationExchange(Kind kind, RequestPrimitive original, RequestPrimitive rewritten, Origin origin,
+    private RegistrationExchange(Kind kind, RequestPrimitive original, RequestPrimitive rewritten, Ingress ingress,
                                  Upstream upstream, String token, Registration existing) {
         this.kind = kind;
         this.original = original;
         this.rewritten = rewritten;
-        this.origin = origin;
+        this.ingress = ingress;
         this.upstream = upstream;
         this.token = token;
         this.existing = existing;
@@ -64,14 +64,14 @@ final class RegistrationExchange {
     }
 
     /** The exchange for {@code request}, or null when it does not touch the registry. */
-    static RegistrationExchange of(RequestPrimitive request, Origin origin, Upstream upstream,
+    static RegistrationExchange of(RequestPrimitive request, Ingress ingress, Upstream upstream,
                                    EntityDirectory directory) {
         Optional<Registration> own = directory.registration(request.fr());
         if (request.isRegistration()) {
             String token = own.map(Registration::token).orElseGet(RegistrationExchange::newToken);
             return new RegistrationExchange(Kind.CREATE, request,
                     withBridgePoa(request, upstream, token, own.map(Registration::entityId).orElse(null)),
-                    origin, upstream, token, own.orElse(null));
+                    ingress, upstream, token, own.orElse(null));
         }
         if (own.isEmpty() || !addressesResource(request.to(), own.get())) {
             return null;
@@ -82,11 +82,11 @@ final class RegistrationExchange {
         }
         return switch (request.op()) {
             case UPDATE -> new RegistrationExchange(Kind.UPDATE, request, PointOfAccessRewrite.hasPoa(request.pc())
-                    ? withBridgePoa(request, upstream, reg.token(), reg.entityId()) : request, origin, upstream,
+                    ? withBridgePoa(request, upstream, reg.token(), reg.entityId()) : request, ingress, upstream,
                     reg.token(), reg);
-            case RETRIEVE -> new RegistrationExchange(Kind.RETRIEVE, request, request, origin, upstream, reg.token(),
+            case RETRIEVE -> new RegistrationExchange(Kind.RETRIEVE, request, request, ingress, upstream, reg.token(),
                     reg);
-            case DELETE -> new RegistrationExchange(Kind.DELETE, request, request, origin, upstream, reg.token(), reg);
+            case DELETE -> new RegistrationExchange(Kind.DELETE, request, request, ingress, upstream, reg.token(), reg);
             default -> null;
         };
     }
@@ -156,7 +156,7 @@ final class RegistrationExchange {
         outcome.registered(new Registration(id, isCse(original) ? Registration.Kind.CSE : Registration.Kind.AE,
                 upstream.name(), token, res.map(RegistrationContent::resourceName).orElse(nameOf(original)),
                 res.map(RegistrationContent::resourceId).orElse(null), originalPoa, Instant.now(),
-                newIncarnation(), expirationOf(response)), origin);
+                newIncarnation(), expirationOf(response)), ingress);
     }
 
     /** The resource's expiration time ({@code et}, m2m:timestamp) in the registrar's answer, or null. */

@@ -92,7 +92,7 @@ final class Registrations implements RegistrationExchange.Outcome {
     // ---- registration outcomes -----------------------------------------------------------------------------
 
     @Override
-    public void registered(Registration registration, Origin origin) {
+    public void registered(Registration registration, Ingress ingress) {
         boolean again = directory.register(registration);
         if (again) {
             // before the bind below starts a flush: nothing stored for the earlier registration goes out
@@ -100,11 +100,11 @@ final class Registrations implements RegistrationExchange.Outcome {
         }
         metrics.registeredEntities.set(directory.registrationCount());
         upstreams.named(registration.upstream()).ifPresent(u -> u.entityRegistered(registration));
-        if (origin.link() != null) {
-            bind(registration.entityId(), origin.link());
+        if (ingress.link() != null) {
+            bind(registration.entityId(), ingress.link());
         }
         LOG.info("registered {} {} via upstream {} (connection {}{}{})", registration.kind(), registration.entityId(),
-                registration.upstream(), origin.connection(), again ? ", registered again: new incarnation" : "",
+                registration.upstream(), ingress.connection(), again ? ", registered again: new incarnation" : "",
                 registration.expiresAt() == null ? "" : ", expires " + registration.expiresAt());
     }
 

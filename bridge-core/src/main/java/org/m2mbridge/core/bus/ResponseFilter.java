@@ -9,6 +9,6 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
  */
 @FunctionalInterface
 public interface ResponseFilter {
-    /** {@code origin}: where the request came in, so a filter that only one binding needs can leave others alone. */
-    ResponsePrimitive apply(RequestPrimitive request, Origin origin, ResponsePrimitive response);
+    /** {@code ingress}: where the request came in, so a filter that only one binding needs can leave others alone. */
+    ResponsePrimitive apply(RequestPrimitive request, Ingress ingress, ResponsePrimitive response);
 }

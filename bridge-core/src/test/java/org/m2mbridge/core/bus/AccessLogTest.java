@@ -18,7 +18,7 @@ class AccessLogTest {
         ResponsePrimitive response = ResponsePrimitive.builder(2001, "r-17").build();
         assertEquals("conn=ws-3 side=down fr=Cae1 rqi=r-17 op=create to=cse-in ty=2 rsc=2001 ms=12.4 via=in-cse"
                         + " flag=-",
-                AccessLog.line(request, new Origin(Origin.Side.DOWNSTREAM, "ws", "ws-3", null), response, "in-cse",
+                AccessLog.line(request, new Ingress(Ingress.Side.DOWNSTREAM, "ws", "ws-3", null), response, "in-cse",
                         12.36));
     }
 
@@ -28,7 +28,7 @@ class AccessLogTest {
                 .fr("Cae1 rsc=2000\nconn=x").rqi(null).build();
         assertEquals("conn=http-in side=up fr=Cae1_rsc=2000_conn=x rqi=- op=retrieve to=cse-in rsc=- ms=0.0 via=-"
                         + " flag=-",
-                AccessLog.line(request, Origin.upstream("http", "http-in"), null, null, 0));
+                AccessLog.line(request, Ingress.upstream("http", "http-in"), null, null, 0));
     }
 
     @Test
@@ -38,10 +38,10 @@ class AccessLogTest {
         ResponsePrimitive noRoute = ResponsePrimitive.error(request, ResponseStatusCode.NOT_FOUND, "no route",
                 Refusal.flagOf(RejectReason.NO_ROUTE));
         assertEquals("conn=ws-3 side=down fr=Cae1 rqi=r-2 op=retrieve to=/id-x/base rsc=4004 ms=0.0 via=- flag=NR",
-                AccessLog.line(request, new Origin(Origin.Side.DOWNSTREAM, "ws", "ws-3", null), noRoute, null, 0));
+                AccessLog.line(request, new Ingress(Ingress.Side.DOWNSTREAM, "ws", "ws-3", null), noRoute, null, 0));
         ResponsePrimitive refused = TransportFailure.CONNECT.answer(request, "upstream in-cse", null);
         assertEquals("conn=ws-3 side=down fr=Cae1 rqi=r-2 op=retrieve to=/id-x/base rsc=5103 ms=3.0 via=in-cse flag=UF",
-                AccessLog.line(request, new Origin(Origin.Side.DOWNSTREAM, "ws", "ws-3", null), refused, "in-cse", 3));
+                AccessLog.line(request, new Ingress(Ingress.Side.DOWNSTREAM, "ws", "ws-3", null), refused, "in-cse", 3));
         // the flag is no primitive parameter: a flagged answer equals the same answer unflagged
         assertEquals(refused, refused.toBuilder().flag(null).build());
     }

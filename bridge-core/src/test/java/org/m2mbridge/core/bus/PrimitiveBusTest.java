@@ -59,14 +59,14 @@ class PrimitiveBusTest {
 
     private RecordingLink registeredLink(String id, String aei) throws Exception {
         RecordingLink link = new RecordingLink(id, t.timer, 100);
-        assertEquals(2001, await(t.bus.send(createAe(aei, "reg-" + id), Origin.downstream(link))).rsc());
+        assertEquals(2001, await(t.bus.send(createAe(aei, "reg-" + id), Ingress.downstream(link))).rsc());
         return link;
     }
 
     @Test
     void registrationRewritesPoaUpstreamRegistersBindsAndShowsTheOriginalPoa() throws Exception {
         RecordingLink link = new RecordingLink("ws-1", t.timer, 100);
-        ResponsePrimitive r = await(t.bus.send(createAe("Cwsae", "r1"), Origin.downstream(link)));
+        ResponsePrimitive r = await(t.bus.send(createAe("Cwsae", "r1"), Ingress.downstream(link)));
 
         assertEquals(2001, r.rsc());
         RequestPrimitive sent = upstream.received.get(0);
@@ -91,7 +91,7 @@ class PrimitiveBusTest {
     void notificationFromUpstreamReachesTheBoundLinkInEveryAddressForm() throws Exception {
         RecordingLink link = registeredLink("ws-1", "Cae1");
         for (String to : List.of("Cae1", "/id-in/Cae1", "//test.example/id-in/Cae1")) {
-            CompletableFuture<ResponsePrimitive> f = t.bus.send(notify(to, "n-" + to), Origin.upstream("http", "t"));
+            CompletableFuture<ResponsePrimitive> f = t.bus.send(notify(to, "n-" + to), Ingress.upstream("http", "t"));
             RequestPrimitive onWire = link.wire.get(link.wire.size() - 1);
             assertEquals(to, onWire.to());
             assertTrue(link.respond(onWire.rqi(), 2000));
@@ -103,11 +103,11 @@ class PrimitiveBusTest {
     @Test
     void unknownTargetIs4004AndRegisteredButOfflineIs5103() throws Exception {
         RecordingLink link = registeredLink("ws-1", "Cae1");
-        assertEquals(4004, await(t.bus.send(notify("Cnobody", "n1"), Origin.upstream("http", "t"))).rsc());
+        assertEquals(4004, await(t.bus.send(notify("Cnobody", "n1"), Ingress.upstream("http", "t"))).rsc());
         t.bus.unbind("Cae1", link);
         // ec = 2 (immediate) is never stored, so an offline entity still yields 5103 (cmdh-buffering.md 4)
         RequestPrimitive immediate = notify("Cae1", "n2").toBuilder().ec(2).build();
-        ResponsePrimitive offline = await(t.bus.send(immediate, Origin.upstream("http", "t")));
+        ResponsePrimitive offline = await(t.bus.send(immediate, Ingress.upstream("http", "t")));
         assertEquals(5103, offline.rsc());
         assertEquals("n2", offline.rqi());
         assertTrue(t.registry.byEntityId("Cae1").isPresent(), "unbinding never deregisters");
@@ -118,9 +118,9 @@ class PrimitiveBusTest {
         try (TestBus plain = new TestBus(Duration.ofSeconds(5),
                 org.m2mbridge.core.config.StoreSettings.IN_MEMORY.withEnabled(false), upstream)) {
             RecordingLink link = new RecordingLink("ws-1", plain.timer, 100);
-            assertEquals(2001, await(plain.bus.send(createAe("Cae1", "r"), Origin.downstream(link))).rsc());
+            assertEquals(2001, await(plain.bus.send(createAe("Cae1", "r"), Ingress.downstream(link))).rsc());
             plain.bus.unbind("Cae1", link);
-            ResponsePrimitive offline = await(plain.bus.send(notify("Cae1", "n2"), Origin.upstream("http", "t")));
+            ResponsePrimitive offline = await(plain.bus.send(notify("Cae1", "n2"), Ingress.upstream("http", "t")));
             assertEquals(5103, offline.rsc());
             assertEquals("n2", offline.rqi());
         }
@@ -132,7 +132,7 @@ class PrimitiveBusTest {
         RecordingLink second = new RecordingLink("ws-2", t.timer, 100);
         t.bus.bind("Cae1", second);
         assertEquals(List.of("Cae1"), first.unbound);
-        t.bus.send(notify("Cae1", "n1"), Origin.upstream("http", "t"));
+        t.bus.send(notify("Cae1", "n1"), Ingress.upstream("http", "t"));
         assertEquals(0, first.wire.size());
         assertEquals(1, second.wire.size());
         t.bus.unbind("Cae1", first); // a late close of the old connection must not unbind the new one
@@ -144,20 +144,20 @@ class PrimitiveBusTest {
         RecordingLink link = registeredLink("ws-1", "Cae1");
         RequestPrimitive deleteCnt = RequestPrimitive.builder().op(Operation.DELETE).to("cse-in/wsae/cnt")
                 .fr("Cae1").rqi("d1").rvi("3").build();
-        assertEquals(2002, await(t.bus.send(deleteCnt, Origin.downstream(link))).rsc());
+        assertEquals(2002, await(t.bus.send(deleteCnt, Ingress.downstream(link))).rsc());
         assertTrue(t.registry.byEntityId("Cae1").isPresent());
 
         RequestPrimitive deleteAe = deleteCnt.toBuilder().to("cse-in/wsae").rqi("d2").build();
-        assertEquals(2002, await(t.bus.send(deleteAe, Origin.downstream(link))).rsc());
+        assertEquals(2002, await(t.bus.send(deleteAe, Ingress.downstream(link))).rsc());
         assertTrue(t.registry.byEntityId("Cae1").isEmpty());
         assertTrue(t.bus.boundLink("Cae1").isEmpty());
-        assertEquals(4004, await(t.bus.send(notify("Cae1", "n"), Origin.upstream("http", "t"))).rsc());
+        assertEquals(4004, await(t.bus.send(notify("Cae1", "n"), Ingress.upstream("http", "t"))).rsc());
     }
 
     @Test
     void registrationWithoutIdBindsTheAssignedAeId() throws Exception {
         RecordingLink link = new RecordingLink("ws-1", t.timer, 100);
-        ResponsePrimitive r = await(t.bus.send(createAe("C", "r1"), Origin.downstream(link)));
+        ResponsePrimitive r = await(t.bus.send(createAe("C", "r1"), Ingress.downstream(link)));
         assertEquals("Cwsae", r.pc().get("m2m:ae").get("aei").asText());
         assertEquals(link, t.bus.boundLink("Cwsae").orElseThrow());
     }
@@ -168,7 +168,7 @@ class PrimitiveBusTest {
         Registration before = t.registry.byEntityId("Cae1").orElseThrow();
         RequestPrimitive update = RequestPrimitive.builder().op(Operation.UPDATE).to("cse-in/wsae").fr("Cae1")
                 .rqi("u1").rvi("3").pc(json("{\"m2m:ae\":{\"poa\":[\"http://10.0.0.9:7000\"]}}")).build();
-        ResponsePrimitive r = await(t.bus.send(update, Origin.downstream(link)));
+        ResponsePrimitive r = await(t.bus.send(update, Ingress.downstream(link)));
         assertEquals(2004, r.rsc());
         RequestPrimitive sent = upstream.received.get(upstream.received.size() - 1);
         assertEquals("http://bridge.test/notify/" + before.token(), sent.pc().get("m2m:ae").get("poa").get(0).asText());
@@ -185,9 +185,9 @@ class PrimitiveBusTest {
                 .build()));
         RequestPrimitive.Builder get = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in/wsae").rqi("g1")
                 .rvi("3");
-        ResponsePrimitive own = await(t.bus.send(get.fr("Cae1").build(), Origin.downstream(link)));
+        ResponsePrimitive own = await(t.bus.send(get.fr("Cae1").build(), Ingress.downstream(link)));
         assertEquals("ws://default", own.pc().at("/m2m:ae/poa/0").asText());
-        ResponsePrimitive other = await(t.bus.send(get.fr("Cother").build(), Origin.downstream(link)));
+        ResponsePrimitive other = await(t.bus.send(get.fr("Cother").build(), Ingress.downstream(link)));
         assertEquals(bridgePoa, other.pc().at("/m2m:ae/poa/0").asText());
     }
 
@@ -195,8 +195,8 @@ class PrimitiveBusTest {
     void twoLinksUsingTheSameRqiConcurrentlyEachGetTheirOwnResponse() throws Exception {
         RecordingLink a = registeredLink("ws-a", "Ca");
         RecordingLink b = registeredLink("ws-b", "Cb");
-        CompletableFuture<ResponsePrimitive> fa = t.bus.send(notify("Ca", "same"), Origin.upstream("http", "t"));
-        CompletableFuture<ResponsePrimitive> fb = t.bus.send(notify("Cb", "same"), Origin.upstream("http", "t"));
+        CompletableFuture<ResponsePrimitive> fa = t.bus.send(notify("Ca", "same"), Ingress.upstream("http", "t"));
+        CompletableFuture<ResponsePrimitive> fb = t.bus.send(notify("Cb", "same"), Ingress.upstream("http", "t"));
         assertEquals("same", a.wire.get(0).rqi());
         assertEquals("same", b.wire.get(0).rqi());
         assertTrue(b.respond("same", 2000));
@@ -208,8 +208,8 @@ class PrimitiveBusTest {
     @Test
     void collidingRqiOnOneLinkIsRemappedOnTheWireAndMappedBack() throws Exception {
         RecordingLink a = registeredLink("ws-a", "Ca");
-        CompletableFuture<ResponsePrimitive> f1 = t.bus.send(notify("Ca", "dup"), Origin.upstream("http", "cse1"));
-        CompletableFuture<ResponsePrimitive> f2 = t.bus.send(notify("Ca", "dup"), Origin.upstream("http", "cse2"));
+        CompletableFuture<ResponsePrimitive> f1 = t.bus.send(notify("Ca", "dup"), Ingress.upstream("http", "cse1"));
+        CompletableFuture<ResponsePrimitive> f2 = t.bus.send(notify("Ca", "dup"), Ingress.upstream("http", "cse2"));
         String w1 = a.wire.get(0).rqi();
         String w2 = a.wire.get(1).rqi();
         assertNotEquals(w1, w2);
@@ -226,7 +226,7 @@ class PrimitiveBusTest {
         RecordingLink link = registeredLink("ws-1", "Cae1");
         AtomicInteger completions = new AtomicInteger();
         RequestPrimitive n = notify("Cae1", "slow").toBuilder().rqet("300").build(); // 300 ms from now
-        CompletableFuture<ResponsePrimitive> f = t.bus.send(n, Origin.upstream("http", "t"));
+        CompletableFuture<ResponsePrimitive> f = t.bus.send(n, Ingress.upstream("http", "t"));
         f.whenComplete((r, e) -> completions.incrementAndGet());
         ResponsePrimitive r = await(f);
         assertEquals(4008, r.rsc());
@@ -249,7 +249,7 @@ class PrimitiveBusTest {
         RecordingLink link = new RecordingLink("ws-1", t.timer, 100);
         RequestPrimitive req = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in").fr("Cx").rqi("q")
                 .rqet("200").build();
-        ResponsePrimitive r = await(t.bus.send(req, Origin.downstream(link)));
+        ResponsePrimitive r = await(t.bus.send(req, Ingress.downstream(link)));
         assertEquals(4008, r.rsc());
         assertEquals(1.0, t.metrics.requestTimeouts.labelValues("test").get());
     }
@@ -259,7 +259,7 @@ class PrimitiveBusTest {
         RecordingLink link = new RecordingLink("ws-1", t.timer, 100);
         RequestPrimitive req = RequestPrimitive.builder().op(Operation.RETRIEVE).to("cse-in").fr("Cx").rqi("q")
                 .rqet("20200101T000000").build();
-        ResponsePrimitive r = await(t.bus.send(req, Origin.downstream(link)));
+        ResponsePrimitive r = await(t.bus.send(req, Ingress.downstream(link)));
         assertEquals(4008, r.rsc());
         assertTrue(upstream.received.isEmpty());
     }
@@ -270,9 +270,9 @@ class PrimitiveBusTest {
         t.registry.put(new Registration("Cs", Registration.Kind.AE, "in-cse", "tok", "s", "Cs", List.of(),
                 java.time.Instant.now()));
         t.bus.bind("Cs", small);
-        t.bus.send(notify("Cs", "1"), Origin.upstream("http", "t"));
-        t.bus.send(notify("Cs", "2"), Origin.upstream("http", "t"));
-        ResponsePrimitive third = await(t.bus.send(notify("Cs", "3"), Origin.upstream("http", "t")));
+        t.bus.send(notify("Cs", "1"), Ingress.upstream("http", "t"));
+        t.bus.send(notify("Cs", "2"), Ingress.upstream("http", "t"));
+        ResponsePrimitive third = await(t.bus.send(notify("Cs", "3"), Ingress.upstream("http", "t")));
         assertEquals(5000, third.rsc());
         assertEquals("3", third.rqi());
     }

@@ -151,20 +151,20 @@ class RegistrationAdmissionTest {
                             + "\"poa\":[\"http://10.0.0.7:8081\"]}}")).build();
             upstream.answering(r -> java.util.concurrent.CompletableFuture.completedFuture(
                     ScriptedUpstream.acmeLike(r)));
-            assertEquals(2001, t.bus.send(create, Origin.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
+            assertEquals(2001, t.bus.send(create, Ingress.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
             assertTrue(t.registry.byEntityId("/id-mn").isPresent());
 
             // a 4004 to another resource of the MN changes nothing
             upstream.answering(r -> java.util.concurrent.CompletableFuture.completedFuture(
                     ResponsePrimitive.error(r, ResponseStatusCode.NOT_FOUND, "gone")));
             assertEquals(4004, t.bus.send(request("DELETE", "/id-mn", "/id-in/cse-in/pub", null),
-                    Origin.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
+                    Ingress.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
             assertTrue(t.registry.byEntityId("/id-mn").isPresent());
 
             upstream.answering(r -> java.util.concurrent.CompletableFuture.completedFuture(rsc == 2002
                     ? ScriptedUpstream.acmeLike(r) : ResponsePrimitive.error(r, ResponseStatusCode.NOT_FOUND, "no")));
             assertEquals(rsc, t.bus.send(request("DELETE", "/id-mn", "/id-in/cse-in/id-mn", null),
-                    Origin.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
+                    Ingress.downstream(link)).get(10, TimeUnit.SECONDS).rsc());
             assertTrue(t.registry.byEntityId("/id-mn").isEmpty(), "deregistered after " + rsc);
             assertTrue(t.bus.boundLink("/id-mn").isEmpty(), "unbound after " + rsc);
         }

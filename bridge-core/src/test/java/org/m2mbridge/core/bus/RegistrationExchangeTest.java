@@ -45,7 +45,7 @@ class RegistrationExchangeTest {
         final List<Registration> registrations = new ArrayList<>();
 
         @Override
-        public void registered(Registration registration, Origin origin) {
+        public void registered(Registration registration, Ingress ingress) {
             registrations.add(registration);
             events.add("registered " + registration.entityId() + " " + registration.kind());
         }
@@ -82,7 +82,7 @@ class RegistrationExchangeTest {
     }
 
     private RegistrationExchange of(RequestPrimitive request, Upstream upstream) {
-        return RegistrationExchange.of(request, Origin.upstream("test", "t"), upstream, directory);
+        return RegistrationExchange.of(request, Ingress.upstream("test", "t"), upstream, directory);
     }
 
     // ---- of: which requests touch the registry ---------------------------------------------------------------

@@ -293,7 +293,7 @@ class StoreAndForwardTest extends StoreTestSupport {
                         JsonNodeFactory.instance.objectNode().put("rn", "wsae").put("api", "Nwsae")
                                 .put("rr", false)))
                 .build();
-        assertEquals(2001, await(t.bus.send(create, Origin.downstream(link))).rsc());
+        assertEquals(2001, await(t.bus.send(create, Ingress.downstream(link))).rsc());
         t.bus.unbind("Cae1", link);
         List<CompletableFuture<ResponsePrimitive>> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -303,7 +303,7 @@ class StoreAndForwardTest extends StoreTestSupport {
 
         RequestPrimitive delete = RequestPrimitive.builder().op(Operation.DELETE).to("cse-in/wsae").fr("Cae1")
                 .rqi("d").rvi("3").build();
-        assertEquals(2002, await(t.bus.send(delete, Origin.downstream(link))).rsc());
+        assertEquals(2002, await(t.bus.send(delete, Ingress.downstream(link))).rsc());
         for (CompletableFuture<ResponsePrimitive> f : held) {
             assertEquals(4004, await(f).rsc());
         }
@@ -325,7 +325,7 @@ class StoreAndForwardTest extends StoreTestSupport {
                     .rqi("r").rvi("3").ty(2).pc(JsonNodeFactory.instance.objectNode().set("m2m:ae",
                             JsonNodeFactory.instance.objectNode().put("rn", "wsae").put("api", "Nwsae")))
                     .build();
-            assertEquals(2001, await(t.bus.send(create, Origin.downstream(link))).rsc());
+            assertEquals(2001, await(t.bus.send(create, Ingress.downstream(link))).rsc());
             t.bus.unbind("Cae1", link);
             assertEquals(1000, await(fromUpstream(t, notify("Cae1", "n0"))).rsc());
             assertEquals(1000, await(fromUpstream(t, notify("Cae1", "n1"))).rsc());

@@ -102,11 +102,11 @@ abstract class StoreTestSupport {
     }
 
     static CompletableFuture<ResponsePrimitive> fromUpstream(TestBus t, RequestPrimitive r) {
-        return t.bus.send(r, Origin.upstream("http", "cse"));
+        return t.bus.send(r, Ingress.upstream("http", "cse"));
     }
 
     static CompletableFuture<ResponsePrimitive> fromDevice(TestBus t, RequestPrimitive r, Link link) {
-        return t.bus.send(r, Origin.downstream(link));
+        return t.bus.send(r, Ingress.downstream(link));
     }
 
     static ResponsePrimitive await(CompletableFuture<ResponsePrimitive> f) throws Exception {

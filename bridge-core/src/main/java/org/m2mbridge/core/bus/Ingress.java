@@ -10,24 +10,24 @@ import java.util.Objects;
  * @param side       which side the request came from; decides how it is routed
  * @param binding    binding name for metrics ({@code ws}, {@code http}, {@code mqtt})
  * @param connection id of the connection or upstream, for logs
- * @param link       the link that can take requests for entities registered through this origin (a WebSocket
- *                   session), or null when the origin cannot be called back (an inbound HTTP exchange)
+ * @param link       the link that can take requests for entities registered through this ingress (a WebSocket
+ *                   session), or null when the ingress cannot be called back (an inbound HTTP exchange)
  */
-public record Origin(Side side, String binding, String connection, Link link) {
+public record Ingress(Side side, String binding, String connection, Link link) {
 
     public enum Side { DOWNSTREAM, UPSTREAM }
 
-    public Origin {
+    public Ingress {
         Objects.requireNonNull(side, "side");
         Objects.requireNonNull(binding, "binding");
         Objects.requireNonNull(connection, "connection");
     }
 
-    public static Origin downstream(Link link) {
-        return new Origin(Side.DOWNSTREAM, link.binding(), link.id(), link);
+    public static Ingress downstream(Link link) {
+        return new Ingress(Side.DOWNSTREAM, link.binding(), link.id(), link);
     }
 
-    public static Origin upstream(String binding, String connection) {
-        return new Origin(Side.UPSTREAM, binding, connection, null);
+    public static Ingress upstream(String binding, String connection) {
+        return new Ingress(Side.UPSTREAM, binding, connection, null);
     }
 }
