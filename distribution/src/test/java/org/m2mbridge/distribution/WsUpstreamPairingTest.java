@@ -92,8 +92,9 @@ class WsUpstreamPairingTest {
                     store: { durable: false }
                     """.formatted(wsB, proxy.url());
             try (Bridge a = start(yamlA)) {
-                DemoAeResult r = new DemoAe(DemoAe.Options.defaults(), line -> { }).run(a.listeners().get("ws"));
-                assertTrue(r.success(), r.toString());
+                List<String> said = new CopyOnWriteArrayList<>(); // the AE's lines carry an error's debug text
+                DemoAeResult r = new DemoAe(DemoAe.Options.defaults(), said::add).run(a.listeners().get("ws"));
+                assertTrue(r.success(), r + " " + said);
                 assertEquals("21.5", r.notification().orElseThrow().at("/nev/rep/m2m:cin/con").asText());
                 // the CSE notified B over HTTP and B's answer (from the AE, via A) was 2000. The CSE's HTTP client
                 // records that answer asynchronously, possibly after the AE has already moved on, so wait for it.
