@@ -14,6 +14,7 @@ import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.listener.HttpListener;
@@ -42,6 +43,21 @@ public final class HttpBinding implements Binding {
     @Override
     public String name() {
         return "http";
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    @Override
+    public List<String> upstreamFiles(UpstreamConfig config) {
+        return TlsSettings.filesOf(config.http().tls());
+    }
+
+    @Override
+    public List<String> listenerKeys() {
+        return List.of("http", "deviceHttp");
     }
 
     @Override

@@ -44,6 +44,22 @@ public final class MqttBinding implements Binding {
     }
 
     @Override
+    public int order() {
+        return 2;
+    }
+
+    @Override
+    public List<String> upstreamFiles(UpstreamConfig config) {
+        return java.util.stream.Stream.of(config.mqtt().keyStore(), config.mqtt().trustStore())
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
+    public List<String> listenerKeys() {
+        return List.of("deviceMqtt");
+    }
+
+    @Override
     public synchronized void start(BridgeContext context) throws Exception {
         routePahoLogging();
         MqttSettings settings = context.config().mqtt();

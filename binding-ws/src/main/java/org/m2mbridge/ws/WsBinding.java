@@ -28,6 +28,7 @@ import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.config.WsSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
@@ -70,6 +71,21 @@ public final class WsBinding implements Binding {
     @Override
     public String name() {
         return "ws";
+    }
+
+    @Override
+    public int order() {
+        return 0;
+    }
+
+    @Override
+    public List<String> upstreamFiles(UpstreamConfig config) {
+        return TlsSettings.filesOf(config.ws().tls());
+    }
+
+    @Override
+    public List<String> listenerKeys() {
+        return List.of("ws", "wss");
     }
 
     @Override

@@ -18,8 +18,24 @@ import org.m2mbridge.core.status.ReadinessCheck;
  */
 public interface Binding {
 
-    /** {@code ws}, {@code http}, {@code mqtt}. */
+    /** {@code ws}, {@code http}, {@code mqtt}: also the {@code binding:} value of the upstreams it creates. */
     String name();
+
+    /**
+     * Where this binding starts among the installed ones (lower first; ties by name): device-facing bindings first,
+     * so that the devices' listener is the first {@code listening} line. Default 100.
+     */
+    default int order() {
+        return 100;
+    }
+
+    /**
+     * The keys under {@code listeners:} whose sockets this binding opens ({@code ws}, {@code wss}), so that a
+     * failed start names them and a configured listener no installed binding serves is reported.
+     */
+    default List<String> listenerKeys() {
+        return List.of();
+    }
 
     /** Binds listeners and creates upstreams; returns once they are bound (or throws). */
     void start(BridgeContext context) throws Exception;
@@ -54,6 +70,14 @@ public interface Binding {
      */
     default Upstream startUpstream(UpstreamConfig config) {
         throw new UnsupportedOperationException("binding " + name() + " creates no upstreams");
+    }
+
+    /**
+     * Reload: the key and trust files an upstream of this binding reads when it connects; a reload that finds their
+     * contents changed replaces the upstream (docs/operations.md "Reload"). None by default.
+     */
+    default List<String> upstreamFiles(UpstreamConfig config) {
+        return List.of();
     }
 
     /**

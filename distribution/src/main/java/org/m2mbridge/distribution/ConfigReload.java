@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.bus.Deadlines;
@@ -25,7 +24,6 @@ import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.config.InstanceLayout;
-import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.ReloadResult;
@@ -280,25 +278,16 @@ final class ConfigReload {
     }
 
     /** Per upstream naming key or trust files, a digest of their contents (an unreadable file digests as such). */
-    private static Map<String, String> tlsDigests(BridgeConfig config) {
+    private Map<String, String> tlsDigests(BridgeConfig config) {
         Map<String, String> out = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams()) {
-            List<String> files = switch (u.binding()) {
-                case HTTP -> files(u.http().tls());
-                case WS -> files(u.ws().tls());
-                case MQTT -> Stream.of(u.mqtt().keyStore(), u.mqtt().trustStore()).filter(Objects::nonNull).toList();
-                default -> List.of();
-            };
+            List<String> files = bindings.stream().filter(b -> b.name().equals(u.binding().token())).findFirst()
+                    .map(b -> b.upstreamFiles(u)).orElse(List.of());
             if (!files.isEmpty()) {
                 out.put(u.name(), digest(files));
             }
         }
         return out;
-    }
-
-    private static List<String> files(TlsSettings tls) {
-        return tls == null ? List.of() : Stream.of(tls.keyStore(), tls.certificate(), tls.privateKey(),
-                tls.trustStore()).filter(f -> f != null && !f.isBlank()).toList();
     }
 
     private static String digest(List<String> files) {

@@ -26,6 +26,27 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         this(ws, http, admin, wss, null, null);
     }
 
+    /**
+     * Every configured listener by its key under {@code listeners:} ({@code ws}, {@code deviceMqtt}, ...), in file
+     * order of the documented keys: what a binding's {@code listenerKeys()} names.
+     */
+    public java.util.Map<String, Object> configured() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        put(out, "ws", ws);
+        put(out, "wss", wss);
+        put(out, "http", http);
+        put(out, "admin", admin);
+        put(out, "deviceHttp", deviceHttp);
+        put(out, "deviceMqtt", deviceMqtt);
+        return out;
+    }
+
+    private static void put(java.util.Map<String, Object> out, String key, Object listener) {
+        if (listener != null) {
+            out.put(key, listener);
+        }
+    }
+
     /** The dialect of each configured device listener, by its key ({@code listeners.ws}, ...). */
     public java.util.Map<String, DeviceDialect> deviceDialects() {
         java.util.Map<String, DeviceDialect> out = new java.util.LinkedHashMap<>();
