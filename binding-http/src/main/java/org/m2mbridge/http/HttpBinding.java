@@ -10,7 +10,6 @@ import java.util.Map;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
@@ -72,7 +71,7 @@ public final class HttpBinding implements Binding {
             startDeviceListener(context, config.listeners().deviceHttp());
         }
         for (UpstreamConfig u : config.upstreams()) {
-            if (u.binding() == BindingType.HTTP) {
+            if (name().equals(u.binding())) {
                 context.bus().addUpstream(startUpstream(u));
             }
         }

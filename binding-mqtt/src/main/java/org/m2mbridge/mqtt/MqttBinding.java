@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.DeviceMqttConfig;
 import org.m2mbridge.core.config.MqttSettings;
@@ -35,12 +34,15 @@ public final class MqttBinding implements Binding {
     private volatile MqttDeviceSession deviceSession;
     private volatile boolean stopped;
 
+    /** The binding's name: {@code binding: mqtt} on an upstream. */
+    static final String NAME = "mqtt";
+
     public MqttBinding() {
     }
 
     @Override
     public String name() {
-        return "mqtt";
+        return NAME;
     }
 
     @Override
@@ -70,7 +72,7 @@ public final class MqttBinding implements Binding {
         dispatch = new MessageDispatch(settings.dispatchThreads(), settings.dispatchQueue());
         this.context = context;
         for (UpstreamConfig u : context.config().upstreams()) {
-            if (u.binding() != BindingType.MQTT) {
+            if (!name().equals(u.binding())) {
                 continue;
             }
             MqttUpstream upstream = newUpstream(u);
@@ -135,7 +137,7 @@ public final class MqttBinding implements Binding {
     private static void refuseSharedBroker(List<UpstreamConfig> upstreamConfigs, DeviceMqttConfig devices) {
         String broker = PahoMqttTransport.pahoUri(devices.broker());
         for (UpstreamConfig u : upstreamConfigs) {
-            if (u.binding() == BindingType.MQTT && PahoMqttTransport.pahoUri(u.broker()).equals(broker)) {
+            if (NAME.equals(u.binding()) && PahoMqttTransport.pahoUri(u.broker()).equals(broker)) {
                 throw new ConfigException("listeners.deviceMqtt.broker: must not be the broker of MQTT upstream '"
                         + u.name() + "' (" + u.broker() + "); the bridge would take its own upstream traffic");
             }

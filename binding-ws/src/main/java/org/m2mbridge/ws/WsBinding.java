@@ -24,7 +24,6 @@ import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.config.ListenerConfig;
@@ -206,7 +205,7 @@ public final class WsBinding implements Binding {
     /** The client role (TS-0020 T1): this bridge as WS client of each upstream with binding ws. */
     private void startConfiguredUpstreams(BridgeConfig config) {
         for (UpstreamConfig u : config.upstreams()) {
-            if (u.binding() == BindingType.WS) {
+            if (name().equals(u.binding())) {
                 WsUpstream upstream = newUpstream(u);
                 context.bus().addUpstream(upstream);
                 upstream.start();

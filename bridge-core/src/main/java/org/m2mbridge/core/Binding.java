@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.m2mbridge.core.bus.Upstream;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.status.ConnectionView;
@@ -20,6 +21,14 @@ public interface Binding {
 
     /** {@code ws}, {@code http}, {@code mqtt}: also the {@code binding:} value of the upstreams it creates. */
     String name();
+
+    /**
+     * The configuration keys this binding owns (its sections, listeners and upstream keys) and its checks of them;
+     * read before any binding starts, so it must not depend on {@link #start}. None by default.
+     */
+    default BindingConfiguration configuration() {
+        return BindingConfiguration.NONE;
+    }
 
     /**
      * Where this binding starts among the installed ones (lower first; ties by name): device-facing bindings first,

@@ -11,7 +11,6 @@ import org.m2mbridge.core.DemoPeers;
 import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.slf4j.Logger;
@@ -114,8 +113,9 @@ public final class InProcessDemoPeers implements DemoPeers {
     /** {@code config} with {@code upstream} reached over HTTP at {@code url} instead of its configured address. */
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
-        upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), BindingType.HTTP, url, null,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName(), null));
+        upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), "http", url, null,
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName(), null,
+                u.keys()));
         return config.withUpstreams(upstreams).validate();
     }
 

@@ -46,8 +46,8 @@ final class BindingDiscovery {
         List<String> names = bindings.stream().map(Binding::name).toList();
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
-            ConfigException.require(names.contains(u.binding().token()), "upstreams[" + i + "].binding",
-                    "upstream '" + u.name() + "' needs binding '" + u.binding().token()
+            ConfigException.require(names.contains(u.binding()), "upstreams[" + i + "].binding",
+                    "upstream '" + u.name() + "' needs binding '" + u.binding()
                             + "', which is not installed (installed: " + names + ")");
         }
     }

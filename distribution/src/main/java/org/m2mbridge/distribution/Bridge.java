@@ -138,7 +138,7 @@ public final class Bridge implements AutoCloseable {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             if (bus.upstream(u.name()).isEmpty()) {
-                throw new StartupFailure("upstreams[" + i + "]: binding " + u.binding().token()
+                throw new StartupFailure("upstreams[" + i + "]: binding " + u.binding()
                         + " did not create upstream '" + u.name() + "'");
             }
             metrics.upstreamConfigured(u.name());

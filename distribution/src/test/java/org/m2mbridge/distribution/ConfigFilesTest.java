@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
 
@@ -28,7 +27,7 @@ class ConfigFilesTest {
         assertEquals(9180, c.listeners().admin().port());
         assertEquals(1, c.upstreams().size());
         assertEquals("in-cse", c.upstreams().get(0).name());
-        assertEquals(BindingType.HTTP, c.upstreams().get(0).binding());
+        assertEquals("http", c.upstreams().get(0).binding());
         assertEquals(Serialization.JSON, c.upstreams().get(0).serializationFormat());
         assertEquals("in-cse", c.routes().defaultUpstream());
         assertEquals(Duration.ofSeconds(3), c.timeouts().shutdownGrace());

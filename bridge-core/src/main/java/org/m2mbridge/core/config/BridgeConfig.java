@@ -1,16 +1,28 @@
 package org.m2mbridge.core.config;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** The whole configuration file ({@code config/bridge.yaml}); see that file for every key with a comment. */
+/**
+ * The whole configuration file ({@code config/bridge.yaml}); see that file for every key with a comment.
+ *
+ * @param sections the top-level sections the installed bindings declare ({@link BindingConfiguration#sections}),
+ *                 by key: read them with {@link #section}
+ * @param bindings the installed bindings this configuration was read with; their checks run in {@link #validate}
+ */
 public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
                            TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
-                           MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin) {
+                           MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin,
+                           Map<String, Object> sections, InstalledBindings bindings) {
 
     public BridgeConfig {
-        upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        sections = sections == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sections));
+        bindings = bindings == null ? InstalledBindings.NONE : bindings;
+        upstreams = upstreams == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(upstreams));
         routes = routes == null ? new RoutesConfig(null, null) : routes;
         timeouts = timeouts == null ? TimeoutsConfig.DEFAULTS : timeouts;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
@@ -20,6 +32,13 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         demo = demo == null ? DemoSettings.DEFAULTS : demo;
         store = store == null ? StoreSettings.DEFAULTS : store;
         admin = admin == null ? AdminSettings.DEFAULTS : admin;
+    }
+
+    /** Read without installed bindings: core's keys only. */
+    public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
+                        TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
+                        MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin) {
+        this(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, store, admin, null, null);
     }
 
     /** Without an {@code admin} section (open status API); kept for callers written before it existed. */
@@ -38,12 +57,22 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
 
     /** The same configuration with other upstreams (demo mode points one at the demo CSE); not validated. */
     public BridgeConfig withUpstreams(List<UpstreamConfig> replacement) {
-        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, ws, http, mqtt, demo, store, admin);
+        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, ws, http, mqtt, demo, store, admin,
+                sections, bindings);
     }
 
     /** The same configuration with other store settings (demo mode keeps its store in memory); not validated. */
     public BridgeConfig withStore(StoreSettings replacement) {
-        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, replacement, admin);
+        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, replacement, admin,
+                sections, bindings);
+    }
+
+    /**
+     * The top-level section {@code key} an installed binding declares, as the type it declared; null when no
+     * installed binding declares it.
+     */
+    public <T> T section(String key, Class<T> type) {
+        return type.cast(sections.get(key));
     }
 
     /** Checks everything that binding alone cannot; throws {@link ConfigException} naming the key. */
@@ -55,7 +84,7 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
             UpstreamConfig u = upstreams.get(i);
             String key = "upstreams[" + i + "]";
             ConfigException.require(u != null, key, "is empty");
-            u.validate(key);
+            u.validate(key, bindings);
             u.validateReachBack(key, listeners);
             ConfigException.require(names.add(u.name()), key + ".name", "'" + u.name() + "' is used twice");
         }
@@ -80,6 +109,7 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         ws.validate();
         store.validate();
         admin.validate();
+        bindings.byName().values().forEach(b -> b.validate(this));
         return this;
     }
 }

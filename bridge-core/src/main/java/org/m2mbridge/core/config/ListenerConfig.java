@@ -39,7 +39,8 @@ public record ListenerConfig(String host, Integer port, String publicUrl, TlsSet
                 + "deviceMqtt) take a dialect");
     }
 
-    void validatePlain(String key) {
+    /** A plain listener: {@code port} in range, its dialect valid, no {@code tls}; throws naming {@code key}. */
+    public void validatePlain(String key) {
         validate(key);
         ConfigException.require(tls == null, key + ".tls", "this listener is plain; put TLS on listeners.wss");
     }

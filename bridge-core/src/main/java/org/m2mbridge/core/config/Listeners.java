@@ -1,5 +1,11 @@
 package org.m2mbridge.core.config;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp} or {@code deviceMqtt}) is
  * required. With TLS configured, leave {@code ws} out: plain ws
@@ -12,9 +18,30 @@ package org.m2mbridge.core.config;
  *              {@code tls}
  * @param deviceHttp devices that speak HTTP (TS-0009) send their requests here, as to their registrar
  * @param deviceMqtt devices that speak MQTT (TS-0010) reach the bridge through this broker
+ * @param owned      the listeners installed bindings declare ({@link BindingConfiguration#listeners}), by key
  */
 public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
-                        ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt) {
+                        ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt,
+                        @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.ListenerKeys.class)
+                        Map<String, Object> owned) {
+
+    public Listeners {
+        Map<String, Object> configured = new LinkedHashMap<>();
+        if (owned != null) {
+            owned.forEach((key, listener) -> {
+                if (listener != null) { // "echo:" with nothing under it: not configured, as for core's keys
+                    configured.put(key, listener);
+                }
+            });
+        }
+        owned = Collections.unmodifiableMap(configured);
+    }
+
+    /** Core's listeners only. */
+    public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
+                     ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt) {
+        this(ws, http, admin, wss, deviceHttp, deviceMqtt, null);
+    }
 
     /** Without a TLS listener. */
     public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin) {
@@ -30,26 +57,32 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
      * Every configured listener by its key under {@code listeners:} ({@code ws}, {@code deviceMqtt}, ...), in file
      * order of the documented keys: what a binding's {@code listenerKeys()} names.
      */
-    public java.util.Map<String, Object> configured() {
-        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    public Map<String, Object> configured() {
+        Map<String, Object> out = new LinkedHashMap<>();
         put(out, "ws", ws);
         put(out, "wss", wss);
         put(out, "http", http);
         put(out, "admin", admin);
         put(out, "deviceHttp", deviceHttp);
         put(out, "deviceMqtt", deviceMqtt);
+        out.putAll(owned);
         return out;
     }
 
-    private static void put(java.util.Map<String, Object> out, String key, Object listener) {
+    /** The listener {@code key} an installed binding declares, as the type it declared; null when not configured. */
+    public <T> T get(String key, Class<T> type) {
+        return type.cast(owned.get(key));
+    }
+
+    private static void put(Map<String, Object> out, String key, Object listener) {
         if (listener != null) {
             out.put(key, listener);
         }
     }
 
     /** The dialect of each configured device listener, by its key ({@code listeners.ws}, ...). */
-    public java.util.Map<String, DeviceDialect> deviceDialects() {
-        java.util.Map<String, DeviceDialect> out = new java.util.LinkedHashMap<>();
+    public Map<String, DeviceDialect> deviceDialects() {
+        Map<String, DeviceDialect> out = new LinkedHashMap<>();
         if (ws != null) {
             out.put("listeners.ws", ws.dialect());
         }

@@ -57,9 +57,9 @@ public final class Preflight {
             UpstreamConfig u = config.upstreams().get(i);
             String key = "upstreams[" + i + "]";
             switch (u.binding()) {
-                case HTTP -> client(u.http().tls(), key + ".http.tls");
-                case WS -> client(u.ws().tls(), key + ".ws.tls");
-                case MQTT -> client(mqttTls(u.mqtt()), key + ".mqtt");
+                case "http" -> client(u.http().tls(), key + ".http.tls");
+                case "ws" -> client(u.ws().tls(), key + ".ws.tls");
+                case "mqtt" -> client(mqttTls(u.mqtt()), key + ".mqtt");
                 default -> { }
             }
         }
@@ -117,9 +117,9 @@ public final class Preflight {
     private void upstreamHosts() {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
-            String key = "upstreams[" + i + "]" + (u.binding() == BindingType.MQTT ? ".broker" : ".url");
-            warnUnresolved(u.binding() == BindingType.MQTT ? u.broker() : u.url(), key);
-            if (u.binding() == BindingType.WS && u.ws().proxy() != null) {
+            String key = "upstreams[" + i + "]" + (u.binding().equals("mqtt") ? ".broker" : ".url");
+            warnUnresolved(u.binding().equals("mqtt") ? u.broker() : u.url(), key);
+            if (u.binding().equals("ws") && u.ws().proxy() != null) {
                 warnUnresolved(u.ws().proxy().url(), "upstreams[" + i + "].ws.proxy.url");
             }
         }

@@ -102,8 +102,8 @@ public final class FileDescriptorBudget {
         long n = 0;
         for (UpstreamConfig u : config.upstreams()) {
             n += switch (u.binding()) {
-                case HTTP -> u.http().maxConnections();
-                case MQTT, WS -> CLIENT_SOCKETS;
+                case "http" -> u.http().maxConnections();
+                default -> CLIENT_SOCKETS;
             };
         }
         if (config.listeners().deviceHttp() != null) { // the pool that reaches HTTP devices' own poa

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
         BridgeConfig c = ConfigLoader.parse(MINIMAL);
         assertEquals(8180, c.listeners().ws().port());
         assertEquals("127.0.0.1", c.listeners().http().host());
-        assertEquals(BindingType.HTTP, c.upstreams().get(0).binding());
+        assertEquals("http", c.upstreams().get(0).binding());
         assertEquals("/id-in", c.upstreams().get(0).cseId());
         assertEquals("in-cse", c.routes().defaultUpstream());
         assertEquals(Duration.ofSeconds(30), c.timeouts().request());
