@@ -15,7 +15,7 @@ import java.util.Set;
  * @param bindings the installed bindings this configuration was read with; their checks run in {@link #validate}
  */
 public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                           TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
+                           TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http,
                            MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin,
                            Map<String, Object> sections, InstalledBindings bindings) {
 
@@ -26,7 +26,6 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         routes = routes == null ? new RoutesConfig(null, null) : routes;
         timeouts = timeouts == null ? TimeoutsConfig.DEFAULTS : timeouts;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
-        ws = ws == null ? WsSettings.DEFAULTS : ws;
         http = http == null ? HttpSettings.DEFAULTS : http;
         mqtt = mqtt == null ? MqttSettings.DEFAULTS : mqtt;
         demo = demo == null ? DemoSettings.DEFAULTS : demo;
@@ -34,36 +33,22 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         admin = admin == null ? AdminSettings.DEFAULTS : admin;
     }
 
-    /** Read without installed bindings: core's keys only. */
+    /** Built by hand (a binding's tests): default store and admin settings, no binding sections. */
     public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                        TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
-                        MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin) {
-        this(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, store, admin, null, null);
-    }
-
-    /** Without an {@code admin} section (open status API); kept for callers written before it existed. */
-    public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                        TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
-                        MqttSettings mqtt, DemoSettings demo, StoreSettings store) {
-        this(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, store, null);
-    }
-
-    /** Without a {@code store} section (default store settings); kept for callers written before it existed. */
-    public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                        TimeoutsConfig timeouts, LimitsConfig limits, WsSettings ws, HttpSettings http,
-                        MqttSettings mqtt, DemoSettings demo) {
-        this(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, null, null);
+                        TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http, MqttSettings mqtt,
+                        DemoSettings demo) {
+        this(listeners, upstreams, routes, timeouts, limits, http, mqtt, demo, null, null, null, null);
     }
 
     /** The same configuration with other upstreams (demo mode points one at the demo CSE); not validated. */
     public BridgeConfig withUpstreams(List<UpstreamConfig> replacement) {
-        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, ws, http, mqtt, demo, store, admin,
+        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, http, mqtt, demo, store, admin,
                 sections, bindings);
     }
 
     /** The same configuration with other store settings (demo mode keeps its store in memory); not validated. */
     public BridgeConfig withStore(StoreSettings replacement) {
-        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, ws, http, mqtt, demo, replacement, admin,
+        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, http, mqtt, demo, replacement, admin,
                 sections, bindings);
     }
 
@@ -106,7 +91,6 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         }
         timeouts.validate();
         limits.validate();
-        ws.validate();
         store.validate();
         admin.validate();
         bindings.byName().values().forEach(b -> b.validate(this));

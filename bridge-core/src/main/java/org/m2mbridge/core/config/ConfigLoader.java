@@ -135,7 +135,7 @@ public final class ConfigLoader {
                     u.notifications(), keys));
         }
         return new BridgeConfig(config.listeners(), upstreams, config.routes(), config.timeouts(), config.limits(),
-                config.ws(), config.http(), config.mqtt(), config.demo(), config.store(), config.admin(), sections,
+                config.http(), config.mqtt(), config.demo(), config.store(), config.admin(), sections,
                 config.bindings());
     }
 

@@ -111,7 +111,6 @@ class ConfigLoaderTest {
         assertNames(MINIMAL.replace("cseId: /id-in", "cseId: id-in"), "upstreams[0].cseId");
         assertNames(MINIMAL.replace("url: http://127.0.0.1:8080", "broker: tcp://127.0.0.1:1883"), "upstreams[0].url");
         assertNames(MINIMAL + "timeouts: { request: soon }\n", "timeouts.request");
-        assertNames(MINIMAL + "ws: { ioThreads: 0 }\n", "ws.ioThreads");
         assertNames("", "empty");
         assertNames("listeners: 'unterminated\n", "not valid YAML");
     }
@@ -168,12 +167,6 @@ class ConfigLoaderTest {
         assertNames(MINIMAL.replace("port: 8280 }", "port: 8280, dialect: { defaultRvi: \"3\" } }"),
                 "listeners.http.dialect");
         assertNames(MINIMAL.replace("cseId: /id-in", "cseId: /id-in\n    cseName: /cse-in"), "upstreams[0].cseName");
-    }
-
-    @Test
-    void webSocketIoThreadsDefaultToUndertowsDefault() {
-        assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), ConfigLoader.parse(MINIMAL).ws().ioThreads());
-        assertEquals(1, ConfigLoader.parse(MINIMAL + "ws: { ioThreads: 1 }\n").ws().ioThreads());
     }
 
     @Test
