@@ -113,9 +113,8 @@ public final class InProcessDemoPeers implements DemoPeers {
     /** {@code config} with {@code upstream} reached over HTTP at {@code url} instead of its configured address. */
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
-        upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), "http", url, null,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName(), null,
-                u.keys()));
+        upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), "http", url,
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), null, u.cseName(), null, u.keys()));
         return config.withUpstreams(upstreams).validate();
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 
 /** The shipped configuration files (repository root {@code config/}) load and validate with the strict loader. */
 class ConfigFilesTest {
@@ -70,7 +71,7 @@ class ConfigFilesTest {
         BridgeConfig c = ConfigLoader.parse(String.join("\n", uncommented));
         assertEquals(64, c.upstreams().get(0).http().maxConnections());
         assertEquals("1.1", c.upstreams().get(0).http().httpVersion());
-        assertEquals("C::bridge-in-cse", c.upstreams().get(0).mqtt().clientId());
+        assertEquals("C::bridge-in-cse", MqttUpstreamSettings.of(c.upstreams().get(0)).clientId());
         assertEquals(Duration.ofSeconds(30), c.upstreams().get(0).timeout());
         assertEquals("/id-mn", c.routes().rules().get(0).prefix());
     }

@@ -1,6 +1,7 @@
 package org.m2mbridge.core.config;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration keys one binding owns (Eclipse Hono's typed adapter properties idea), returned by
@@ -31,6 +32,14 @@ public interface BindingConfiguration {
     }
 
     /**
+     * The keys among {@link #listeners()} devices register on (their records implement {@link DeviceListener}): one
+     * device listener of any installed binding is required, and their dialects are checked together.
+     */
+    default Set<String> deviceListeners() {
+        return Set.of();
+    }
+
+    /**
      * Keys of an upstream besides the generic ones ({@code name}, {@code binding}, {@code cseId}, ...), with the type
      * each binds to: this binding's subtree and any key of its own. Two bindings may declare one key with one type.
      * A record-typed key missing from the file is bound from an empty mapping (its defaults); another is null.
@@ -44,5 +53,20 @@ public interface BindingConfiguration {
      * {@code listeners.http}); throws {@link ConfigException} naming the key. Runs after core's own checks.
      */
     default void validate(BridgeConfig config) {
+    }
+
+    /**
+     * What this binding's keys need from the machine, checked by {@link Preflight} before the start (and by
+     * {@code --check-config}) without binding or connecting anything.
+     */
+    default void preflight(BridgeConfig config, Preflight.Checks checks) {
+    }
+
+    /**
+     * Descriptors this binding's outbound connections may hold at most (pools, broker sessions): the listeners'
+     * file-descriptor budget leaves them alone ({@code limits.FileDescriptorBudget}).
+     */
+    default int outboundConnections(BridgeConfig config) {
+        return 0;
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
                            TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http,
-                           MqttSettings mqtt, DemoSettings demo, StoreSettings store, AdminSettings admin,
+                           DemoSettings demo, StoreSettings store, AdminSettings admin,
                            Map<String, Object> sections, InstalledBindings bindings) {
 
     public BridgeConfig {
@@ -27,7 +27,6 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         timeouts = timeouts == null ? TimeoutsConfig.DEFAULTS : timeouts;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
         http = http == null ? HttpSettings.DEFAULTS : http;
-        mqtt = mqtt == null ? MqttSettings.DEFAULTS : mqtt;
         demo = demo == null ? DemoSettings.DEFAULTS : demo;
         store = store == null ? StoreSettings.DEFAULTS : store;
         admin = admin == null ? AdminSettings.DEFAULTS : admin;
@@ -35,20 +34,19 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
 
     /** Built by hand (a binding's tests): default store and admin settings, no binding sections. */
     public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                        TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http, MqttSettings mqtt,
-                        DemoSettings demo) {
-        this(listeners, upstreams, routes, timeouts, limits, http, mqtt, demo, null, null, null, null);
+                        TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http, DemoSettings demo) {
+        this(listeners, upstreams, routes, timeouts, limits, http, demo, null, null, null, null);
     }
 
     /** The same configuration with other upstreams (demo mode points one at the demo CSE); not validated. */
     public BridgeConfig withUpstreams(List<UpstreamConfig> replacement) {
-        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, http, mqtt, demo, store, admin,
+        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, http, demo, store, admin,
                 sections, bindings);
     }
 
     /** The same configuration with other store settings (demo mode keeps its store in memory); not validated. */
     public BridgeConfig withStore(StoreSettings replacement) {
-        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, http, mqtt, demo, replacement, admin,
+        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, http, demo, replacement, admin,
                 sections, bindings);
     }
 
@@ -63,7 +61,7 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
     /** Checks everything that binding alone cannot; throws {@link ConfigException} naming the key. */
     public BridgeConfig validate() {
         ConfigException.require(listeners != null, "listeners", "is required");
-        listeners.validate();
+        listeners.validate(bindings);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < upstreams.size(); i++) {
             UpstreamConfig u = upstreams.get(i);
@@ -74,7 +72,7 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
             ConfigException.require(names.add(u.name()), key + ".name", "'" + u.name() + "' is used twice");
         }
         boolean anyCseName = upstreams.stream().anyMatch(u -> u.cseName() != null);
-        listeners.deviceDialects().forEach((key, dialect) -> ConfigException.require(
+        listeners.deviceDialects(bindings).forEach((key, dialect) -> ConfigException.require(
                 !dialect.slashedCseBaseName() || anyCseName, key + ".dialect.slashedCseBaseName",
                 "needs the CSEBase resource name of an upstream (upstreams[].cseName, e.g. cse-in)"));
         if (routes.defaultUpstream() != null) {

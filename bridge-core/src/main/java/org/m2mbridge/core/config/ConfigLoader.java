@@ -130,12 +130,11 @@ public final class ConfigLoader {
                     keys.put(e.getKey(), YAML.readValue("{}", e.getValue()));
                 }
             }
-            upstreams.add(u == null ? null : new UpstreamConfig(u.name(), u.binding(), u.url(), u.broker(), u.cseId(),
-                    u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), u.ws(), u.cseName(),
-                    u.notifications(), keys));
+            upstreams.add(u == null ? null : new UpstreamConfig(u.name(), u.binding(), u.url(), u.cseId(), u.spId(),
+                    u.serialization(), u.timeout(), u.http(), u.ws(), u.cseName(), u.notifications(), keys));
         }
         return new BridgeConfig(config.listeners(), upstreams, config.routes(), config.timeouts(), config.limits(),
-                config.http(), config.mqtt(), config.demo(), config.store(), config.admin(), sections,
+                config.http(), config.demo(), config.store(), config.admin(), sections,
                 config.bindings());
     }
 

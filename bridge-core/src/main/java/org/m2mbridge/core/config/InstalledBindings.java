@@ -21,12 +21,23 @@ public final class InstalledBindings {
     private final Map<String, Class<?>> sections;
     private final Map<String, Class<?>> listeners;
     private final Map<String, Class<?>> upstreamKeys;
+    private final List<String> deviceListeners;
 
     private InstalledBindings(Map<String, BindingConfiguration> byName) {
         this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
         this.sections = merged(byName, BindingConfiguration::sections, "");
         this.listeners = merged(byName, BindingConfiguration::listeners, "listeners.");
         this.upstreamKeys = merged(byName, BindingConfiguration::upstreamKeys, "upstreams[].");
+        List<String> devices = new ArrayList<>();
+        byName.forEach((name, configuration) -> configuration.deviceListeners().stream().sorted().forEach(key -> {
+            Class<?> type = configuration.listeners().get(key);
+            if (type == null || !DeviceListener.class.isAssignableFrom(type)) {
+                throw new IllegalStateException("binding " + name + " declares listeners." + key
+                        + " a device listener, but not as a listener whose record is a DeviceListener");
+            }
+            devices.add(key);
+        }));
+        this.deviceListeners = List.copyOf(devices);
     }
 
     /** The configurations of {@code bindings}, in their order. */
@@ -92,6 +103,11 @@ public final class InstalledBindings {
     /** Listener keys with their types. */
     Map<String, Class<?>> listeners() {
         return listeners;
+    }
+
+    /** The device listener keys, in binding order. */
+    List<String> deviceListeners() {
+        return deviceListeners;
     }
 
     /** Upstream keys with their types. */

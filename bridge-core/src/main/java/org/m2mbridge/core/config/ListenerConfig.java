@@ -11,7 +11,8 @@ package org.m2mbridge.core.config;
  * @param dialect   repairs for the peer dialect of the devices on this listener (device listeners only); default
  *                  none
  */
-public record ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls, DeviceDialect dialect) {
+public record ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls, DeviceDialect dialect)
+        implements DeviceListener {
     public ListenerConfig {
         host = host == null || host.isBlank() ? "127.0.0.1" : host.trim();
         dialect = dialect == null ? DeviceDialect.NONE : dialect;

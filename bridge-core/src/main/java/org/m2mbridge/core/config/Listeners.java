@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp} or {@code deviceMqtt}) is
- * required. With TLS configured, leave {@code ws} out: plain ws
+ * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp}, or one an installed binding
+ * declares such as {@code deviceMqtt}) is required. With TLS configured, leave {@code ws} out: plain ws
  * carries no identity and is only for the secure environment TS-0020 8 allows.
  *
  * @param ws    devices connect here over plain WebSocket (TS-0020)
@@ -17,11 +17,10 @@ import java.util.Map;
  * @param wss   devices connect here over WebSocket on TLS, normally with client certificates (TS-0020 8); needs
  *              {@code tls}
  * @param deviceHttp devices that speak HTTP (TS-0009) send their requests here, as to their registrar
- * @param deviceMqtt devices that speak MQTT (TS-0010) reach the bridge through this broker
  * @param owned      the listeners installed bindings declare ({@link BindingConfiguration#listeners}), by key
  */
 public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
-                        ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt,
+                        ListenerConfig deviceHttp,
                         @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.ListenerKeys.class)
                         Map<String, Object> owned) {
 
@@ -39,8 +38,8 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
 
     /** Core's listeners only. */
     public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
-                     ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt) {
-        this(ws, http, admin, wss, deviceHttp, deviceMqtt, null);
+                     ListenerConfig deviceHttp) {
+        this(ws, http, admin, wss, deviceHttp, null);
     }
 
     /** Without a TLS listener. */
@@ -64,7 +63,6 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         put(out, "http", http);
         put(out, "admin", admin);
         put(out, "deviceHttp", deviceHttp);
-        put(out, "deviceMqtt", deviceMqtt);
         out.putAll(owned);
         return out;
     }
@@ -80,8 +78,11 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         }
     }
 
-    /** The dialect of each configured device listener, by its key ({@code listeners.ws}, ...). */
-    public Map<String, DeviceDialect> deviceDialects() {
+    /**
+     * The dialect of each configured device listener, by its key ({@code listeners.ws}, ...), those of
+     * {@code installed} bindings included.
+     */
+    public Map<String, DeviceDialect> deviceDialects(InstalledBindings installed) {
         Map<String, DeviceDialect> out = new LinkedHashMap<>();
         if (ws != null) {
             out.put("listeners.ws", ws.dialect());
@@ -92,15 +93,18 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         if (deviceHttp != null) {
             out.put("listeners.deviceHttp", deviceHttp.dialect());
         }
-        if (deviceMqtt != null) {
-            out.put("listeners.deviceMqtt", deviceMqtt.dialect());
+        for (String key : installed.deviceListeners()) {
+            if (owned.get(key) instanceof DeviceListener device) {
+                out.put("listeners." + key, device.dialect());
+            }
         }
         return out;
     }
 
-    void validate() {
-        ConfigException.require(ws != null || wss != null || deviceHttp != null || deviceMqtt != null,
-                "listeners.ws", "is required (or listeners.wss, listeners.deviceHttp, listeners.deviceMqtt)");
+    void validate(InstalledBindings installed) {
+        StringBuilder others = new StringBuilder("listeners.wss, listeners.deviceHttp");
+        installed.deviceListeners().forEach(key -> others.append(", listeners.").append(key));
+        ConfigException.require(!deviceDialects(installed).isEmpty(), "listeners.ws", "is required (or " + others + ")");
         if (ws != null) {
             ws.validatePlain("listeners.ws");
         }
@@ -117,9 +121,6 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         }
         if (deviceHttp != null) {
             deviceHttp.validatePlain("listeners.deviceHttp");
-        }
-        if (deviceMqtt != null) {
-            deviceMqtt.validate("listeners.deviceMqtt");
         }
     }
 }

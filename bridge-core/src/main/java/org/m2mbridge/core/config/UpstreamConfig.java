@@ -16,7 +16,6 @@ import org.m2mbridge.core.codec.Serialization;
  * @param name          unique name, used by routes and metrics labels
  * @param binding       the name of the installed binding that reaches it: http | mqtt | ws, or another installed one
  * @param url           for http: base URL of the CSE ({@code http://127.0.0.1:8080}); for ws: {@code ws://...}
- * @param broker        for mqtt: broker URI ({@code tcp://127.0.0.1:1883}, {@code ssl://...})
  * @param cseId         the upstream's CSE-ID, SP-relative ({@code /id-in})
  * @param spId          the upstream's M2M-SP-ID ({@code //acme.example.com}), optional
  * @param serialization json | xml | cbor, used towards this upstream whatever the device speaks (binding ws: not
@@ -24,7 +23,6 @@ import org.m2mbridge.core.codec.Serialization;
  * @param timeout       per-request timeout towards this upstream when the request has no {@code rqet}
  *                      (default: {@code timeouts.request})
  * @param http          HTTP client tuning for this upstream (binding http)
- * @param mqtt          MQTT client tuning for this upstream (binding mqtt)
  * @param ws            WebSocket client settings for this upstream (binding ws): subprotocols, proxy, TLS, window
  * @param cseName       the resource name of the upstream's CSEBase ({@code cse-in} for ACME, {@code Mobius}), optional;
  *                      the {@code slashedCseBaseName} dialect repair needs it
@@ -34,40 +32,24 @@ import org.m2mbridge.core.codec.Serialization;
  * @param keys          the keys installed bindings declare for an upstream ({@link BindingConfiguration#upstreamKeys}),
  *                      by key: read them with {@link #key}
  */
-public record UpstreamConfig(String name, String binding, String url, String broker, String cseId, String spId,
+public record UpstreamConfig(String name, String binding, String url, String cseId, String spId,
                              String serialization, Duration timeout, HttpUpstreamSettings http,
-                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws, String cseName, Boolean notifications,
+                             WsUpstreamSettings ws, String cseName, Boolean notifications,
                              @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.UpstreamKeys.class)
                              Map<String, Object> keys) {
     /** The bindings core still checks the address of itself (the others check their own keys). */
-    private static final List<String> BUILT_IN = List.of("http", "mqtt", "ws");
+    private static final List<String> BUILT_IN = List.of("http", "ws");
 
     /** Without keys of other bindings. */
-    public UpstreamConfig(String name, String binding, String url, String broker, String cseId, String spId,
-                          String serialization, Duration timeout, HttpUpstreamSettings http,
-                          MqttUpstreamSettings mqtt, WsUpstreamSettings ws, String cseName, Boolean notifications) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, ws, cseName, notifications,
-                null);
-    }
-
-    /** Without a CSEBase name and {@code notifications} (default true). */
-    public UpstreamConfig(String name, String binding, String url, String broker, String cseId, String spId,
-                          String serialization, Duration timeout, HttpUpstreamSettings http,
-                          MqttUpstreamSettings mqtt, WsUpstreamSettings ws) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, ws, null, null);
-    }
-
-    /** Without {@code ws} settings (defaults). */
-    public UpstreamConfig(String name, String binding, String url, String broker, String cseId, String spId,
-                          String serialization, Duration timeout, HttpUpstreamSettings http,
-                          MqttUpstreamSettings mqtt) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, null, null, null);
+    public UpstreamConfig(String name, String binding, String url, String cseId, String spId, String serialization,
+                          Duration timeout, HttpUpstreamSettings http, WsUpstreamSettings ws, String cseName,
+                          Boolean notifications) {
+        this(name, binding, url, cseId, spId, serialization, timeout, http, ws, cseName, notifications, null);
     }
 
     public UpstreamConfig {
         serialization = serialization == null ? "json" : serialization;
         http = http == null ? HttpUpstreamSettings.DEFAULTS : http;
-        mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
         ws = ws == null ? WsUpstreamSettings.DEFAULTS : ws;
         notifications = notifications == null || notifications;
         keys = keys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(keys));
@@ -99,8 +81,6 @@ public record UpstreamConfig(String name, String binding, String url, String bro
                 "must be a resource name without '/', e.g. cse-in; got '" + cseName + "'");
         switch (binding) {
             case "http" -> ConfigUrls.require(url, key + ".url", List.of("http", "https"), "http://127.0.0.1:8080");
-            case "mqtt" -> ConfigUrls.require(broker, key + ".broker", List.of("tcp", "ssl", "mqtt", "mqtts"),
-                    "tcp://127.0.0.1:1883");
             case "ws" -> ConfigUrls.require(url, key + ".url", List.of("ws", "wss"), "ws://127.0.0.1:8180/");
             default -> { } // an installed binding's own upstream: its validate checks its keys
         }

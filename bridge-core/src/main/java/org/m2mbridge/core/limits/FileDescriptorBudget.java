@@ -38,7 +38,7 @@ public final class FileDescriptorBudget {
     private static final int HTTP_SHARE_DIVISOR = 4;
     /** The admin listener: at most this fraction. */
     private static final int ADMIN_SHARE_DIVISOR = 16;
-    /** Client sockets an MQTT or WebSocket upstream (or the device broker connection) may hold at once. */
+    /** Client sockets a WebSocket upstream may hold at once (as an MQTT session does, which its binding counts). */
     private static final int CLIENT_SOCKETS = 2;
 
     private final long limit;
@@ -103,14 +103,15 @@ public final class FileDescriptorBudget {
         for (UpstreamConfig u : config.upstreams()) {
             n += switch (u.binding()) {
                 case "http" -> u.http().maxConnections();
-                default -> CLIENT_SOCKETS;
+                case "ws" -> CLIENT_SOCKETS;
+                default -> 0; // another installed binding's: its outboundConnections below
             };
         }
         if (config.listeners().deviceHttp() != null) { // the pool that reaches HTTP devices' own poa
             n += HttpUpstreamSettings.DEFAULTS.maxConnections();
         }
-        if (config.listeners().deviceMqtt() != null) {
-            n += CLIENT_SOCKETS;
+        for (var binding : config.bindings().byName().values()) {
+            n += binding.outboundConnections(config);
         }
         return (int) Math.min(Integer.MAX_VALUE, n);
     }
