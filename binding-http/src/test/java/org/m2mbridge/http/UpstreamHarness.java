@@ -27,7 +27,7 @@ final class UpstreamHarness implements AutoCloseable {
 
     UpstreamHarness(String url, String serialization, HttpUpstreamSettings settings) {
         UpstreamConfig config = new UpstreamConfig("in-cse", "http", url, "/id-in", "//test.example",
-                serialization, null, settings, null, null, null);
+                serialization, null, settings, null, null);
         upstream = new HttpUpstream(config, codecs, metrics, timer, () -> "http://127.0.0.1:8280/notify",
                 Clock.systemUTC());
         upstream.start();

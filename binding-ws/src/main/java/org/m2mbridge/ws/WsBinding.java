@@ -32,6 +32,7 @@ import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.ws.config.WsConfiguration;
 import org.m2mbridge.ws.config.WsSettings;
+import org.m2mbridge.ws.config.WsUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.limits.ConnectionLimits;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
@@ -76,7 +77,7 @@ public final class WsBinding implements Binding {
 
     @Override
     public BindingConfiguration configuration() {
-        return new WsConfiguration();
+        return new WsConfiguration(name());
     }
 
     @Override
@@ -86,7 +87,7 @@ public final class WsBinding implements Binding {
 
     @Override
     public List<String> upstreamFiles(UpstreamConfig config) {
-        return TlsSettings.filesOf(config.ws().tls());
+        return TlsSettings.filesOf(WsUpstreamSettings.of(config).tls());
     }
 
     @Override

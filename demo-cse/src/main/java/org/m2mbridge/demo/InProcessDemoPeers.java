@@ -114,7 +114,7 @@ public final class InProcessDemoPeers implements DemoPeers {
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
         upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), "http", url,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), null, u.cseName(), null, u.keys()));
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.cseName(), null, u.keys()));
         return config.withUpstreams(upstreams).validate();
     }
 

@@ -131,7 +131,7 @@ public final class ConfigLoader {
                 }
             }
             upstreams.add(u == null ? null : new UpstreamConfig(u.name(), u.binding(), u.url(), u.cseId(), u.spId(),
-                    u.serialization(), u.timeout(), u.http(), u.ws(), u.cseName(), u.notifications(), keys));
+                    u.serialization(), u.timeout(), u.http(), u.cseName(), u.notifications(), keys));
         }
         return new BridgeConfig(config.listeners(), upstreams, config.routes(), config.timeouts(), config.limits(),
                 config.http(), config.demo(), config.store(), config.admin(), sections,

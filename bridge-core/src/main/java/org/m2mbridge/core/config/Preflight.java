@@ -74,10 +74,8 @@ public final class Preflight {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             String key = "upstreams[" + i + "]";
-            switch (u.binding()) {
-                case "http" -> client(u.http().tls(), key + ".http.tls");
-                case "ws" -> client(u.ws().tls(), key + ".ws.tls");
-                default -> { }
+            if (u.binding().equals("http")) { // another binding's: its own preflight
+                client(u.http().tls(), key + ".http.tls");
             }
         }
     }
@@ -143,9 +141,6 @@ public final class Preflight {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             warnUnresolved(u.url(), "upstreams[" + i + "].url"); // another binding's address: its own preflight
-            if (u.binding().equals("ws") && u.ws().proxy() != null) {
-                warnUnresolved(u.ws().proxy().url(), "upstreams[" + i + "].ws.proxy.url");
-            }
         }
     }
 

@@ -55,8 +55,11 @@ public record TlsSettings(String keyStore, String keyStorePassword, String certi
         return !clientAuth.equals("none");
     }
 
-    /** Checks settings used by a TLS client (an upstream): one client key form at most, allowed protocols. */
-    void validateClient(String key) {
+    /**
+     * Checks settings used by a TLS client (an upstream): one client key form at most, allowed protocols; throws a
+     * {@link ConfigException} naming {@code key.<key>}.
+     */
+    public void validateClient(String key) {
         boolean store = keyStore != null && !keyStore.isBlank();
         boolean pem = certificate != null && !certificate.isBlank();
         ConfigException.require(!(store && pem), key,

@@ -34,7 +34,7 @@ import org.m2mbridge.core.codec.Serialization;
  */
 public record UpstreamConfig(String name, String binding, String url, String cseId, String spId,
                              String serialization, Duration timeout, HttpUpstreamSettings http,
-                             WsUpstreamSettings ws, String cseName, Boolean notifications,
+                             String cseName, Boolean notifications,
                              @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.UpstreamKeys.class)
                              Map<String, Object> keys) {
     /** The bindings core still checks the address of itself (the others check their own keys). */
@@ -42,15 +42,13 @@ public record UpstreamConfig(String name, String binding, String url, String cse
 
     /** Without keys of other bindings. */
     public UpstreamConfig(String name, String binding, String url, String cseId, String spId, String serialization,
-                          Duration timeout, HttpUpstreamSettings http, WsUpstreamSettings ws, String cseName,
-                          Boolean notifications) {
-        this(name, binding, url, cseId, spId, serialization, timeout, http, ws, cseName, notifications, null);
+                          Duration timeout, HttpUpstreamSettings http, String cseName, Boolean notifications) {
+        this(name, binding, url, cseId, spId, serialization, timeout, http, cseName, notifications, null);
     }
 
     public UpstreamConfig {
         serialization = serialization == null ? "json" : serialization;
         http = http == null ? HttpUpstreamSettings.DEFAULTS : http;
-        ws = ws == null ? WsUpstreamSettings.DEFAULTS : ws;
         notifications = notifications == null || notifications;
         keys = keys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(keys));
     }

@@ -38,8 +38,6 @@ public final class FileDescriptorBudget {
     private static final int HTTP_SHARE_DIVISOR = 4;
     /** The admin listener: at most this fraction. */
     private static final int ADMIN_SHARE_DIVISOR = 16;
-    /** Client sockets a WebSocket upstream may hold at once (as an MQTT session does, which its binding counts). */
-    private static final int CLIENT_SOCKETS = 2;
 
     private final long limit;
     private final int reserved;
@@ -101,11 +99,9 @@ public final class FileDescriptorBudget {
     private static int outbound(BridgeConfig config) {
         long n = 0;
         for (UpstreamConfig u : config.upstreams()) {
-            n += switch (u.binding()) {
-                case "http" -> u.http().maxConnections();
-                case "ws" -> CLIENT_SOCKETS;
-                default -> 0; // another installed binding's: its outboundConnections below
-            };
+            if (u.binding().equals("http")) { // another binding's: its outboundConnections below
+                n += u.http().maxConnections();
+            }
         }
         if (config.listeners().deviceHttp() != null) { // the pool that reaches HTTP devices' own poa
             n += HttpUpstreamSettings.DEFAULTS.maxConnections();
