@@ -23,7 +23,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The MQTT binding (TS-0010): one {@link MqttUpstream} with its own client session per upstream configured with
- * {@code binding: mqtt}, and with {@code listeners.deviceMqtt} one {@link MqttDeviceSession} for devices that speak
+ * {@code binding: mqtt}, and with {@code listeners.deviceMqtt} one {@link DeviceBrokerSession} for devices that speak
  * MQTT to the bridge. It opens no listener: the bridge is a client of the brokers. Starting never
  * waits for a broker; an upstream whose broker is down answers 5103 until it connects.
  */
@@ -33,7 +33,7 @@ public final class MqttBinding implements Binding {
     private final List<MqttUpstream> upstreams = new CopyOnWriteArrayList<>();
     private MessageDispatch dispatch;
     private BridgeContext context;
-    private volatile MqttDeviceSession deviceSession;
+    private volatile DeviceBrokerSession deviceSession;
     private volatile boolean stopped;
 
     /** The binding's name: {@code binding: mqtt} on an upstream. */
@@ -159,8 +159,8 @@ public final class MqttBinding implements Binding {
                 ? context.config().upstreams().stream().map(UpstreamConfig::cseId).toList()
                 : devices.receivers()).stream().map(TopicNames::segment).distinct().toList();
         PahoMqttTransport.Options options = options(devices.broker(), "C::bridge-devices", devices.mqtt(), settings,
-                MqttDeviceSession.SESSION);
-        deviceSession = new MqttDeviceSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
+                DeviceBrokerSession.SESSION);
+        deviceSession = new DeviceBrokerSession(devices.broker(), receivers, devices.mqtt(), context.bus(),
                 context.admission(), context.codecs(), context.metrics(), context.timer(), dispatch,
                 (handler, listener) -> new PahoMqttTransport(options, context.timer(), handler, listener),
                 DialectRepair.of("deviceMqtt", devices.dialect(), context.config(), context.metrics()));
@@ -203,13 +203,13 @@ public final class MqttBinding implements Binding {
 
     @Override
     public List<ConnectionView> connections() {
-        MqttDeviceSession devices = deviceSession;
+        DeviceBrokerSession devices = deviceSession;
         return devices == null ? List.of() : devices.view().stream().toList();
     }
 
     @Override
     public boolean isReady() {
-        MqttDeviceSession devices = deviceSession;
+        DeviceBrokerSession devices = deviceSession;
         return devices == null || devices.isConnected();
     }
 
@@ -242,7 +242,7 @@ public final class MqttBinding implements Binding {
 
     /** The link to MQTT devices, when {@code listeners.deviceMqtt} is configured (tests). */
     java.util.Optional<MqttDeviceLink> deviceLink() {
-        MqttDeviceSession devices = deviceSession;
+        DeviceBrokerSession devices = deviceSession;
         return devices == null ? java.util.Optional.empty() : java.util.Optional.of(devices.link());
     }
 

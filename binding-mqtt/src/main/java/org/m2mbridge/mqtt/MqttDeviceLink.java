@@ -62,12 +62,12 @@ final class MqttDeviceLink implements Link {
         this.correlator = new Correlator(ID, timer, maxPending, new Correlator.Listener() {
             @Override
             public void timedOut() {
-                metrics.requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
+                metrics.requestTimeouts.labelValues(UpstreamErrorCounter.BINDING).inc();
             }
 
             @Override
             public void lateResponse() {
-                metrics.lateResponses.labelValues(PrimitiveCounter.BINDING).inc();
+                metrics.lateResponses.labelValues(UpstreamErrorCounter.BINDING).inc();
             }
         });
     }
@@ -79,7 +79,7 @@ final class MqttDeviceLink implements Link {
 
     @Override
     public String binding() {
-        return PrimitiveCounter.BINDING;
+        return UpstreamErrorCounter.BINDING;
     }
 
     /** Its correlator answers 4008 at the deadline: the bus needs no guard timer (one timer per exchange). */
@@ -114,7 +114,7 @@ final class MqttDeviceLink implements Link {
                 // the one outcome table, as for the MQTT upstream
                 TransportFailure f = MqttFailures.of(e, !Instant.now().isBefore(deadline));
                 if (f == TransportFailure.TIMEOUT) {
-                    metrics.requestTimeouts.labelValues(PrimitiveCounter.BINDING).inc();
+                    metrics.requestTimeouts.labelValues(UpstreamErrorCounter.BINDING).inc();
                 }
                 LOG.debug("publish of {} to {} failed: {}", wire.rqi(), topic, e.toString());
                 correlator.complete(f.answer(wire.rqi(), wire.rvi(), wire.fr(), PEER, e.getMessage()));
@@ -164,7 +164,7 @@ final class MqttDeviceLink implements Link {
     ConnectionView view(String broker, Instant since) {
         String formats = routes.values().stream().map(r -> r.format().token()).distinct().sorted()
                 .reduce((a, b) -> a + "+" + b).orElse(fallback.format().token());
-        return new ConnectionView(ID, PrimitiveCounter.BINDING, broker, formats, List.copyOf(routes.keySet()), since,
+        return new ConnectionView(ID, UpstreamErrorCounter.BINDING, broker, formats, List.copyOf(routes.keySet()), since,
                 correlator.outstanding());
     }
 

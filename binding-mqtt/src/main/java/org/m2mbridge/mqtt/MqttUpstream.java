@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttUpstream extends ConfiguredUpstream {
     private static final Logger LOG = LoggerFactory.getLogger(MqttUpstream.class);
-    private static final String BINDING = PrimitiveCounter.BINDING;
+    private static final String BINDING = UpstreamErrorCounter.BINDING;
 
     /** Creates the transport; the binding passes Paho's, tests may pass another. */
     @FunctionalInterface
@@ -59,14 +59,13 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final PrimitiveBus bus;
     private final Codecs codecs;
     private final BridgeMetrics metrics;
-    private final MessageDispatch dispatch;
     private final Correlator correlator;
     private final RecentIds answered = new RecentIds(4096);
     private final String receiver;
     private final TopicNames.Form topicForm;
     private final Serialization serialization;
-    private final PrimitiveCounter counter;
-    private final EntityRequests entityRequests;
+    private final UpstreamErrorCounter counter;
+    private final CseRequestRoute entityRequests;
     /** Originator topic segment -> wire rqis outstanding for it, to place an error response that lacks its rqi. */
     private final Map<String, Set<String>> outstandingByOriginator = new ConcurrentHashMap<>();
     private final SessionHealth health;
@@ -83,11 +82,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
         this.bus = bus;
         this.codecs = codecs;
         this.metrics = metrics;
-        this.dispatch = dispatch;
         this.receiver = TopicNames.segment(config.cseId());
         this.topicForm = settings.topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
         this.serialization = config.serializationFormat();
-        this.counter = new PrimitiveCounter(metrics, config.name());
+        this.counter = new UpstreamErrorCounter(metrics, config.name());
         // One correlator for the whole session: wire rqis are made unique per upstream by it, so (originator, rqi)
         // needs no second key. Bounded well above the in-flight window: answers may lag the PUBACKs.
         this.correlator = new Correlator(id(), timer, settings.maxInflight() * 10, new Correlator.Listener() {
@@ -111,8 +109,11 @@ public final class MqttUpstream extends ConfiguredUpstream {
                         "MQTT connection to the broker of upstream " + config.name() + " was lost");
             }
         }, state);
-        this.transport = transports.create(this::onMessage, health);
-        this.entityRequests = new EntityRequests(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
+        // In order per entity: the addressee of a request for it, the originator of a response to it (MessageDispatch).
+        MqttArrival arrival = new MqttArrival(new MqttArrival.Route("upstream " + config.name(), serialization,
+                this::decode, Topic::addressee, this::handle, this::overloaded), dispatch, metrics);
+        this.transport = transports.create(arrival::onMessage, health);
+        this.entityRequests = new CseRequestRoute(config.name(), config.cseId(), transport, bus, codecs, metrics, timer,
                 counter);
     }
 
@@ -264,25 +265,10 @@ public final class MqttUpstream extends ConfiguredUpstream {
 
     // ---- received messages -------------------------------------------------------------------------------------
 
-    /** On the MQTT client's callback thread: decode (CPU only) and hand off, never wait. */
-    private void onMessage(String topicName, byte[] payload) {
-        Optional<Topic> parsed = TopicNames.parse(topicName);
-        if (parsed.isEmpty()) {
-            LOG.debug("upstream {}: ignoring message on non-oneM2M topic {}", config.name(), topicName);
-            return;
-        }
-        Topic topic = parsed.get();
-        Serialization format = topic.format().orElse(serialization);
-        DecodeResult decoded = decode(format, payload);
-        // In order per entity (requests) and per originator (responses); see MessageDispatch.
-        String lane = topic.kind() == TopicNames.Kind.REQ ? topic.receiver() : topic.originator();
-        boolean taken = dispatch.offer(lane, () -> handle(topic, format, decoded));
-        if (!taken) {
-            metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
-            LOG.warn("upstream {}: dispatch queue full, dropped message on {}", config.name(), topicName);
-            decoded.request().ifPresent(r -> entityRequests.answerLocally(topic, format, r, ResponsePrimitive.error(r,
-                    ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
-        }
+    /** A request the dispatch had no room for is answered at once, so the CSE need not wait for its deadline. */
+    private void overloaded(Topic topic, Serialization format, DecodeResult decoded) {
+        decoded.request().ifPresent(r -> entityRequests.answerLocally(topic, format, r, ResponsePrimitive.error(r,
+                ResponseStatusCode.INTERNAL_SERVER_ERROR, "bridge overloaded")));
     }
 
     private DecodeResult decode(Serialization format, byte[] payload) {

@@ -53,6 +53,23 @@ public final class TopicNames {
             return new Topic(k, originator, receiver, format);
         }
 
+        /**
+         * Who published a message on this topic: the originator on a request topic, the receiver (who answers) on
+         * a response topic, whose levels copy the request's (TS-0010 6.4.2).
+         */
+        public String sender() {
+            return isRequest() ? originator : receiver;
+        }
+
+        /** Whom a message on this topic is for: the other party of {@link #sender()}. */
+        public String addressee() {
+            return isRequest() ? receiver : originator;
+        }
+
+        private boolean isRequest() {
+            return kind == Kind.REQ || kind == Kind.REG_REQ;
+        }
+
         public Topic withFormat(Serialization s) {
             return new Topic(kind, originator, receiver, Optional.of(s));
         }

@@ -97,4 +97,18 @@ class TopicNamesTest {
         assertEquals(Set.of("id-in:Cae", "Cae"), TopicNames.entityReceivers("/id-in/Cae", "/id-in", null));
         assertEquals(List.of("id-mn"), List.copyOf(TopicNames.entityReceivers("/id-mn", "/id-in", null)));
     }
+
+    @Test
+    void senderAndAddresseeOfAMessageFollowTheTopicKind() {
+        // a response topic copies the request's levels (TS-0010 6.4.2): its sender is the request's receiver
+        Topic req = TopicNames.parse("/oneM2M/req/Cae1/id-in/json").orElseThrow();
+        assertEquals("Cae1", req.sender());
+        assertEquals("id-in", req.addressee());
+        Topic resp = req.responseTopic();
+        assertEquals("id-in", resp.sender());
+        assertEquals("Cae1", resp.addressee());
+        Topic regReq = TopicNames.parse("/oneM2M/reg_req/Ccred/id-in/cbor").orElseThrow();
+        assertEquals("Ccred", regReq.sender());
+        assertEquals("id-in", regReq.responseTopic().sender());
+    }
 }

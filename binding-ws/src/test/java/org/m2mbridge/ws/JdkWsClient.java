@@ -38,7 +38,7 @@ final class JdkWsClient implements AutoCloseable {
                 uri, subprotocol);
     }
 
-    void sendText(String text) throws Exception {
+    synchronized void sendText(String text) throws Exception { // the JDK socket refuses a send while one is pending
         socket.sendText(text, true).get(5, TimeUnit.SECONDS);
     }
 

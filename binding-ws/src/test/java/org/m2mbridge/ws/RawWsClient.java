@@ -17,19 +17,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An RFC 6455 client written by hand on a plain socket, so tests control every header and every frame bit
  * (opcodes, fragmentation, RSV1, invalid UTF-8) and see the server's bytes exactly. Frames it sends are masked
- * (RFC 6455 5.3). Reads time out after a few seconds so no test can hang.
+ * (RFC 6455 5.3). Every connect and read is bounded by a timeout so no test can hang. It is also the attacker of
+ * the system tests (binding-ws test-jar): a message left unfinished (RFC 6455 5.4, FIN=0 frames never followed by
+ * a final one), with a reader thread of its own ({@link #startReading()}) that sees the close frame even when the
+ * bridge drops the socket right after it.
  */
-final class RawWsClient implements AutoCloseable {
-    static final int TEXT = 0x1;
-    static final int BINARY = 0x2;
-    static final int CONTINUATION = 0x0;
-    static final int CLOSE = 0x8;
-    static final int PING = 0x9;
-    static final int PONG = 0xA;
+public final class RawWsClient implements AutoCloseable {
+    public static final int TEXT = 0x1;
+    public static final int BINARY = 0x2;
+    public static final int CONTINUATION = 0x0;
+    public static final int CLOSE = 0x8;
+    public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     record HttpHead(int status, String statusLine, Map<String, List<String>> headers, String body) {
         String header(String name) {
@@ -57,16 +62,26 @@ final class RawWsClient implements AutoCloseable {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int TIMEOUT_MS = 5000;
+    /** A busy 2-core machine with hundreds of attackers (system tests) answers slower than one test connection. */
+    private static final int ATTACK_CONNECT_MS = 10_000;
+    private static final int ATTACK_READ_MS = 30_000;
+
+    /** How the server ended the connection once {@link #startReading()} runs: its close code, 0 without a frame. */
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    /** The read timeout reads go back to after a shorter or longer one of their own. */
+    private final int readTimeoutMs;
     /** Answer server pings automatically while reading messages (a live client); off to test the pong timeout. */
     volatile boolean answerPings = true;
 
-    private RawWsClient(Socket socket) throws IOException {
+    private RawWsClient(Socket socket, int readTimeoutMs) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        this.readTimeoutMs = readTimeoutMs;
     }
 
     static RawWsClient connect(URI uri) throws IOException {
@@ -75,30 +90,58 @@ final class RawWsClient implements AutoCloseable {
 
     /** From local address {@code local} (e.g. 127.0.0.2: Linux routes all of 127/8 to loopback), if not null. */
     static RawWsClient connect(URI uri, java.net.InetAddress local) throws IOException {
+        return connect(uri, local, TIMEOUT_MS, TIMEOUT_MS);
+    }
+
+    private static RawWsClient connect(URI uri, java.net.InetAddress local, int connectMs, int readMs)
+            throws IOException {
         Socket s = new Socket();
-        if (local != null) {
-            s.bind(new InetSocketAddress(local, 0));
+        try {
+            if (local != null) {
+                s.bind(new InetSocketAddress(local, 0));
+            }
+            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), connectMs);
+            s.setSoTimeout(readMs);
+            s.setTcpNoDelay(true);
+            return new RawWsClient(s, readMs);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
         }
-        s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
-        s.setSoTimeout(5000);
-        s.setTcpNoDelay(true);
-        return new RawWsClient(s);
+    }
+
+    /**
+     * Connects from {@code local} (any address of 127/8 on Linux) and upgrades with {@code subprotocol}, with the
+     * longer timeouts of a load test; throws unless the server switched protocols (101).
+     */
+    public static RawWsClient open(URI ws, java.net.InetAddress local, String subprotocol) throws IOException {
+        RawWsClient c = connect(ws, local, ATTACK_CONNECT_MS, ATTACK_READ_MS);
+        try {
+            HttpHead head = c.upgrade(subprotocol);
+            if (head.status() != 101) {
+                throw new IOException("upgrade refused: " + head.statusLine() + " " + head.body());
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     /** Over TLS with {@code protocols} enabled; the TLS handshake is done (or has thrown) when this returns. */
     static RawWsClient connectTls(URI uri, javax.net.ssl.SSLContext tls, String... protocols) throws IOException {
         Socket tcp = new Socket();
-        tcp.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+        tcp.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), TIMEOUT_MS);
         javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
                 .createSocket(tcp, uri.getHost(), uri.getPort(), true);
         try {
             if (protocols.length > 0) {
                 s.setEnabledProtocols(protocols);
             }
-            s.setSoTimeout(5000);
+            s.setSoTimeout(TIMEOUT_MS);
             s.setTcpNoDelay(true);
             s.startHandshake(); // on TLS 1.3 a refused client certificate shows only at the first read
-            return new RawWsClient(s);
+            return new RawWsClient(s, TIMEOUT_MS);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -171,6 +214,23 @@ final class RawWsClient implements AutoCloseable {
     }
 
     void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
+        sendRaw(frame(fin, rsv1, opcode, payload));
+    }
+
+    /** One masked frame without RSV bits (RFC 6455 5.3). */
+    public void send(boolean fin, int opcode, byte[] payload) throws IOException {
+        sendFrame(fin, false, opcode, payload);
+    }
+
+    /**
+     * A masked frame, built once and sent as often as wanted with {@link #sendRaw}: an attacker does not pick a
+     * fresh masking key per frame, and the test's own CPU is better spent elsewhere on a 2-core machine.
+     */
+    public static byte[] frame(boolean fin, int opcode, byte[] payload) {
+        return frame(fin, false, opcode, payload);
+    }
+
+    private static byte[] frame(boolean fin, boolean rsv1, int opcode, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
         f.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
@@ -183,23 +243,20 @@ final class RawWsClient implements AutoCloseable {
             f.write(0x80 | 127);
             f.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
         }
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
+        byte[] mask = new byte[4]; // a mask need not be secure (RFC 6455 10.3 is about proxies, not tests)
+        ThreadLocalRandom.current().nextBytes(mask);
         f.writeBytes(mask);
         byte[] masked = new byte[payload.length];
         for (int i = 0; i < payload.length; i++) {
             masked[i] = (byte) (payload[i] ^ mask[i & 3]);
         }
         f.writeBytes(masked);
-        synchronized (out) {
-            out.write(f.toByteArray());
-            out.flush();
-        }
+        return f.toByteArray();
     }
 
     /** Bytes exactly as given: hand-made frame headers (unmasked, unknown opcodes, reserved bits). */
-    void sendRaw(byte[] bytes) throws IOException {
-        synchronized (out) {
+    public void sendRaw(byte[] bytes) throws IOException {
+        synchronized (out) { // a reader thread answers pings between the frames of a message
             out.write(bytes);
             out.flush();
         }
@@ -220,7 +277,7 @@ final class RawWsClient implements AutoCloseable {
             return true; // reset by the server
         } finally {
             if (!socket.isClosed()) {
-                socket.setSoTimeout(5000);
+                socket.setSoTimeout(readTimeoutMs);
             }
         }
     }
@@ -269,6 +326,15 @@ final class RawWsClient implements AutoCloseable {
         }
     }
 
+    /** The payload of the next data message (unfragmented, as the bridge sends them); a close frame throws. */
+    public byte[] readData() throws IOException {
+        Frame f = readMessage();
+        if (f.opcode() == CLOSE) {
+            throw new EOFException("closed " + f.closeCode());
+        }
+        return f.payload();
+    }
+
     String readText() throws IOException {
         Frame f = readMessage();
         if (f.opcode() != TEXT) {
@@ -288,7 +354,7 @@ final class RawWsClient implements AutoCloseable {
                 }
             }
         } finally {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(readTimeoutMs);
         }
     }
 
@@ -301,7 +367,38 @@ final class RawWsClient implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return true;
         } finally {
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(readTimeoutMs);
+        }
+    }
+
+    /**
+     * From now on a thread reads every frame until the close frame or the end of the socket, and answers pings as a
+     * live client does (else the bridge closes with 1011 "pong timeout" at {@code ws.pingInterval}); the outcome is
+     * {@link #closed()}.
+     */
+    public void startReading() {
+        Thread reader = new Thread(null, this::readUntilClosed, "raw-ws-reader", 128 * 1024);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The close code the server sent once {@link #startReading()} runs, 0 for a socket closed without one. */
+    public CompletableFuture<Integer> closed() {
+        return closed;
+    }
+
+    private void readUntilClosed() {
+        try {
+            socket.setSoTimeout(0); // the test bounds the wait on `closed`
+            while (true) {
+                Frame f = readMessage();
+                if (f.opcode() == CLOSE) {
+                    closed.complete(f.closeCode());
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            closed.complete(0);
         }
     }
 

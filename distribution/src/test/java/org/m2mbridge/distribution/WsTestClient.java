@@ -56,7 +56,7 @@ final class WsTestClient implements AutoCloseable {
 
     /** Sends {@code message} exactly as written (a peer's own dialect) and returns the response to {@code rqi}. */
     JsonNode send(String message, String rqi) throws Exception {
-        socket.sendText(message, true).get(5, TimeUnit.SECONDS);
+        sendWhole(message);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         for (JsonNode r; (r = responses.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS)) != null; ) {
             if (rqi.equals(r.path("rqi").asText())) {
@@ -73,7 +73,7 @@ final class WsTestClient implements AutoCloseable {
     String send(ObjectNode request) throws Exception {
         String rqi = originator + "-" + rqis.incrementAndGet();
         request.put("fr", originator).put("rqi", rqi).put("rvi", "3");
-        socket.sendText(JSON.writeValueAsString(request), true).get(5, TimeUnit.SECONDS);
+        sendWhole(JSON.writeValueAsString(request));
         return rqi;
     }
 
@@ -95,7 +95,15 @@ final class WsTestClient implements AutoCloseable {
 
     void answer(JsonNode pushed, int rsc) throws Exception {
         ObjectNode r = JSON.createObjectNode().put("rsc", rsc).put("rqi", pushed.path("rqi").asText()).put("rvi", "3");
-        socket.sendText(JSON.writeValueAsString(r), true).get(5, TimeUnit.SECONDS);
+        sendWhole(JSON.writeValueAsString(r));
+    }
+
+    /**
+     * One message at a time: the JDK's WebSocket refuses a send while another is pending ("Send pending"), and a
+     * test may answer a pushed request on one thread while a request goes out on another.
+     */
+    private synchronized void sendWhole(String text) throws Exception {
+        socket.sendText(text, true).get(5, TimeUnit.SECONDS);
     }
 
     static ObjectNode primitive(int op, String to) {

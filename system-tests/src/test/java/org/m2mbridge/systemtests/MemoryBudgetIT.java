@@ -41,6 +41,7 @@ import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.testing.Await;
+import org.m2mbridge.ws.RawWsClient;
 
 /**
  * Issue 14 item 1, the acceptance test of the inbound memory budget: a bridge with a small heap, attacked by
@@ -79,7 +80,7 @@ class MemoryBudgetIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Codecs codecs = new Codecs(CodecLimits.DEFAULT);
     private final PrimitiveCodec cbor = codecs.get(Serialization.CBOR);
-    private final List<HostileWsConnection> hostile = new CopyOnWriteArrayList<>();
+    private final List<RawWsClient> hostile = new CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(32);
     private BridgeProcess bridge;
     @TempDir
@@ -88,7 +89,7 @@ class MemoryBudgetIT {
     @AfterEach
     void stop() {
         pool.shutdownNow();
-        for (HostileWsConnection c : hostile) {
+        for (RawWsClient c : hostile) {
             try {
                 c.close();
             } catch (IOException e) {
@@ -115,12 +116,12 @@ class MemoryBudgetIT {
         WsDevice canary = WsDevice.connect(http, ws, "Ccanary");
         assertEquals(2001, canary.registerAe("canary"));
 
-        List<Future<HostileWsConnection>> opening = new ArrayList<>();
+        List<Future<RawWsClient>> opening = new ArrayList<>();
         for (int i = 0; i < HOSTILE + UNREGISTERED; i++) {
             int n = i;
             opening.add(pool.submit(() -> openAttacker(ws, n)));
         }
-        for (Future<HostileWsConnection> f : opening) {
+        for (Future<RawWsClient> f : opening) {
             hostile.add(f.get(60, TimeUnit.SECONDS));
         }
         assertEquals(HOSTILE + 1, bridge.metric("m2mbridge_registered_entities"), "every attacker registered");
@@ -131,7 +132,7 @@ class MemoryBudgetIT {
         watching.start();
 
         long attackStart = System.nanoTime();
-        hostile.forEach(HostileWsConnection::startReading);
+        hostile.forEach(RawWsClient::startReading);
         List<Future<?>> sending = new ArrayList<>();
         for (int i = 0; i < hostile.size(); i++) {
             int n = i;
@@ -142,8 +143,8 @@ class MemoryBudgetIT {
         }
         long sentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attackStart);
         Map<Integer, Integer> codes = new TreeMap<>();
-        for (HostileWsConnection c : hostile) {
-            int code = c.closed.get(ASSEMBLY_TIMEOUT.toSeconds() + 60, TimeUnit.SECONDS);
+        for (RawWsClient c : hostile) {
+            int code = c.closed().get(ASSEMBLY_TIMEOUT.toSeconds() + 60, TimeUnit.SECONDS);
             codes.merge(code, 1, Integer::sum);
         }
         long closedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attackStart);
@@ -187,11 +188,11 @@ class MemoryBudgetIT {
     }
 
     /** Connects attacker {@code n}: registered ones (the first HOSTILE) alternate JSON and CBOR. */
-    private HostileWsConnection openAttacker(URI ws, int n) throws Exception {
+    private RawWsClient openAttacker(URI ws, int n) throws Exception {
         boolean registered = n < HOSTILE;
         boolean text = n % 2 == 0;
         InetAddress from = InetAddress.getByName("127.0.0." + (2 + n / PER_ADDRESS));
-        HostileWsConnection c = HostileWsConnection.open(ws, from, text ? "oneM2M.R2.0.json" : "oneM2M.R2.0.cbor");
+        RawWsClient c = RawWsClient.open(ws, from, text ? "oneM2M.R2.0.json" : "oneM2M.R2.0.cbor");
         if (registered) {
             String rn = "hostile" + n;
             RequestPrimitive create = RequestPrimitive.builder().op(Operation.CREATE).to("cse-in").fr("C" + rn)
@@ -199,11 +200,11 @@ class MemoryBudgetIT {
                             + "\",\"api\":\"N" + rn + "\",\"rr\":true,\"srv\":[\"3\"]}}")).build();
             int rsc;
             if (text) {
-                c.send(true, HostileWsConnection.TEXT, codecs.get(Serialization.JSON).encode(create));
-                rsc = WsDevice.JSON.readTree(c.readMessage()).path("rsc").asInt();
+                c.send(true, RawWsClient.TEXT, codecs.get(Serialization.JSON).encode(create));
+                rsc = WsDevice.JSON.readTree(c.readData()).path("rsc").asInt();
             } else {
-                c.send(true, HostileWsConnection.BINARY, cbor.encode(create));
-                DecodeResult r = cbor.decode(c.readMessage());
+                c.send(true, RawWsClient.BINARY, cbor.encode(create));
+                DecodeResult r = cbor.decode(c.readData());
                 rsc = ((ResponsePrimitive) ((DecodeResult.Decoded) r).primitive()).rsc();
             }
             assertEquals(2001, rsc, "attacker " + n + " registered");
@@ -212,7 +213,7 @@ class MemoryBudgetIT {
     }
 
     /** Sends MESSAGE bytes in FIN=0 frames and never the final one; stops when the bridge closes the socket. */
-    private void attack(HostileWsConnection c, int n) {
+    private void attack(RawWsClient c, int n) {
         boolean text = n % 2 == 0;
         byte[] first = new byte[FRAME];
         Arrays.fill(first, (byte) (text ? 'x' : 0));
@@ -223,7 +224,7 @@ class MemoryBudgetIT {
             System.arraycopy(head, 0, first, 0, head.length);
         }
         try {
-            c.send(false, text ? HostileWsConnection.TEXT : HostileWsConnection.BINARY, first);
+            c.send(false, text ? RawWsClient.TEXT : RawWsClient.BINARY, first);
             byte[] more = text ? TEXT_CONTINUATION : BINARY_CONTINUATION;
             for (int sent = FRAME; sent < MESSAGE; sent += FRAME) {
                 c.sendRaw(more);
@@ -236,7 +237,7 @@ class MemoryBudgetIT {
     private static byte[] filled(char c) {
         byte[] b = new byte[FRAME];
         Arrays.fill(b, (byte) c);
-        return HostileWsConnection.frame(false, HostileWsConnection.CONTINUATION, b);
+        return RawWsClient.frame(false, RawWsClient.CONTINUATION, b);
     }
 
     /** Polls the canary (every 200 ms) and the admin endpoints (every 500 ms) while the attack runs. */

@@ -74,7 +74,9 @@ final class UpstreamClient {
         if (ssl != null) {
             connector.setSslContextFactory(tls(ssl, settings));
         }
-        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        transport.setConnectionPoolFactory(UpgradeConnectionPool::new); // WSC-8
+        HttpClient http = new HttpClient(transport);
         http.setExecutor(threads);
         http.setName("ws-upstream-" + name);
         http.setConnectTimeout(settings.connectTimeout().toMillis());

@@ -31,6 +31,7 @@ import org.m2mbridge.core.testing.TestBus;
  */
 abstract class StoreTestSupport {
     static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration ANSWER_POLL = Duration.ofMillis(1);
     static final Codecs CODECS = new Codecs(CodecLimits.DEFAULT);
     final ScriptedUpstream upstream = new ScriptedUpstream("in-cse", "/id-in");
     final List<AutoCloseable> closing = new ArrayList<>();
@@ -126,7 +127,9 @@ abstract class StoreTestSupport {
 
     /** The device answers the {@code index}-th request on its wire once it arrives. */
     static String answer(RecordingLink link, int index, int rsc) {
-        Await.until(WAIT, () -> link.wire.size() > index, () -> "request #" + index + " on " + link.id());
+        // A drain sends the next stored request only after the previous answer: a look every 10 ms would cost
+        // 10 ms per request (10 s for a thousand); the condition is a list size, cheap to look at every 1 ms.
+        Await.until(WAIT, ANSWER_POLL, () -> link.wire.size() > index, () -> "request #" + index + " on " + link.id());
         String rqi = link.wire.get(index).rqi();
         assertTrue(link.respond(rqi, rsc), "nothing outstanding for " + rqi);
         return rqi;

@@ -7,7 +7,7 @@ import org.m2mbridge.core.metrics.UpstreamErrorKind;
  * The MQTT binding's transport errors for one upstream (bounded labels). Primitives are counted by the bus, the one
  * instrumentation point, never here.
  */
-record PrimitiveCounter(BridgeMetrics metrics, String upstream) {
+record UpstreamErrorCounter(BridgeMetrics metrics, String upstream) {
     static final String BINDING = "mqtt";
 
     void error(UpstreamErrorKind kind) {

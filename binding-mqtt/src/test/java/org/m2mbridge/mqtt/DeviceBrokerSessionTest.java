@@ -40,7 +40,7 @@ import org.m2mbridge.core.testing.TestBus;
  * its topic with its answer back.
  */
 @Timeout(90)
-class MqttDeviceSessionTest {
+class DeviceBrokerSessionTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static EmbeddedBroker embedded;
     private final Codecs codecs = new Codecs(CodecLimits.DEFAULT);
@@ -301,9 +301,9 @@ class MqttDeviceSessionTest {
                 }
             }
             Await.until(WAIT, binding::isReady, "ready again");
-            assertEquals(1.0, testBus.metrics.mqttConnects.labelValues(MqttDeviceSession.SESSION, "true").get(),
+            assertEquals(1.0, testBus.metrics.mqttConnects.labelValues(DeviceBrokerSession.SESSION, "true").get(),
                     "the broker kept the session over its restart");
-            assertEquals(1L, testBus.metrics.mqttReconnectSeconds.labelValues(MqttDeviceSession.SESSION)
+            assertEquals(1L, testBus.metrics.mqttReconnectSeconds.labelValues(DeviceBrokerSession.SESSION)
                     .getCount(), "one outage measured");
             System.out.println("device session: first request published while the bridge was away: " + away);
         }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code /oneM2M/req/+/<entity>/#} per entity, hands each request to the bus and publishes the entity's answer on
  * the mirrored response topic (TS-0010 6.4.2, 6.5.3).
  */
-final class EntityRequests implements InboundRequests.Handling {
-    private static final Logger LOG = LoggerFactory.getLogger(EntityRequests.class);
+final class CseRequestRoute implements InboundRequests.Handling {
+    private static final Logger LOG = LoggerFactory.getLogger(CseRequestRoute.class);
 
     private final String cseId;
     private final MqttTransport transport;
@@ -34,12 +34,12 @@ final class EntityRequests implements InboundRequests.Handling {
     private final Map<String, String> entityReceivers = new ConcurrentHashMap<>();
     private final InboundRequests inbound;
 
-    EntityRequests(String upstream, String cseId, MqttTransport transport, PrimitiveBus bus, Codecs codecs,
-                   BridgeMetrics metrics, ScheduledExecutorService timer, PrimitiveCounter counter) {
+    CseRequestRoute(String upstream, String cseId, MqttTransport transport, PrimitiveBus bus, Codecs codecs,
+                   BridgeMetrics metrics, ScheduledExecutorService timer, UpstreamErrorCounter counter) {
         this.cseId = cseId;
         this.transport = transport;
         this.bus = bus;
-        this.origin = Origin.upstream(PrimitiveCounter.BINDING, upstream);
+        this.origin = Origin.upstream(UpstreamErrorCounter.BINDING, upstream);
         this.inbound = new InboundRequests("upstream " + upstream, upstream, bus, origin, metrics, timer,
                 new InboundRequests.Replies(transport, codecs, false, () -> counter.error(UpstreamErrorKind.CLOSED)));
     }

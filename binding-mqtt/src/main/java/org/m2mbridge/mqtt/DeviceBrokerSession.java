@@ -16,7 +16,6 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.metrics.BridgeMetrics;
-import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.primitive.RequestPrimitive;
 import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
@@ -35,19 +34,16 @@ import org.slf4j.LoggerFactory;
  * response is published on the mirrored {@code resp}/{@code reg_resp} topic in the request's serialization
  * (TS-0010 6.4.2, 6.4.4, 6.5.3).
  */
-final class MqttDeviceSession {
-    private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceSession.class);
+final class DeviceBrokerSession {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceBrokerSession.class);
     /** Label value of this session in the metrics. */
     static final String SESSION = "deviceMqtt";
 
     private final PrimitiveBus bus;
-    private final Codecs codecs;
-    private final MessageDispatch dispatch;
     private final Set<String> receivers;
     private final MqttTransport transport;
     private final MqttDeviceLink link;
     private final Origin origin;
-    private final BridgeMetrics metrics;
     private final RegistrationAdmission admission;
     private final InboundRequests inbound;
     private final DeviceRequests deviceRequests = new DeviceRequests();
@@ -60,7 +56,7 @@ final class MqttDeviceSession {
     /**
      * @param receivers topic-form CSE-IDs the devices address (leading {@code /} already stripped, TS-0010 6.4.2)
      */
-    MqttDeviceSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
+    DeviceBrokerSession(String broker, List<String> receivers, MqttUpstreamSettings settings, PrimitiveBus bus,
                       RegistrationAdmission admission, Codecs codecs, BridgeMetrics metrics,
                       ScheduledExecutorService timer, MessageDispatch dispatch, MqttUpstream.TransportFactory transports,
                       DialectRepair dialect) throws Exception {
@@ -71,14 +67,15 @@ final class MqttDeviceSession {
         this.dialect = dialect;
         this.dialectNotes = dialect.notes("mqtt-devices"); // one session for every device: noted per listener
         this.bus = bus;
-        this.codecs = codecs;
-        this.dispatch = dispatch;
         this.receivers = new LinkedHashSet<>(receivers);
-        this.metrics = metrics;
         this.admission = admission;
         this.cleanSession = settings.cleanSession();
         this.health = new SessionHealth(SESSION, metrics, this::connectionLost);
-        this.transport = transports.create(this::onMessage, health);
+        // One lane per device (the sender of its requests and of its answers): they stay in order (MessageDispatch).
+        MqttArrival arrival = new MqttArrival(new MqttArrival.Route("devices", Serialization.JSON,
+                (format, payload) -> codecs.get(format).decode(payload), Topic::sender, this::handle,
+                (topic, format, decoded) -> { }), dispatch, metrics);
+        this.transport = transports.create(arrival::onMessage, health);
         this.link = new MqttDeviceLink(transport, bus, codecs, metrics, timer, settings.maxInflight() * 10,
                 new MqttDeviceLink.Route(receivers.get(0), Serialization.JSON));
         this.origin = Origin.downstream(link);
@@ -114,24 +111,6 @@ final class MqttDeviceSession {
             LOG.info("{} requests for MQTT devices failed at shutdown", failed);
         }
         transport.close(grace.compareTo(Duration.ofSeconds(2)) < 0 ? grace : Duration.ofSeconds(2));
-    }
-
-    /** On the MQTT client's callback thread: decode (CPU only) and hand off, never wait, never call the client. */
-    private void onMessage(String topicName, byte[] payload) {
-        Optional<Topic> parsed = TopicNames.parse(topicName);
-        if (parsed.isEmpty()) {
-            LOG.debug("devices: ignoring message on non-oneM2M topic {}", topicName);
-            return;
-        }
-        Topic topic = parsed.get();
-        Serialization format = topic.format().orElse(Serialization.JSON);
-        DecodeResult decoded = codecs.get(format).decode(payload);
-        // One lane per device: its requests and its answers stay in order (MessageDispatch).
-        String device = topic.kind() == Kind.RESP ? topic.receiver() : topic.originator();
-        if (!dispatch.offer(device, () -> handle(topic, format, decoded))) {
-            metrics.limitRefused(Limit.MQTT_DISPATCH_QUEUE);
-            LOG.warn("devices: dispatch queue full, dropped message on {}", topicName);
-        }
     }
 
     private void handle(Topic topic, Serialization format, DecodeResult decoded) {
