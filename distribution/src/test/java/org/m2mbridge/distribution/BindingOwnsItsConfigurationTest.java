@@ -2,7 +2,6 @@ package org.m2mbridge.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -22,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.config.BridgeConfig;
-import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.config.InstalledBindings;
+import org.m2mbridge.core.testing.ConfigRefusal;
 
 /**
  * Issue 17 item 1, the proof: {@link EchoBinding}, a test-only binding registered only on a class path entry of
@@ -54,7 +53,7 @@ class BindingOwnsItsConfigurationTest {
     }
 
     private static String refusal(String yaml, InstalledBindings installed) {
-        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, installed)).getMessage();
+        return ConfigRefusal.of(yaml, installed);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.config.InstanceLayout;
 import org.m2mbridge.core.config.Preflight;
+import org.m2mbridge.core.testing.ConfigRefusal;
 
 /**
  * The MQTT binding's keys through core's strict loader: {@code listeners.deviceMqtt} and an upstream's
@@ -35,10 +36,6 @@ class MqttConfigurationTest {
                 cseId: /id-in
             """;
 
-    private static String error(String yaml) {
-        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml)).getMessage();
-    }
-
     @Test
     void aBridgeForMqttDevicesNeedsNoWebSocketListener() {
         BridgeConfig c = ConfigLoader.parse(MINIMAL);
@@ -46,26 +43,26 @@ class MqttConfigurationTest {
         DeviceMqttConfig devices = DeviceMqttConfig.of(c);
         assertEquals("tcp://127.0.0.1:1883", devices.broker());
         assertEquals(List.of("/id-in"), devices.receivers());
-        String broker = error(MINIMAL.replace("tcp://127.0.0.1:1883", "127.0.0.1"));
+        String broker = ConfigRefusal.of(MINIMAL.replace("tcp://127.0.0.1:1883", "127.0.0.1"));
         assertTrue(broker.contains("listeners.deviceMqtt.broker"), broker);
-        String receiver = error(MINIMAL.replace("receivers: [/id-in]", "receivers: ['/id-in/+']"));
+        String receiver = ConfigRefusal.of(MINIMAL.replace("receivers: [/id-in]", "receivers: ['/id-in/+']"));
         assertTrue(receiver.contains("listeners.deviceMqtt.receivers[0]"), receiver);
-        String none = error(MINIMAL.replaceFirst("(?m)^  deviceMqtt: .*\n", ""));
+        String none = ConfigRefusal.of(MINIMAL.replaceFirst("(?m)^  deviceMqtt: .*\n", ""));
         assertTrue(none.contains("listeners.ws: is required (or listeners.wss, listeners.deviceHttp, "
                 + "listeners.deviceMqtt)"), none);
     }
 
     @Test
     void anUpstreamBrokerWithAnImpossiblePortNamesTheUpstreamsKey() {
-        String m = error(MINIMAL + "  - { name: b, binding: mqtt, broker: \"tcp://h:0\", cseId: /id-b }\n");
+        String m = ConfigRefusal.of(MINIMAL + "  - { name: b, binding: mqtt, broker: \"tcp://h:0\", cseId: /id-b }\n");
         assertTrue(m.contains("upstreams[1].broker: port 0 is out of range") && m.contains("(line 9)"), m);
-        String missing = error(MINIMAL + "  - { name: b, binding: mqtt, cseId: /id-b }\n");
+        String missing = ConfigRefusal.of(MINIMAL + "  - { name: b, binding: mqtt, cseId: /id-b }\n");
         assertTrue(missing.contains("upstreams[1].broker: is required, e.g. tcp://127.0.0.1:1883"), missing);
     }
 
     @Test
     void notificationsOnlyApplyToBindingHttp() {
-        String m = error(MINIMAL + "  - { name: b, binding: mqtt, broker: \"tcp://h:1883\", cseId: /id-b, "
+        String m = ConfigRefusal.of(MINIMAL + "  - { name: b, binding: mqtt, broker: \"tcp://h:1883\", cseId: /id-b, "
                 + "notifications: false }\n");
         assertTrue(m.contains("upstreams[1].notifications: only applies to binding http"), m);
     }
