@@ -10,10 +10,10 @@ import java.util.Map;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
 import org.m2mbridge.listener.HttpListener;
@@ -45,6 +45,21 @@ public final class HttpBinding implements Binding {
     }
 
     @Override
+    public int order() {
+        return 1;
+    }
+
+    @Override
+    public List<String> upstreamFiles(UpstreamConfig config) {
+        return TlsSettings.filesOf(config.http().tls());
+    }
+
+    @Override
+    public List<String> listenerKeys() {
+        return List.of("http", "deviceHttp");
+    }
+
+    @Override
     public synchronized void start(BridgeContext context) throws Exception {
         this.context = context;
         BridgeConfig config = context.config();
@@ -56,7 +71,7 @@ public final class HttpBinding implements Binding {
             startDeviceListener(context, config.listeners().deviceHttp());
         }
         for (UpstreamConfig u : config.upstreams()) {
-            if (u.binding() == BindingType.HTTP) {
+            if (name().equals(u.binding())) {
                 context.bus().addUpstream(startUpstream(u));
             }
         }

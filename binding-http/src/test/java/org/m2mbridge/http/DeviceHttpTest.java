@@ -77,7 +77,7 @@ class DeviceHttpTest {
         bus = new TestBus(Duration.ofSeconds(5), cse);
         BridgeConfig config = new BridgeConfig(new Listeners(null, null, null, null,
                 new ListenerConfig("127.0.0.1", 0, null), null), List.of(), null, null,
-                new LimitsConfig(4096, null, null, null), null, null, null, null);
+                new LimitsConfig(4096, null, null, null), null, null);
         binding = new HttpBinding();
         binding.start(new BridgeContext(config, bus.bus, codecs, bus.metrics, bus.timer));
         base = binding.boundListeners().get("deviceHttp");

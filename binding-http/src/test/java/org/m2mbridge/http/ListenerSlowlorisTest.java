@@ -58,8 +58,8 @@ class ListenerSlowlorisTest {
         bus = new TestBus(Duration.ofSeconds(5), new ScriptedUpstream("in-cse", "/id-in"));
         ListenerConfig any = new ListenerConfig("127.0.0.1", 0, null);
         BridgeConfig config = new BridgeConfig(new Listeners(null, any, null, null, any, null), List.of(), null,
-                null, new LimitsConfig(4096, null, null, null), null,
-                new HttpSettings(null, null, HEADER_TIMEOUT, Duration.ofSeconds(30), 200, 100), null, null);
+                null, new LimitsConfig(4096, null, null, null),
+                new HttpSettings(null, null, HEADER_TIMEOUT, Duration.ofSeconds(30), 200, 100), null);
         binding = new HttpBinding();
         binding.start(new BridgeContext(config, bus.bus, new Codecs(CodecLimits.DEFAULT), bus.metrics, bus.timer));
         device = new InboundHttpTest.AnsweringLink();

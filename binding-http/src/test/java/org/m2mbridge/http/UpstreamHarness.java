@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
@@ -27,8 +26,8 @@ final class UpstreamHarness implements AutoCloseable {
     final HttpUpstream upstream;
 
     UpstreamHarness(String url, String serialization, HttpUpstreamSettings settings) {
-        UpstreamConfig config = new UpstreamConfig("in-cse", BindingType.HTTP, url, null, "/id-in", "//test.example",
-                serialization, null, settings, null);
+        UpstreamConfig config = new UpstreamConfig("in-cse", "http", url, "/id-in", "//test.example",
+                serialization, null, settings, null, null);
         upstream = new HttpUpstream(config, codecs, metrics, timer, () -> "http://127.0.0.1:8280/notify",
                 Clock.systemUTC());
         upstream.start();

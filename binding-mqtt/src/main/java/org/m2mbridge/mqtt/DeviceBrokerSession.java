@@ -14,7 +14,6 @@ import org.m2mbridge.core.bus.RegistrationAdmission;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -23,6 +22,7 @@ import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.mqtt.TopicNames.Kind;
 import org.m2mbridge.mqtt.TopicNames.Topic;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

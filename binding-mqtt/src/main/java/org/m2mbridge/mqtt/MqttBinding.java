@@ -9,12 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
-import org.m2mbridge.core.config.BindingType;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.ConfigException;
-import org.m2mbridge.core.config.DeviceMqttConfig;
-import org.m2mbridge.core.config.MqttSettings;
-import org.m2mbridge.core.config.MqttUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.mqtt.config.DeviceMqttConfig;
+import org.m2mbridge.mqtt.config.MqttConfiguration;
+import org.m2mbridge.mqtt.config.MqttSettings;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.core.status.ReadinessCheck;
@@ -35,26 +36,51 @@ public final class MqttBinding implements Binding {
     private volatile DeviceBrokerSession deviceSession;
     private volatile boolean stopped;
 
+    /** The binding's name: {@code binding: mqtt} on an upstream. */
+    static final String NAME = "mqtt";
+
     public MqttBinding() {
     }
 
     @Override
     public String name() {
-        return "mqtt";
+        return NAME;
+    }
+
+    @Override
+    public BindingConfiguration configuration() {
+        return new MqttConfiguration(NAME);
+    }
+
+    @Override
+    public int order() {
+        return 2;
+    }
+
+    @Override
+    public List<String> upstreamFiles(UpstreamConfig config) {
+        MqttUpstreamSettings mqtt = MqttUpstreamSettings.of(config);
+        return java.util.stream.Stream.of(mqtt.keyStore(), mqtt.trustStore())
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
+    public List<String> listenerKeys() {
+        return List.of(DeviceMqttConfig.KEY);
     }
 
     @Override
     public synchronized void start(BridgeContext context) throws Exception {
         routePahoLogging();
-        MqttSettings settings = context.config().mqtt();
-        DeviceMqttConfig devices = context.config().listeners().deviceMqtt();
+        MqttSettings settings = MqttSettings.of(context.config());
+        DeviceMqttConfig devices = DeviceMqttConfig.of(context.config());
         if (devices != null) {
             refuseSharedBroker(context.config().upstreams(), devices);
         }
         dispatch = new MessageDispatch(settings.dispatchThreads(), settings.dispatchQueue());
         this.context = context;
         for (UpstreamConfig u : context.config().upstreams()) {
-            if (u.binding() != BindingType.MQTT) {
+            if (!name().equals(u.binding())) {
                 continue;
             }
             MqttUpstream upstream = newUpstream(u);
@@ -67,7 +93,7 @@ public final class MqttBinding implements Binding {
     }
 
     private MqttUpstream newUpstream(UpstreamConfig u) {
-        PahoMqttTransport.Options options = options(u, context.config().mqtt());
+        PahoMqttTransport.Options options = options(u, MqttSettings.of(context.config()));
         MqttUpstream upstream;
         try {
             upstream = new MqttUpstream(u, context.bus(), context.codecs(), context.metrics(), context.timer(), dispatch,
@@ -89,7 +115,7 @@ public final class MqttBinding implements Binding {
      */
     @Override
     public synchronized Upstream startUpstream(UpstreamConfig u) {
-        DeviceMqttConfig devices = context.config().listeners().deviceMqtt();
+        DeviceMqttConfig devices = DeviceMqttConfig.of(context.config());
         if (devices != null) {
             refuseSharedBroker(List.of(u), devices);
         }
@@ -119,9 +145,9 @@ public final class MqttBinding implements Binding {
     private static void refuseSharedBroker(List<UpstreamConfig> upstreamConfigs, DeviceMqttConfig devices) {
         String broker = PahoMqttTransport.pahoUri(devices.broker());
         for (UpstreamConfig u : upstreamConfigs) {
-            if (u.binding() == BindingType.MQTT && PahoMqttTransport.pahoUri(u.broker()).equals(broker)) {
+            if (NAME.equals(u.binding()) && PahoMqttTransport.pahoUri(MqttConfiguration.broker(u)).equals(broker)) {
                 throw new ConfigException("listeners.deviceMqtt.broker: must not be the broker of MQTT upstream '"
-                        + u.name() + "' (" + u.broker() + "); the bridge would take its own upstream traffic");
+                        + u.name() + "' (" + MqttConfiguration.broker(u) + "); the bridge would take its own upstream traffic");
             }
         }
     }
@@ -142,7 +168,8 @@ public final class MqttBinding implements Binding {
     }
 
     static PahoMqttTransport.Options options(UpstreamConfig u, MqttSettings settings) {
-        return options(u.broker(), "C::bridge-" + u.name(), u.mqtt(), settings, u.name());
+        return options(MqttConfiguration.broker(u), "C::bridge-" + u.name(), MqttUpstreamSettings.of(u), settings,
+                u.name());
     }
 
     /** {@code dataDir}: the subdirectory of {@code mqtt.dataDir}/mqtt for Paho's in-flight state of this session. */

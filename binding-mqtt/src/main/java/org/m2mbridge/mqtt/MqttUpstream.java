@@ -25,6 +25,8 @@ import org.m2mbridge.core.codec.DecodeResult;
 import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.mqtt.config.MqttConfiguration;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.Limit;
 import org.m2mbridge.core.metrics.UpstreamErrorKind;
@@ -69,21 +71,24 @@ public final class MqttUpstream extends ConfiguredUpstream {
     private final SessionHealth health;
     private final UpstreamState state;
     private final MqttTransport transport;
+    /** This upstream's {@code mqtt:} subtree. */
+    private final MqttUpstreamSettings settings;
 
     public MqttUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
                         ScheduledExecutorService timer, MessageDispatch dispatch, TransportFactory transports)
             throws Exception {
         super(config);
+        this.settings = MqttUpstreamSettings.of(config);
         this.bus = bus;
         this.codecs = codecs;
         this.metrics = metrics;
         this.receiver = TopicNames.segment(config.cseId());
-        this.topicForm = config.mqtt().topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
+        this.topicForm = settings.topicForm().equals("full") ? TopicNames.Form.FULL : TopicNames.Form.BARE;
         this.serialization = config.serializationFormat();
         this.counter = new UpstreamErrorCounter(metrics, config.name());
         // One correlator for the whole session: wire rqis are made unique per upstream by it, so (originator, rqi)
         // needs no second key. Bounded well above the in-flight window: answers may lag the PUBACKs.
-        this.correlator = new Correlator(id(), timer, config.mqtt().maxInflight() * 10, new Correlator.Listener() {
+        this.correlator = new Correlator(id(), timer, settings.maxInflight() * 10, new Correlator.Listener() {
             @Override
             public void timedOut() {
                 metrics.requestTimeouts.labelValues(BINDING).inc();
@@ -98,7 +103,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
         this.state = new UpstreamState(config.name(), false, "not connected to the broker yet");
         this.health = new SessionHealth(config.name(), metrics, cause -> {
             counter.error(TransportFailure.CONNECT.errorKind());
-            if (config.mqtt().cleanSession()) {
+            if (settings.cleanSession()) {
                 // A clean session loses whatever the CSE answers while we are away: fail now, not at deadline.
                 correlator.failAll(TransportFailure.CLOSED.rsc(),
                         "MQTT connection to the broker of upstream " + config.name() + " was lost");
@@ -219,7 +224,7 @@ public final class MqttUpstream extends ConfiguredUpstream {
     Topic topicFor(RequestPrimitive request) {
         String fr = request.fr();
         if (request.isRegistration() && (fr == null || fr.isEmpty() || fr.equals("C") || fr.equals("S"))) {
-            String credential = config.mqtt().credentialPrefix() + UUID.randomUUID().toString().replace("-", "");
+            String credential = settings.credentialPrefix() + UUID.randomUUID().toString().replace("-", "");
             return TopicNames.registrationRequest(credential, receiver, serialization);
         }
         if (fr == null || fr.isEmpty()) {
@@ -234,15 +239,15 @@ public final class MqttUpstream extends ConfiguredUpstream {
      */
     @Override
     public List<String> pointOfAccess(String token, String entityId) {
-        String base = config.mqtt().poaBroker();
+        String base = settings.poaBroker();
         if (base == null) {
-            URI broker = URI.create(PahoMqttTransport.pahoUri(config.broker()));
+            URI broker = URI.create(PahoMqttTransport.pahoUri(MqttConfiguration.broker(config)));
             String scheme = broker.getScheme().equals("ssl") ? "mqtts" : "mqtt";
             base = scheme + "://" + broker.getHost() + (broker.getPort() < 0 ? "" : ":" + broker.getPort());
         } else if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        if (config.mqtt().poaStyle().equals("with-entity-path")) {
+        if (settings.poaStyle().equals("with-entity-path")) {
             return List.of(base + "/" + (entityId != null ? TopicNames.segment(entityId) : token));
         }
         return List.of(base);

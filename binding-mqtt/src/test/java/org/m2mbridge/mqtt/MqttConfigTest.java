@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
-import org.m2mbridge.core.config.MqttUpstreamSettings;
+import org.m2mbridge.mqtt.config.MqttSettings;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 
 /** The binding's configuration keys through the real loader, and the client options they turn into. */
 class MqttConfigTest {
@@ -32,7 +33,7 @@ class MqttConfigTest {
     @Test
     void defaults() {
         BridgeConfig c = load("");
-        MqttUpstreamSettings m = c.upstreams().get(0).mqtt();
+        MqttUpstreamSettings m = MqttUpstreamSettings.of(c.upstreams().get(0));
         assertEquals(1000, m.maxInflight());
         assertEquals(Duration.ofSeconds(60), m.keepAlive());
         assertFalse(m.cleanSession());
@@ -44,9 +45,9 @@ class MqttConfigTest {
         assertNull(m.trustStore());
         assertNull(m.poaBroker());
         assertEquals("cred-", m.credentialPrefix());
-        assertEquals(4, c.mqtt().dispatchThreads());
-        assertEquals(10000, c.mqtt().dispatchQueue());
-        PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), c.mqtt());
+        assertEquals(4, MqttSettings.of(c).dispatchThreads());
+        assertEquals(10000, MqttSettings.of(c).dispatchQueue());
+        PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), MqttSettings.of(c));
         assertEquals("C::bridge-acme", o.clientId(), "the same after every restart: it names the broker's session");
         assertFalse(o.cleanSession(), "a persistent session by default");
         assertNull(o.dataDir());
@@ -83,15 +84,15 @@ class MqttConfigTest {
                       poaBroker: mqtts://broker.public.example:8883
                       credentialPrefix: bridge-
                 """);
-        MqttUpstreamSettings m = c.upstreams().get(0).mqtt();
+        MqttUpstreamSettings m = MqttUpstreamSettings.of(c.upstreams().get(0));
         assertEquals("full", m.topicForm());
         assertEquals("with-entity-path", m.poaStyle());
         assertTrue(m.cleanSession());
-        PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), c.mqtt());
+        PahoMqttTransport.Options o = MqttBinding.options(c.upstreams().get(0), MqttSettings.of(c));
         assertEquals("C::edge-1", o.clientId());
         assertEquals(2000, o.maxInflight());
         assertEquals("/var/lib/m2m-bridge/mqtt/mobius", o.dataDir().toString());
-        assertEquals(2, c.mqtt().dispatchThreads());
+        assertEquals(2, MqttSettings.of(c).dispatchThreads());
         assertEquals("mqtts://broker.public.example:8883", m.poaBroker());
         assertEquals("bridge-", m.credentialPrefix());
         assertEquals(Duration.ofSeconds(1), o.reconnectDelay());
@@ -108,8 +109,8 @@ class MqttConfigTest {
         assertTrue(e.getMessage().contains("mqtt.poaBroker"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> load("mqtt: {reconnectDelay: 5s}"));
         assertTrue(e.getMessage().contains("mqtt.reconnectDelay"), e.getMessage()); // above maxReconnectDelay (2s)
-        assertEquals(Duration.ofMillis(100), load("mqtt: {maxReconnectDelay: 100ms}").upstreams().get(0).mqtt()
-                .reconnectDelay(), "the first delay follows a smaller cap");
+        assertEquals(Duration.ofMillis(100), MqttUpstreamSettings.of(load("mqtt: {maxReconnectDelay: 100ms}")
+                .upstreams().get(0)).reconnectDelay(), "the first delay follows a smaller cap");
         e = assertThrows(ConfigException.class, () -> load("mqtt: {qos: 2}"));
         assertTrue(e.getMessage().contains("qos"), e.getMessage());
     }

@@ -17,6 +17,7 @@ import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.config.StoreSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.store.MapDeliveryStore;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 
 /**
  * The bus plus a started {@link MqttBinding} with one upstream {@code acme} ({@code /id-in}) as default route,
@@ -64,7 +65,7 @@ final class TestBridge implements AutoCloseable {
                 MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         binding.start(new BridgeContext(config, bus, new Codecs(CodecLimits.DEFAULT), metrics, timer));
         upstream = binding.upstreams().get(0);
-        clientId = config.upstreams().get(0).mqtt().clientId();
+        clientId = MqttUpstreamSettings.of(config.upstreams().get(0)).clientId();
     }
 
     double counter(io.prometheus.metrics.core.metrics.Counter c) {

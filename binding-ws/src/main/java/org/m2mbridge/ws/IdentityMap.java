@@ -8,7 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import org.m2mbridge.core.config.WsSettings;
+import org.m2mbridge.ws.config.WsSettings;
 
 /**
  * {@code ws.identities}: which originators a client certificate grants (TS-0020 8 mutual authentication; the

@@ -24,12 +24,15 @@ import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.config.BindingType;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
-import org.m2mbridge.core.config.WsSettings;
+import org.m2mbridge.ws.config.WsConfiguration;
+import org.m2mbridge.ws.config.WsSettings;
+import org.m2mbridge.ws.config.WsUpstreamSettings;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.m2mbridge.core.limits.ConnectionLimits;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
@@ -73,6 +76,26 @@ public final class WsBinding implements Binding {
     }
 
     @Override
+    public BindingConfiguration configuration() {
+        return new WsConfiguration(name());
+    }
+
+    @Override
+    public int order() {
+        return 0;
+    }
+
+    @Override
+    public List<String> upstreamFiles(UpstreamConfig config) {
+        return TlsSettings.filesOf(WsUpstreamSettings.of(config).tls());
+    }
+
+    @Override
+    public List<String> listenerKeys() {
+        return List.of("ws", "wss");
+    }
+
+    @Override
     public synchronized void start(BridgeContext ctx) {
         if (server != null) {
             throw new IllegalStateException("ws binding already started");
@@ -93,7 +116,7 @@ public final class WsBinding implements Binding {
 
     /** The server role: devices connect to {@code listeners.ws} and/or {@code listeners.wss}. */
     private void startListeners(BridgeConfig config, ListenerConfig plain, ListenerConfig tls) {
-        WsSettings ws = config.ws();
+        WsSettings ws = WsSettings.of(config);
         LimitsConfig limits = config.limits();
         environment = new WsSession.Environment(context.bus(), context.directory(), context.metrics(), context.timer(),
                 new RegistrationGate(context.bus(), context.admission(), context.metrics(),
@@ -143,7 +166,7 @@ public final class WsBinding implements Binding {
                                       HandshakeGate gate) {
         int handshakeMs = (int) Math.min(Integer.MAX_VALUE, config.limits().handshakeTimeout().toMillis());
         Undertow.Builder builder = Undertow.builder()
-                .setIoThreads(config.ws().ioThreads())
+                .setIoThreads(WsSettings.of(config).ioThreads())
                 .setWorkerThreads(2)
                 // slowloris: a connection that has not sent a whole upgrade request in time is closed
                 // (NO_REQUEST_TIMEOUT: nothing, or no TLS handshake, yet; REQUEST_PARSE_TIMEOUT: a head trickling in)
@@ -190,7 +213,7 @@ public final class WsBinding implements Binding {
     /** The client role (TS-0020 T1): this bridge as WS client of each upstream with binding ws. */
     private void startConfiguredUpstreams(BridgeConfig config) {
         for (UpstreamConfig u : config.upstreams()) {
-            if (u.binding() == BindingType.WS) {
+            if (name().equals(u.binding())) {
                 WsUpstream upstream = newUpstream(u);
                 context.bus().addUpstream(upstream);
                 upstream.start();
@@ -239,7 +262,7 @@ public final class WsBinding implements Binding {
         }
         HandshakeGate g = gate;
         if (g != null) {
-            g.identities(new IdentityMap(next.ws().identities()));
+            g.identities(new IdentityMap(WsSettings.of(next).identities()));
         }
         WsSession.Environment env = environment;
         if (env != null) {

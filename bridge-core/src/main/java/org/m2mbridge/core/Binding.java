@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.m2mbridge.core.bus.Upstream;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.status.ConnectionView;
@@ -18,8 +19,32 @@ import org.m2mbridge.core.status.ReadinessCheck;
  */
 public interface Binding {
 
-    /** {@code ws}, {@code http}, {@code mqtt}. */
+    /** {@code ws}, {@code http}, {@code mqtt}: also the {@code binding:} value of the upstreams it creates. */
     String name();
+
+    /**
+     * The configuration keys this binding owns (its sections, listeners and upstream keys) and its checks of them;
+     * read before any binding starts, so it must not depend on {@link #start}. None by default.
+     */
+    default BindingConfiguration configuration() {
+        return BindingConfiguration.NONE;
+    }
+
+    /**
+     * Where this binding starts among the installed ones (lower first; ties by name): device-facing bindings first,
+     * so that the devices' listener is the first {@code listening} line. Default 100.
+     */
+    default int order() {
+        return 100;
+    }
+
+    /**
+     * The keys under {@code listeners:} whose sockets this binding opens ({@code ws}, {@code wss}), so that a
+     * failed start names them and a configured listener no installed binding serves is reported.
+     */
+    default List<String> listenerKeys() {
+        return List.of();
+    }
 
     /** Binds listeners and creates upstreams; returns once they are bound (or throws). */
     void start(BridgeContext context) throws Exception;
@@ -54,6 +79,14 @@ public interface Binding {
      */
     default Upstream startUpstream(UpstreamConfig config) {
         throw new UnsupportedOperationException("binding " + name() + " creates no upstreams");
+    }
+
+    /**
+     * Reload: the key and trust files an upstream of this binding reads when it connects; a reload that finds their
+     * contents changed replaces the upstream (docs/operations.md "Reload"). None by default.
+     */
+    default List<String> upstreamFiles(UpstreamConfig config) {
+        return List.of();
     }
 
     /**

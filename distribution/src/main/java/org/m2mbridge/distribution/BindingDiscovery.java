@@ -22,7 +22,7 @@ final class BindingDiscovery {
     private BindingDiscovery() {
     }
 
-    /** One instance per binding name, in a stable order (ws, http, mqtt, then any other by name). */
+    /** One instance per binding name, in the order the bindings declare ({@link Binding#order}, then by name). */
     static List<Binding> discover(ClassLoader loader) {
         Map<String, Binding> byName = new LinkedHashMap<>();
         try {
@@ -37,7 +37,7 @@ final class BindingDiscovery {
             throw new StartupFailure("a binding in lib/ cannot be loaded: " + e.getMessage(), e);
         }
         List<Binding> out = new ArrayList<>(byName.values());
-        out.sort(Comparator.comparingInt((Binding b) -> rank(b.name())).thenComparing(Binding::name));
+        out.sort(Comparator.comparingInt(Binding::order).thenComparing(Binding::name));
         return out;
     }
 
@@ -46,18 +46,9 @@ final class BindingDiscovery {
         List<String> names = bindings.stream().map(Binding::name).toList();
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
-            ConfigException.require(names.contains(u.binding().token()), "upstreams[" + i + "].binding",
-                    "upstream '" + u.name() + "' needs binding '" + u.binding().token()
+            ConfigException.require(names.contains(u.binding()), "upstreams[" + i + "].binding",
+                    "upstream '" + u.name() + "' needs binding '" + u.binding()
                             + "', which is not installed (installed: " + names + ")");
         }
-    }
-
-    private static int rank(String name) {
-        return switch (name) {
-            case "ws" -> 0;
-            case "http" -> 1;
-            case "mqtt" -> 2;
-            default -> 3;
-        };
     }
 }

@@ -127,7 +127,7 @@ public final class Bridge implements AutoCloseable {
                 b.start(context);
             } catch (Exception e) {
                 b.stop(Duration.ZERO); // may have bound some listeners before failing
-                throw new StartupFailure("binding " + b.name() + " failed to start" + listenerOf(b.name()) + ": "
+                throw new StartupFailure("binding " + b.name() + " failed to start" + listenerOf(b) + ": "
                         + FailureWords.describe(e), e);
             }
             started.add(b);
@@ -138,7 +138,7 @@ public final class Bridge implements AutoCloseable {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             if (bus.upstream(u.name()).isEmpty()) {
-                throw new StartupFailure("upstreams[" + i + "]: binding " + u.binding().token()
+                throw new StartupFailure("upstreams[" + i + "]: binding " + u.binding()
                         + " did not create upstream '" + u.name() + "'");
             }
             metrics.upstreamConfigured(u.name());
@@ -148,10 +148,9 @@ public final class Bridge implements AutoCloseable {
             bus.upstreams().forEach(u -> up.put(u.name(), u.health().up()));
             return up;
         });
-        boolean wsConfigured = config.listeners().ws() != null || config.listeners().wss() != null;
-        if (wsConfigured && !listeners.containsKey("ws") && !listeners.containsKey("wss")) {
-            LOG.warn("no installed binding serves listeners.ws or listeners.wss: devices cannot connect");
-        }
+        List<String> served = bindings.stream().flatMap(b -> b.listenerKeys().stream()).toList();
+        config.listeners().configured().keySet().stream().filter(k -> !k.equals("admin") && !served.contains(k))
+                .forEach(k -> LOG.warn("no installed binding serves listeners.{}: nothing listens there", k));
         StatusReport report = new StatusReport(bus, metrics, started, storage.deliveries());
         metrics.registerConnectedEntities(report::connections);
         metrics.registerAccessLogDropped(AccessLog::dropped);
@@ -167,21 +166,16 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * " (listeners.ws 127.0.0.1:8180)" for a binding that owns configured listeners, so a taken port is named; the
-     * http binding owns two ({@code http} for CSEs, {@code deviceHttp} for devices).
+     * " (listeners.ws 127.0.0.1:8180)" for a binding that owns configured listeners ({@link Binding#listenerKeys}),
+     * so a taken port is named.
      */
-    private String listenerOf(String binding) {
-        Map<String, ListenerConfig> owned = new LinkedHashMap<>();
-        switch (binding) {
-            case "ws" -> owned.put("ws", config.listeners().ws());
-            case "http" -> {
-                owned.put("http", config.listeners().http());
-                owned.put("deviceHttp", config.listeners().deviceHttp());
-            }
-            default -> { }
-        }
-        String named = owned.entrySet().stream().filter(e -> e.getValue() != null)
-                .map(e -> "listeners." + e.getKey() + " " + e.getValue().host() + ":" + e.getValue().port())
+    private String listenerOf(Binding binding) {
+        Map<String, Object> configured = config.listeners().configured();
+        String named = binding.listenerKeys().stream().filter(k -> configured.get(k) instanceof ListenerConfig)
+                .map(k -> {
+                    ListenerConfig l = (ListenerConfig) configured.get(k);
+                    return "listeners." + k + " " + l.host() + ":" + l.port();
+                })
                 .collect(Collectors.joining(", "));
         return named.isEmpty() ? "" : " (" + named + ")";
     }

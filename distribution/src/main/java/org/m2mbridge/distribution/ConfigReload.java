@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.bus.Deadlines;
@@ -24,8 +23,8 @@ import org.m2mbridge.core.bus.Upstream;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.InstalledBindings;
 import org.m2mbridge.core.config.InstanceLayout;
-import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.ReloadResult;
@@ -121,7 +120,7 @@ final class ConfigReload {
         BridgeConfig next;
         List<String> warnings;
         try {
-            next = ConfigLoader.load(file);
+            next = ConfigLoader.load(file, InstalledBindings.of(bindings));
             warnings = Main.verify(next, layout, bindings);
             LogConfigReload.check();
         } catch (ConfigException e) {
@@ -246,8 +245,8 @@ final class ConfigReload {
     }
 
     private Binding binding(UpstreamConfig u) {
-        return bindings.stream().filter(b -> b.name().equals(u.binding().token())).findFirst()
-                .orElseThrow(() -> new ConfigException("upstreams: no installed binding for " + u.binding().token()));
+        return bindings.stream().filter(b -> b.name().equals(u.binding())).findFirst()
+                .orElseThrow(() -> new ConfigException("upstreams: no installed binding for " + u.binding()));
     }
 
     private static Map<String, UpstreamConfig> byName(List<UpstreamConfig> upstreams) {
@@ -270,8 +269,14 @@ final class ConfigReload {
         List<String> out = new ArrayList<>();
         for (var c : a.getClass().getRecordComponents()) {
             try {
+                Object before = c.getAccessor().invoke(a);
+                Object after = c.getAccessor().invoke(b);
+                if (before instanceof Map<?, ?> x && after instanceof Map<?, ?> y) {
+                    out.addAll(changedEntries(prefix, x, y)); // an installed binding's keys, at the record's level
+                    continue;
+                }
                 String key = prefix.isEmpty() ? c.getName() : prefix + "." + c.getName();
-                out.addAll(changedKeys(key, c.getAccessor().invoke(a), c.getAccessor().invoke(b)));
+                out.addAll(changedKeys(key, before, after));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -279,26 +284,28 @@ final class ConfigReload {
         return out;
     }
 
+    /** {@link #changedKeys} of each key of two maps holding an installed binding's keys. */
+    private static List<String> changedEntries(String prefix, Map<?, ?> a, Map<?, ?> b) {
+        java.util.Set<Object> keys = new java.util.LinkedHashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        List<String> out = new ArrayList<>();
+        for (Object k : keys) {
+            out.addAll(changedKeys(prefix.isEmpty() ? k.toString() : prefix + "." + k, a.get(k), b.get(k)));
+        }
+        return out;
+    }
+
     /** Per upstream naming key or trust files, a digest of their contents (an unreadable file digests as such). */
-    private static Map<String, String> tlsDigests(BridgeConfig config) {
+    private Map<String, String> tlsDigests(BridgeConfig config) {
         Map<String, String> out = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams()) {
-            List<String> files = switch (u.binding()) {
-                case HTTP -> files(u.http().tls());
-                case WS -> files(u.ws().tls());
-                case MQTT -> Stream.of(u.mqtt().keyStore(), u.mqtt().trustStore()).filter(Objects::nonNull).toList();
-                default -> List.of();
-            };
+            List<String> files = bindings.stream().filter(b -> b.name().equals(u.binding())).findFirst()
+                    .map(b -> b.upstreamFiles(u)).orElse(List.of());
             if (!files.isEmpty()) {
                 out.put(u.name(), digest(files));
             }
         }
         return out;
-    }
-
-    private static List<String> files(TlsSettings tls) {
-        return tls == null ? List.of() : Stream.of(tls.keyStore(), tls.certificate(), tls.privateKey(),
-                tls.trustStore()).filter(f -> f != null && !f.isBlank()).toList();
     }
 
     private static String digest(List<String> files) {

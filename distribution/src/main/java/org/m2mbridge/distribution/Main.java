@@ -13,6 +13,7 @@ import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.InstalledBindings;
 import org.m2mbridge.core.config.InstanceLayout;
 import org.m2mbridge.core.config.Preflight;
 import org.slf4j.Logger;
@@ -123,7 +124,9 @@ public final class Main {
         }
         Path file = cli.config() != null ? cli.config() : layout.defaultConfigFile();
         try {
-            BridgeConfig config = ConfigLoader.load(file);
+            // The installed bindings first: their jars bring the keys the file may use besides core's own.
+            List<Binding> bindings = BindingDiscovery.discover(Main.class.getClassLoader());
+            BridgeConfig config = ConfigLoader.load(file, InstalledBindings.of(bindings));
             switch (cli.action()) {
                 case STORE_REGISTRATIONS, STORE_QUEUES, STORE_REMOVE, STORE_PURGE -> {
                     return new Launch(StoreCommands.run(cli, config, layout, out, err), null);
@@ -134,7 +137,6 @@ public final class Main {
             if (demo) { // the demo's AEs never reach the production store (docs/operations.md)
                 config = config.withStore(config.store().withDurable(false));
             }
-            List<Binding> bindings = BindingDiscovery.discover(Main.class.getClassLoader());
             for (String warning : verify(config, layout, bindings)) {
                 err.println("m2m-bridge: warning: " + warning);
                 LOG.warn(ON_STDERR, warning);

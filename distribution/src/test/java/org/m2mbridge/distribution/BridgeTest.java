@@ -64,6 +64,11 @@ class BridgeTest {
         }
 
         @Override
+        public List<String> listenerKeys() {
+            return List.of("http");
+        }
+
+        @Override
         public void start(BridgeContext context) throws Exception {
             if (startFailure != null) {
                 throw startFailure;

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.codec.Serialization;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 
 /** The shipped configuration files (repository root {@code config/}) load and validate with the strict loader. */
 class ConfigFilesTest {
@@ -28,7 +28,7 @@ class ConfigFilesTest {
         assertEquals(9180, c.listeners().admin().port());
         assertEquals(1, c.upstreams().size());
         assertEquals("in-cse", c.upstreams().get(0).name());
-        assertEquals(BindingType.HTTP, c.upstreams().get(0).binding());
+        assertEquals("http", c.upstreams().get(0).binding());
         assertEquals(Serialization.JSON, c.upstreams().get(0).serializationFormat());
         assertEquals("in-cse", c.routes().defaultUpstream());
         assertEquals(Duration.ofSeconds(3), c.timeouts().shutdownGrace());
@@ -71,7 +71,7 @@ class ConfigFilesTest {
         BridgeConfig c = ConfigLoader.parse(String.join("\n", uncommented));
         assertEquals(64, c.upstreams().get(0).http().maxConnections());
         assertEquals("1.1", c.upstreams().get(0).http().httpVersion());
-        assertEquals("C::bridge-in-cse", c.upstreams().get(0).mqtt().clientId());
+        assertEquals("C::bridge-in-cse", MqttUpstreamSettings.of(c.upstreams().get(0)).clientId());
         assertEquals(Duration.ofSeconds(30), c.upstreams().get(0).timeout());
         assertEquals("/id-mn", c.routes().rules().get(0).prefix());
     }

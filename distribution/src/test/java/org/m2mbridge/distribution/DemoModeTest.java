@@ -31,7 +31,7 @@ class DemoModeTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(Main.OK, launch.exitCode(), err.toString(StandardCharsets.UTF_8));
         try (RunningBridge running = launch.running()) {
-            DemoAeResult result = running.demoAe().orElseThrow().get(60, TimeUnit.SECONDS);
+            DemoAeResult result = (DemoAeResult) running.demoAe().orElseThrow().get(60, TimeUnit.SECONDS);
             String printed = out.toString(StandardCharsets.UTF_8);
             assertTrue(result.success(), printed);
             assertEquals(2001, result.rscOf("CREATE <AE>"), printed);

@@ -32,6 +32,7 @@ import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.testing.Await;
 import org.m2mbridge.core.testing.RefusingPort;
+import org.m2mbridge.demo.InProcessDemoPeers;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,7 +51,7 @@ class OperabilityTest {
     static ServerSocket silent; // accepts TCP (backlog) and never answers: requests time out
     static RefusingPort closed; // nothing listens: connect refused
     static int closedPort;
-    static DemoPeers demo;
+    static InProcessDemoPeers demo;
     static Bridge bridge;
     static URI admin;
     static WsTestClient device;
@@ -99,7 +100,7 @@ class OperabilityTest {
                 store: { durable: false }
                 admin: { token: %s }
                 """.formatted(silent.getLocalPort(), closedPort, TOKEN);
-        demo = DemoPeers.start(ConfigLoader.parse(yaml).validate());
+        demo = InProcessDemoPeers.start(ConfigLoader.parse(yaml).validate());
         bridge = Bridge.start(demo.bridgeConfig(), BridgeTest.announce(new ByteArrayOutputStream()));
         admin = bridge.listeners().get("admin");
         device = new WsTestClient(bridge.listeners().get("ws"), AE);

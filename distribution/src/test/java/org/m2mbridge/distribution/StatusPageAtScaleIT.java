@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.core.testing.Await;
+import org.m2mbridge.demo.InProcessDemoPeers;
 
 /**
  * The status page at scale, in a real headless Chromium: {@value #CONNECTIONS} real WebSocket connections to one
@@ -42,7 +43,7 @@ class StatusPageAtScaleIT {
     static final int REGISTERED = 500;
     static final String TOKEN = "scale-test-token-0123456789";
 
-    static DemoPeers demo;
+    static InProcessDemoPeers demo;
     static Bridge bridge;
     static URI admin;
     static final List<RawWsConnection> sockets = Collections.synchronizedList(new ArrayList<>());
@@ -67,7 +68,7 @@ class StatusPageAtScaleIT {
                 store: { durable: false }
                 admin: { token: %s }
                 """.formatted(TOKEN);
-        demo = DemoPeers.start(ConfigLoader.parse(yaml).validate());
+        demo = InProcessDemoPeers.start(ConfigLoader.parse(yaml).validate());
         bridge = Bridge.start(demo.bridgeConfig(), BridgeTest.announce(new ByteArrayOutputStream()));
         admin = bridge.listeners().get("admin");
         URI ws = bridge.listeners().get("ws");

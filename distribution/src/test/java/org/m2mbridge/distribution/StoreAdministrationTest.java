@@ -179,7 +179,7 @@ class StoreAdministrationTest {
         Main.Launch demo = launch("--demo", "--config", config().toString());
         assertEquals(Main.OK, demo.exitCode(), err.toString(StandardCharsets.UTF_8));
         try (RunningBridge running = demo.running()) {
-            DemoAeResult result = running.demoAe().orElseThrow().get(60, TimeUnit.SECONDS);
+            DemoAeResult result = (DemoAeResult) running.demoAe().orElseThrow().get(60, TimeUnit.SECONDS);
             assertTrue(result.success(), out.toString(StandardCharsets.UTF_8));
             assertEquals(2001, result.rscOf("CREATE <AE>"));
         }

@@ -24,7 +24,7 @@ import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.m2mbridge.core.bus.FailureTable;
 import org.m2mbridge.core.config.TlsSettings;
-import org.m2mbridge.core.config.WsUpstreamSettings;
+import org.m2mbridge.ws.config.WsUpstreamSettings;
 
 /**
  * The WebSocket client library (Jetty, docs/libraries.md WSC-1) set up for one upstream: TLS for {@code wss}

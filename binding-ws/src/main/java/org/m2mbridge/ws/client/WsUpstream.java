@@ -30,7 +30,6 @@ import org.m2mbridge.core.codec.PrimitiveCodec;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.TlsMaterial;
 import org.m2mbridge.core.config.UpstreamConfig;
-import org.m2mbridge.core.config.WsUpstreamSettings;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.metrics.CloseReason;
 import org.m2mbridge.core.metrics.ConnectionRole;
@@ -42,6 +41,7 @@ import org.m2mbridge.core.primitive.ResponsePrimitive;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 import org.m2mbridge.core.status.ConnectionView;
 import org.m2mbridge.ws.message.PeerMessages;
+import org.m2mbridge.ws.config.WsUpstreamSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +108,7 @@ public final class WsUpstream extends ConfiguredUpstream implements Correlator.L
     public WsUpstream(UpstreamConfig config, PrimitiveBus bus, Codecs codecs, BridgeMetrics metrics,
                       ScheduledExecutorService timer, long maxMessageBytes) {
         super(config);
-        this.settings = config.ws();
+        this.settings = WsUpstreamSettings.of(config);
         this.uri = URI.create(config.url());
         this.bus = bus;
         this.codecs = codecs;

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.m2mbridge.core.config.WsUpstreamSettings;
 import org.m2mbridge.core.testing.TestConnectProxy;
+import org.m2mbridge.ws.config.WsUpstreamSettings;
 
 /**
  * Many upgrades through a CONNECT proxy (TS-0020 7.6), each on a fresh tunnel, against a server that accepts every

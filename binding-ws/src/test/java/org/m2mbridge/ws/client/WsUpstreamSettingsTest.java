@@ -10,14 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
-import org.m2mbridge.core.config.WsUpstreamSettings;
+import org.m2mbridge.ws.config.WsUpstreamSettings;
 
 /** {@code upstreams[].ws}: defaults, every key read, strict refusals naming the key. */
 class WsUpstreamSettingsTest {
 
     private static WsUpstreamSettings parse(String wsYaml) {
-        return ConfigLoader.parse("listeners:\n  ws:\n    port: 0\nupstreams:\n  - name: b\n    binding: ws\n"
-                + "    url: wss://cse.example:8443/\n    cseId: /id-in\n" + wsYaml).upstreams().get(0).ws();
+        return WsUpstreamSettings.of(ConfigLoader.parse("listeners:\n  ws:\n    port: 0\nupstreams:\n  - name: b\n    binding: ws\n"
+                + "    url: wss://cse.example:8443/\n    cseId: /id-in\n" + wsYaml).upstreams().get(0));
     }
 
     @Test

@@ -19,7 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -44,9 +48,15 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** Reads {@code file} with the bindings registered on this class's class loader. */
     public static BridgeConfig load(Path file) {
+        return load(file, InstalledBindings.on(ConfigLoader.class.getClassLoader()));
+    }
+
+    /** Reads {@code file} knowing the keys of {@code installed} besides core's own. */
+    public static BridgeConfig load(Path file, InstalledBindings installed) {
         try (InputStream in = Files.newInputStream(file)) {
-            return parse(in, file.toString());
+            return parse(in, file.toString(), installed);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": configuration file not found");
         } catch (IOException e) {
@@ -54,25 +64,31 @@ public final class ConfigLoader {
         }
     }
 
+    /** Reads {@code yaml} with the bindings registered on this class's class loader. */
     public static BridgeConfig parse(String yaml) {
+        return parse(yaml, InstalledBindings.on(ConfigLoader.class.getClassLoader()));
+    }
+
+    /** Reads {@code yaml} knowing the keys of {@code installed} besides core's own. */
+    public static BridgeConfig parse(String yaml, InstalledBindings installed) {
         try {
             return parse(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                    "<inline>");
+                    "<inline>", installed);
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration: " + e.getMessage(), e);
         }
     }
 
-    private static BridgeConfig parse(InputStream in, String source) throws IOException {
+    private static BridgeConfig parse(InputStream in, String source, InstalledBindings installed) throws IOException {
         byte[] bytes = in.readAllBytes();
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines()
                 .allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
             throw new ConfigException(source + ": the file is empty");
         }
         KeyLines keys = KeyLines.scan(bytes, source);
-        BridgeConfig config;
+        ConfigFile file;
         try {
-            config = YAML.readValue(bytes, BridgeConfig.class);
+            file = YAML.readerFor(ConfigFile.class).withAttribute(BindingKeys.ATTRIBUTE, installed).readValue(bytes);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : "; known: " + e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -82,17 +98,44 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage() + line(e.getLocation()));
         }
-        if (config == null) {
+        if (file == null) {
             throw new ConfigException(source + ": the file is empty");
         }
         try {
-            return config.validate();
+            return withDefaults(file.toConfig(installed)).validate();
         } catch (ConfigException e) {
             // "upstreams[0].url: port 80800 is out of range ...": the key is the message up to its first ": "
             int cut = e.getMessage().indexOf(": ");
             int line = cut > 0 ? keys.lineOf(e.getMessage().substring(0, cut)) : 0;
             throw new ConfigException(source + ": " + e.getMessage() + (line > 0 ? " (line " + line + ")" : ""));
         }
+    }
+
+    /**
+     * {@code config} with every record-typed section and upstream key an installed binding declares but the file
+     * leaves out bound from an empty mapping, so it holds its defaults, as core's own sections do.
+     */
+    private static BridgeConfig withDefaults(BridgeConfig config) throws IOException {
+        Map<String, Object> sections = new LinkedHashMap<>(config.sections());
+        for (Map.Entry<String, Class<?>> e : config.bindings().sections().entrySet()) {
+            if (sections.get(e.getKey()) == null && e.getValue().isRecord()) {
+                sections.put(e.getKey(), YAML.readValue("{}", e.getValue()));
+            }
+        }
+        List<UpstreamConfig> upstreams = new ArrayList<>();
+        for (UpstreamConfig u : config.upstreams()) {
+            Map<String, Object> keys = new LinkedHashMap<>(u == null ? Map.of() : u.keys());
+            for (Map.Entry<String, Class<?>> e : config.bindings().upstreamKeys().entrySet()) {
+                if (keys.get(e.getKey()) == null && e.getValue().isRecord()) {
+                    keys.put(e.getKey(), YAML.readValue("{}", e.getValue()));
+                }
+            }
+            upstreams.add(u == null ? null : new UpstreamConfig(u.name(), u.binding(), u.url(), u.cseId(), u.spId(),
+                    u.serialization(), u.timeout(), u.http(), u.cseName(), u.notifications(), keys));
+        }
+        return new BridgeConfig(config.listeners(), upstreams, config.routes(), config.timeouts(), config.limits(),
+                config.http(), config.demo(), config.store(), config.admin(), sections,
+                config.bindings());
     }
 
     private static String path(JsonMappingException e) {

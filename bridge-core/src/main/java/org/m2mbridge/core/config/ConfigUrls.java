@@ -11,13 +11,13 @@ import java.util.Locale;
  * written. {@code URI} itself accepts {@code http://127.0.0.1:80800}; the HTTP client then fails at start with a
  * message that blames a listener, so the range is checked here, naming the key.
  */
-final class ConfigUrls {
+public final class ConfigUrls {
 
     private ConfigUrls() {
     }
 
     /** Throws {@link ConfigException} naming {@code key} unless {@code url} is a usable address of {@code schemes}. */
-    static URI require(String url, String key, List<String> schemes, String example) {
+    public static URI require(String url, String key, List<String> schemes, String example) {
         ConfigException.require(url != null && !url.isBlank(), key, "is required, e.g. " + example);
         URI uri;
         try {

@@ -35,7 +35,8 @@ public record DeviceDialect(String defaultRvi, Boolean slashedCseBaseName, List<
         return defaultRvi == null && !slashedCseBaseName && defaultSrv.isEmpty();
     }
 
-    void validate(String key) {
+    /** Throws a {@link ConfigException} naming {@code key.<repair>} for the first value that is none. */
+    public void validate(String key) {
         ConfigException.require(defaultRvi == null || defaultRvi.matches(RELEASE), key + ".defaultRvi",
                 "must be a release version such as \"2a\" or \"3\"; got '" + defaultRvi + "'");
         for (int i = 0; i < defaultSrv.size(); i++) {

@@ -11,7 +11,8 @@ package org.m2mbridge.core.config;
  * @param dialect   repairs for the peer dialect of the devices on this listener (device listeners only); default
  *                  none
  */
-public record ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls, DeviceDialect dialect) {
+public record ListenerConfig(String host, Integer port, String publicUrl, TlsSettings tls, DeviceDialect dialect)
+        implements DeviceListener {
     public ListenerConfig {
         host = host == null || host.isBlank() ? "127.0.0.1" : host.trim();
         dialect = dialect == null ? DeviceDialect.NONE : dialect;
@@ -39,7 +40,8 @@ public record ListenerConfig(String host, Integer port, String publicUrl, TlsSet
                 + "deviceMqtt) take a dialect");
     }
 
-    void validatePlain(String key) {
+    /** A plain listener: {@code port} in range, its dialect valid, no {@code tls}; throws naming {@code key}. */
+    public void validatePlain(String key) {
         validate(key);
         ConfigException.require(tls == null, key + ".tls", "this listener is plain; put TLS on listeners.wss");
     }

@@ -1,8 +1,14 @@
 package org.m2mbridge.core.config;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp} or {@code deviceMqtt}) is
- * required. With TLS configured, leave {@code ws} out: plain ws
+ * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp}, or one an installed binding
+ * declares such as {@code deviceMqtt}) is required. With TLS configured, leave {@code ws} out: plain ws
  * carries no identity and is only for the secure environment TS-0020 8 allows.
  *
  * @param ws    devices connect here over plain WebSocket (TS-0020)
@@ -11,10 +17,30 @@ package org.m2mbridge.core.config;
  * @param wss   devices connect here over WebSocket on TLS, normally with client certificates (TS-0020 8); needs
  *              {@code tls}
  * @param deviceHttp devices that speak HTTP (TS-0009) send their requests here, as to their registrar
- * @param deviceMqtt devices that speak MQTT (TS-0010) reach the bridge through this broker
+ * @param owned      the listeners installed bindings declare ({@link BindingConfiguration#listeners}), by key
  */
 public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
-                        ListenerConfig deviceHttp, DeviceMqttConfig deviceMqtt) {
+                        ListenerConfig deviceHttp,
+                        @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.ListenerKeys.class)
+                        Map<String, Object> owned) {
+
+    public Listeners {
+        Map<String, Object> configured = new LinkedHashMap<>();
+        if (owned != null) {
+            owned.forEach((key, listener) -> {
+                if (listener != null) { // "echo:" with nothing under it: not configured, as for core's keys
+                    configured.put(key, listener);
+                }
+            });
+        }
+        owned = Collections.unmodifiableMap(configured);
+    }
+
+    /** Core's listeners only. */
+    public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
+                     ListenerConfig deviceHttp) {
+        this(ws, http, admin, wss, deviceHttp, null);
+    }
 
     /** Without a TLS listener. */
     public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin) {
@@ -26,9 +52,38 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         this(ws, http, admin, wss, null, null);
     }
 
-    /** The dialect of each configured device listener, by its key ({@code listeners.ws}, ...). */
-    public java.util.Map<String, DeviceDialect> deviceDialects() {
-        java.util.Map<String, DeviceDialect> out = new java.util.LinkedHashMap<>();
+    /**
+     * Every configured listener by its key under {@code listeners:} ({@code ws}, {@code deviceMqtt}, ...), in file
+     * order of the documented keys: what a binding's {@code listenerKeys()} names.
+     */
+    public Map<String, Object> configured() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        put(out, "ws", ws);
+        put(out, "wss", wss);
+        put(out, "http", http);
+        put(out, "admin", admin);
+        put(out, "deviceHttp", deviceHttp);
+        out.putAll(owned);
+        return out;
+    }
+
+    /** The listener {@code key} an installed binding declares, as the type it declared; null when not configured. */
+    public <T> T get(String key, Class<T> type) {
+        return type.cast(owned.get(key));
+    }
+
+    private static void put(Map<String, Object> out, String key, Object listener) {
+        if (listener != null) {
+            out.put(key, listener);
+        }
+    }
+
+    /**
+     * The dialect of each configured device listener, by its key ({@code listeners.ws}, ...), those of
+     * {@code installed} bindings included.
+     */
+    public Map<String, DeviceDialect> deviceDialects(InstalledBindings installed) {
+        Map<String, DeviceDialect> out = new LinkedHashMap<>();
         if (ws != null) {
             out.put("listeners.ws", ws.dialect());
         }
@@ -38,15 +93,18 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         if (deviceHttp != null) {
             out.put("listeners.deviceHttp", deviceHttp.dialect());
         }
-        if (deviceMqtt != null) {
-            out.put("listeners.deviceMqtt", deviceMqtt.dialect());
+        for (String key : installed.deviceListeners()) {
+            if (owned.get(key) instanceof DeviceListener device) {
+                out.put("listeners." + key, device.dialect());
+            }
         }
         return out;
     }
 
-    void validate() {
-        ConfigException.require(ws != null || wss != null || deviceHttp != null || deviceMqtt != null,
-                "listeners.ws", "is required (or listeners.wss, listeners.deviceHttp, listeners.deviceMqtt)");
+    void validate(InstalledBindings installed) {
+        StringBuilder others = new StringBuilder("listeners.wss, listeners.deviceHttp");
+        installed.deviceListeners().forEach(key -> others.append(", listeners.").append(key));
+        ConfigException.require(!deviceDialects(installed).isEmpty(), "listeners.ws", "is required (or " + others + ")");
         if (ws != null) {
             ws.validatePlain("listeners.ws");
         }
@@ -63,9 +121,6 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         }
         if (deviceHttp != null) {
             deviceHttp.validatePlain("listeners.deviceHttp");
-        }
-        if (deviceMqtt != null) {
-            deviceMqtt.validate("listeners.deviceMqtt");
         }
     }
 }

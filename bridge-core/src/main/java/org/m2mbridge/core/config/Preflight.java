@@ -21,6 +21,22 @@ import java.util.function.Consumer;
  * lives with (an upstream's host that does not resolve yet: DNS may follow, the upstream is retried) is a warning.
  */
 public final class Preflight {
+
+    /**
+     * The checks a binding asks for its own keys ({@link BindingConfiguration#preflight}): each names the key, as a
+     * check of core's own keys does.
+     */
+    public interface Checks {
+        /** The key and trust stores of a TLS client can be read; an error otherwise. */
+        void clientTls(TlsSettings tls, String key);
+
+        /** The host of {@code url} (an upstream, a broker) resolves; a warning otherwise, it is retried. */
+        void reachable(String url, String key);
+
+        /** {@code dir} can be written, or created; an error otherwise. */
+        void writable(Path dir, String key);
+    }
+
     private final BridgeConfig config;
     private final InstanceLayout layout;
     private final List<String> warnings = new ArrayList<>();
@@ -37,6 +53,8 @@ public final class Preflight {
         p.listenerHosts();
         p.upstreamHosts();
         p.directories();
+        Checks checks = p.new BindingChecks();
+        config.bindings().byName().values().forEach(b -> b.preflight(config, checks));
         return List.copyOf(p.warnings);
     }
 
@@ -56,23 +74,10 @@ public final class Preflight {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             String key = "upstreams[" + i + "]";
-            switch (u.binding()) {
-                case HTTP -> client(u.http().tls(), key + ".http.tls");
-                case WS -> client(u.ws().tls(), key + ".ws.tls");
-                case MQTT -> client(mqttTls(u.mqtt()), key + ".mqtt");
-                default -> { }
+            if (u.binding().equals("http")) { // another binding's: its own preflight
+                client(u.http().tls(), key + ".http.tls");
             }
         }
-        DeviceMqttConfig deviceMqtt = config.listeners().deviceMqtt();
-        if (deviceMqtt != null) {
-            client(mqttTls(deviceMqtt.mqtt()), "listeners.deviceMqtt.mqtt");
-        }
-    }
-
-    /** The MQTT client's stores in the form {@link TlsMaterial} reads, or null when it names none. */
-    private static TlsSettings mqttTls(MqttUpstreamSettings m) {
-        return m.trustStore() == null && m.keyStore() == null ? null : new TlsSettings(m.keyStore(),
-                m.keyStorePassword(), null, null, m.trustStore(), m.trustStorePassword(), null, null, null);
     }
 
     private static void client(TlsSettings tls, String key) {
@@ -90,6 +95,24 @@ public final class Preflight {
             load.run();
         } catch (GeneralSecurityException e) {
             throw new ConfigException(key + ": cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** What a binding's {@link BindingConfiguration#preflight} asks, checked as core checks its own keys. */
+    private final class BindingChecks implements Checks {
+        @Override
+        public void clientTls(TlsSettings tls, String key) {
+            client(tls, key);
+        }
+
+        @Override
+        public void reachable(String url, String key) {
+            warnUnresolved(url, key);
+        }
+
+        @Override
+        public void writable(Path dir, String key) {
+            Preflight.writable(dir.toAbsolutePath(), key);
         }
     }
 
@@ -117,14 +140,7 @@ public final class Preflight {
     private void upstreamHosts() {
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
-            String key = "upstreams[" + i + "]" + (u.binding() == BindingType.MQTT ? ".broker" : ".url");
-            warnUnresolved(u.binding() == BindingType.MQTT ? u.broker() : u.url(), key);
-            if (u.binding() == BindingType.WS && u.ws().proxy() != null) {
-                warnUnresolved(u.ws().proxy().url(), "upstreams[" + i + "].ws.proxy.url");
-            }
-        }
-        if (config.listeners().deviceMqtt() != null) {
-            warnUnresolved(config.listeners().deviceMqtt().broker(), "listeners.deviceMqtt.broker");
+            warnUnresolved(u.url(), "upstreams[" + i + "].url"); // another binding's address: its own preflight
         }
     }
 
@@ -155,9 +171,6 @@ public final class Preflight {
                 throw new ConfigException("store.dataDir: the store file " + file + " is not writable by this user ("
                         + System.getProperty("user.name") + ")");
             }
-        }
-        if (config.mqtt().dataDir() != null) {
-            writable(Path.of(config.mqtt().dataDir()).toAbsolutePath(), "mqtt.dataDir");
         }
         Path logs = layout.logDir().toAbsolutePath();
         if (Files.isDirectory(logs) && !Files.isWritable(logs)) {

@@ -36,6 +36,17 @@ public record TlsSettings(String keyStore, String keyStorePassword, String certi
         ciphers = ciphers == null ? List.of() : List.copyOf(ciphers);
     }
 
+    /** The files this names (key store or PEM pair, trust store), for a reload to see their contents change. */
+    public List<String> files() {
+        return java.util.stream.Stream.of(keyStore, certificate, privateKey, trustStore)
+                .filter(f -> f != null && !f.isBlank()).toList();
+    }
+
+    /** {@link #files()} of {@code tls}, none when it is null. */
+    public static List<String> filesOf(TlsSettings tls) {
+        return tls == null ? List.of() : tls.files();
+    }
+
     public boolean clientCertificateRequired() {
         return clientAuth.equals("required");
     }
@@ -44,8 +55,11 @@ public record TlsSettings(String keyStore, String keyStorePassword, String certi
         return !clientAuth.equals("none");
     }
 
-    /** Checks settings used by a TLS client (an upstream): one client key form at most, allowed protocols. */
-    void validateClient(String key) {
+    /**
+     * Checks settings used by a TLS client (an upstream): one client key form at most, allowed protocols; throws a
+     * {@link ConfigException} naming {@code key.<key>}.
+     */
+    public void validateClient(String key) {
         boolean store = keyStore != null && !keyStore.isBlank();
         boolean pem = certificate != null && !certificate.isBlank();
         ConfigException.require(!(store && pem), key,

@@ -1,16 +1,21 @@
 package org.m2mbridge.core.config;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import org.m2mbridge.core.codec.Serialization;
 
 /**
  * An upstream CSE.
  *
  * @param name          unique name, used by routes and metrics labels
- * @param binding       http | mqtt | ws
+ * @param binding       the name of the installed binding that reaches it: http | mqtt | ws, or another installed one
  * @param url           for http: base URL of the CSE ({@code http://127.0.0.1:8080}); for ws: {@code ws://...}
- * @param broker        for mqtt: broker URI ({@code tcp://127.0.0.1:1883}, {@code ssl://...})
  * @param cseId         the upstream's CSE-ID, SP-relative ({@code /id-in})
  * @param spId          the upstream's M2M-SP-ID ({@code //acme.example.com}), optional
  * @param serialization json | xml | cbor, used towards this upstream whatever the device speaks (binding ws: not
@@ -18,47 +23,52 @@ import org.m2mbridge.core.codec.Serialization;
  * @param timeout       per-request timeout towards this upstream when the request has no {@code rqet}
  *                      (default: {@code timeouts.request})
  * @param http          HTTP client tuning for this upstream (binding http)
- * @param mqtt          MQTT client tuning for this upstream (binding mqtt)
  * @param ws            WebSocket client settings for this upstream (binding ws): subprotocols, proxy, TLS, window
  * @param cseName       the resource name of the upstream's CSEBase ({@code cse-in} for ACME, {@code Mobius}), optional;
  *                      the {@code slashedCseBaseName} dialect repair needs it
  * @param notifications binding http: whether this upstream sends notifications and requests to entities registered
  *                      through it (default true), which needs {@code listeners.http}; {@code false} starts without
  *                      that listener and announces no point of access for the entities (docs/architecture.md)
+ * @param keys          the keys installed bindings declare for an upstream ({@link BindingConfiguration#upstreamKeys}),
+ *                      by key: read them with {@link #key}
  */
-public record UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
+public record UpstreamConfig(String name, String binding, String url, String cseId, String spId,
                              String serialization, Duration timeout, HttpUpstreamSettings http,
-                             MqttUpstreamSettings mqtt, WsUpstreamSettings ws, String cseName, Boolean notifications) {
+                             String cseName, Boolean notifications,
+                             @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.UpstreamKeys.class)
+                             Map<String, Object> keys) {
+    /** The bindings core still checks the address of itself (the others check their own keys). */
+    private static final List<String> BUILT_IN = List.of("http", "ws");
 
-    /** Without a CSEBase name and {@code notifications} (default true). */
-    public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
-                          String serialization, Duration timeout, HttpUpstreamSettings http,
-                          MqttUpstreamSettings mqtt, WsUpstreamSettings ws) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, ws, null, null);
-    }
-
-    /** Without {@code ws} settings (defaults). */
-    public UpstreamConfig(String name, BindingType binding, String url, String broker, String cseId, String spId,
-                          String serialization, Duration timeout, HttpUpstreamSettings http,
-                          MqttUpstreamSettings mqtt) {
-        this(name, binding, url, broker, cseId, spId, serialization, timeout, http, mqtt, null, null, null);
+    /** Without keys of other bindings. */
+    public UpstreamConfig(String name, String binding, String url, String cseId, String spId, String serialization,
+                          Duration timeout, HttpUpstreamSettings http, String cseName, Boolean notifications) {
+        this(name, binding, url, cseId, spId, serialization, timeout, http, cseName, notifications, null);
     }
 
     public UpstreamConfig {
         serialization = serialization == null ? "json" : serialization;
         http = http == null ? HttpUpstreamSettings.DEFAULTS : http;
-        mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
-        ws = ws == null ? WsUpstreamSettings.DEFAULTS : ws;
         notifications = notifications == null || notifications;
+        keys = keys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+    }
+
+    /** The upstream key {@code key} an installed binding declares, as the type it declared; null when absent. */
+    public <T> T key(String key, Class<T> type) {
+        return type.cast(keys.get(key));
     }
 
     public Serialization serializationFormat() {
         return Serialization.fromToken(serialization).orElseThrow();
     }
 
-    void validate(String key) {
+    void validate(String key, InstalledBindings installed) {
+        TreeSet<String> names = new TreeSet<>(BUILT_IN);
+        names.addAll(installed.names());
         ConfigException.require(name != null && !name.isBlank(), key + ".name", "is required");
-        ConfigException.require(binding != null, key + ".binding", "is required (http | mqtt | ws)");
+        ConfigException.require(binding != null, key + ".binding", "is required (" + String.join(" | ", names) + ")");
+        ConfigException.require(names.contains(binding), key + ".binding",
+                "must be one of " + String.join(", ", names) + "; got '" + binding + "'");
         ConfigException.require(Serialization.fromToken(serialization).isPresent(), key + ".serialization",
                 "must be json, xml or cbor; got '" + serialization + "'");
         ConfigException.require(cseId != null && cseId.startsWith("/") && !cseId.startsWith("//"), key + ".cseId",
@@ -68,11 +78,9 @@ public record UpstreamConfig(String name, BindingType binding, String url, Strin
         ConfigException.require(cseName == null || cseName.matches("^[^/\\s?#]+$"), key + ".cseName",
                 "must be a resource name without '/', e.g. cse-in; got '" + cseName + "'");
         switch (binding) {
-            case HTTP -> ConfigUrls.require(url, key + ".url", List.of("http", "https"), "http://127.0.0.1:8080");
-            case MQTT -> ConfigUrls.require(broker, key + ".broker", List.of("tcp", "ssl", "mqtt", "mqtts"),
-                    "tcp://127.0.0.1:1883");
-            case WS -> ConfigUrls.require(url, key + ".url", List.of("ws", "wss"), "ws://127.0.0.1:8180/");
-            default -> throw new IllegalStateException();
+            case "http" -> ConfigUrls.require(url, key + ".url", List.of("http", "https"), "http://127.0.0.1:8080");
+            case "ws" -> ConfigUrls.require(url, key + ".url", List.of("ws", "wss"), "ws://127.0.0.1:8180/");
+            default -> { } // an installed binding's own upstream: its validate checks its keys
         }
         ConfigException.require(timeout == null || !timeout.isNegative() && !timeout.isZero(), key + ".timeout",
                 "must be positive");
@@ -83,9 +91,9 @@ public record UpstreamConfig(String name, BindingType binding, String url, Strin
      * listener it could never notify them, so the start is refused unless {@code notifications: false} says so.
      */
     void validateReachBack(String key, Listeners listeners) {
-        ConfigException.require(binding == BindingType.HTTP || notifications, key + ".notifications",
+        ConfigException.require(binding.equals("http") || notifications, key + ".notifications",
                 "only applies to binding http (an mqtt or ws upstream reaches entities over its own connection)");
-        ConfigException.require(binding != BindingType.HTTP || !notifications || listeners.http() != null,
+        ConfigException.require(!binding.equals("http") || !notifications || listeners.http() != null,
                 key + ".notifications", "upstream '" + name + "' (" + key + ", binding http) can only send"
                         + " notifications to entities behind the bridge through listeners.http, which is not"
                         + " configured: add listeners.http, or set " + key + ".notifications: false");

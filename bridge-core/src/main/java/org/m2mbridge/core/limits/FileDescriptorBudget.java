@@ -38,8 +38,6 @@ public final class FileDescriptorBudget {
     private static final int HTTP_SHARE_DIVISOR = 4;
     /** The admin listener: at most this fraction. */
     private static final int ADMIN_SHARE_DIVISOR = 16;
-    /** Client sockets an MQTT or WebSocket upstream (or the device broker connection) may hold at once. */
-    private static final int CLIENT_SOCKETS = 2;
 
     private final long limit;
     private final int reserved;
@@ -101,16 +99,15 @@ public final class FileDescriptorBudget {
     private static int outbound(BridgeConfig config) {
         long n = 0;
         for (UpstreamConfig u : config.upstreams()) {
-            n += switch (u.binding()) {
-                case HTTP -> u.http().maxConnections();
-                case MQTT, WS -> CLIENT_SOCKETS;
-            };
+            if (u.binding().equals("http")) { // another binding's: its outboundConnections below
+                n += u.http().maxConnections();
+            }
         }
         if (config.listeners().deviceHttp() != null) { // the pool that reaches HTTP devices' own poa
             n += HttpUpstreamSettings.DEFAULTS.maxConnections();
         }
-        if (config.listeners().deviceMqtt() != null) {
-            n += CLIENT_SOCKETS;
+        for (var binding : config.bindings().byName().values()) {
+            n += binding.outboundConnections(config);
         }
         return (int) Math.min(Integer.MAX_VALUE, n);
     }

@@ -83,33 +83,11 @@ class ConfigMessagesTest {
         assertTrue(word.contains("expected a whole number, found the text 'eighty'"), word);
         String section = error(HEAD + "upstreams: { name: a }\n");
         assertTrue(section.contains("upstreams: expected a list, found a section (line 5)"), section);
-        String notSection = error(HEAD + "ws: [1, 2]\n");
-        assertTrue(notSection.contains("ws: expected a section of key: value lines, found a list"), notSection);
+        String notSection = error(HEAD + "store: [1, 2]\n");
+        assertTrue(notSection.contains("store: expected a section of key: value lines, found a list"), notSection);
         for (String m : new String[] {list, word, section, notSection}) {
             assertFalse(m.contains("java.") || m.contains("JsonToken") || m.contains("`"), m);
         }
-    }
-
-    /**
-     * One rule (docs in README "Configuration reference"): a boolean is written unquoted, in any of YAML 1.1's words
-     * (true/false, yes/no, on/off); a quoted value is text in YAML and is refused for a boolean key, whatever word it
-     * holds, with a message saying to drop the quotes.
-     */
-    @Test
-    void booleansFollowOneRule() {
-        for (String word : new String[] {"yes", "on", "true", "True"}) {
-            assertTrue(ConfigLoader.parse(HEAD + "ws: { deflate: " + word + " }\n").ws().deflate(), word);
-        }
-        for (String word : new String[] {"no", "off", "false"}) {
-            assertFalse(ConfigLoader.parse(HEAD + "ws: { deflate: " + word + " }\n").ws().deflate(), word);
-        }
-        for (String quoted : new String[] {"\"yes\"", "\"true\"", "'no'"}) {
-            String m = error(HEAD + "ws: { deflate: " + quoted + " }\n");
-            assertTrue(m.contains("ws.deflate: expected true or false, found the quoted text")
-                    && m.contains("without quotes") && m.contains("(line 5)"), quoted + " -> " + m);
-        }
-        String number = error(HEAD + "ws: { deflate: 1 }\n");
-        assertTrue(number.contains("ws.deflate: expected true or false, found the number 1"), number);
     }
 
     @Test
@@ -118,8 +96,6 @@ class ConfigMessagesTest {
                 + "    cseId: /id-in\n");
         assertTrue(m.contains("upstreams[0].url: port 80800 is out of range 1..65535") && m.contains("(line 8)"), m);
         assertFalse(m.contains("listeners"), m);
-        String broker = error(HEAD + "upstreams:\n  - { name: b, binding: mqtt, broker: \"tcp://h:0\", cseId: /id-in }\n");
-        assertTrue(broker.contains("upstreams[0].broker: port 0 is out of range"), broker);
         String noHost = error(HEAD + "upstreams:\n  - { name: c, binding: ws, url: \"ws:///x\", cseId: /id-in }\n");
         assertTrue(noHost.contains("upstreams[0].url: has no host"), noHost);
         assertEquals(8080, java.net.URI.create(ConfigLoader.parse(HEAD + "upstreams:\n  - { name: d, binding: http, "

@@ -71,12 +71,12 @@ class PreflightTest {
                 upstreams:
                   - { name: a, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in,
                       notifications: false }
-                  - { name: b, binding: mqtt, broker: "tcp://broker.no-such-host.invalid:1883", cseId: /id-mn }
+                  - { name: b, binding: ws, url: "ws://peer.no-such-host.invalid:8180/", cseId: /id-mn }
                 """);
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("upstreams[0].url: host 'cse.no-such-host.invalid' does not resolve"),
                 warnings.toString());
-        assertTrue(warnings.get(1).startsWith("upstreams[1].broker:"), warnings.toString());
+        assertTrue(warnings.get(1).startsWith("upstreams[1].url:"), warnings.toString()); // broker: MqttConfigurationTest
     }
 
     @Test

@@ -1,6 +1,11 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.mqtt.config;
 
 import java.util.List;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.ConfigUrls;
+import org.m2mbridge.core.config.DeviceDialect;
+import org.m2mbridge.core.config.DeviceListener;
 
 /**
  * Devices (AEs, MN-CSEs) that speak MQTT (TS-0010) to the bridge as if it were their registrar: the bridge is a
@@ -17,7 +22,10 @@ import java.util.List;
  * @param dialect   repairs for the peer dialect of these devices; default none
  */
 public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstreamSettings mqtt,
-                               DeviceDialect dialect) {
+                               DeviceDialect dialect) implements DeviceListener {
+    /** Its key under {@code listeners:}. */
+    public static final String KEY = "deviceMqtt";
+
     public DeviceMqttConfig {
         receivers = receivers == null ? List.of() : List.copyOf(receivers);
         mqtt = mqtt == null ? MqttUpstreamSettings.DEFAULTS : mqtt;
@@ -29,7 +37,13 @@ public record DeviceMqttConfig(String broker, List<String> receivers, MqttUpstre
         this(broker, receivers, mqtt, null);
     }
 
-    void validate(String key) {
+    /** {@code listeners.deviceMqtt} of {@code config}, or null when not configured. */
+    public static DeviceMqttConfig of(BridgeConfig config) {
+        return config.listeners().get(KEY, DeviceMqttConfig.class);
+    }
+
+    /** Throws a {@link ConfigException} naming {@code key.<key>} for the first value that is wrong. */
+    public void validate(String key) {
         ConfigUrls.require(broker, key + ".broker", java.util.List.of("tcp", "ssl", "mqtt", "mqtts"),
                 "tcp://127.0.0.1:1883");
         for (int i = 0; i < receivers.size(); i++) {

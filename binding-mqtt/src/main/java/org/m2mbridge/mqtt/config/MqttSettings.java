@@ -1,8 +1,11 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.mqtt.config;
+
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigException;
 
 /**
- * MQTT binding, global part ({@code mqtt:}, TS-0010). Owned by the MQTT binding; per-upstream settings are in
- * {@link MqttUpstreamSettings}.
+ * MQTT binding, global part ({@code mqtt:}, TS-0010): owned by this binding and declared by
+ * {@link MqttConfiguration}; per-upstream settings are in {@link MqttUpstreamSettings}.
  *
  * @param dataDir        directory for Paho's in-flight persistence; null (default) keeps it in memory
  * @param dispatchThreads threads (lanes) that route received MQTT messages, off Paho's single callback thread
@@ -19,5 +22,11 @@ public record MqttSettings(String dataDir, Integer dispatchThreads, Integer disp
         dispatchQueue = dispatchQueue == null ? 10000 : dispatchQueue;
         ConfigException.require(dispatchThreads > 0, "mqtt.dispatchThreads", "must be positive");
         ConfigException.require(dispatchQueue > 0, "mqtt.dispatchQueue", "must be positive");
+    }
+
+    /** The {@code mqtt:} section of {@code config}; its defaults when it was read without this binding. */
+    public static MqttSettings of(BridgeConfig config) {
+        MqttSettings mqtt = config.section(MqttConfiguration.KEY, MqttSettings.class);
+        return mqtt == null ? DEFAULTS : mqtt;
     }
 }

@@ -1,9 +1,13 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.mqtt.config;
 
 import java.time.Duration;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.TlsSettings;
+import org.m2mbridge.core.config.UpstreamConfig;
 
 /**
- * MQTT client tuning for one upstream (binding mqtt, {@code upstreams[].mqtt}). Owned by the MQTT binding.
+ * MQTT client tuning for one upstream (binding mqtt, {@code upstreams[].mqtt}): owned by this binding
+ * and declared by {@link MqttConfiguration}.
  *
  * @param clientId     MQTT client identifier (default {@code C::bridge-<name>}; TS-0010 6.3 wants it unique per
  *                     broker and prefixed {@code C::} for a CSE-like client). It names the persistent session at the
@@ -73,5 +77,17 @@ public record MqttUpstreamSettings(String clientId, String username, String pass
         ConfigException.require(reconnectDelay.toMillis() >= 10 && reconnectDelay.compareTo(maxReconnectDelay) <= 0,
                 "mqtt.reconnectDelay", "must be at least 10ms and at most mqtt.maxReconnectDelay ("
                         + maxReconnectDelay.toMillis() + "ms); got " + reconnectDelay.toMillis() + "ms");
+    }
+
+    /** The {@code mqtt:} settings of upstream {@code u}; the defaults when it was read without this binding. */
+    public static MqttUpstreamSettings of(UpstreamConfig u) {
+        MqttUpstreamSettings mqtt = u.key(MqttConfiguration.KEY, MqttUpstreamSettings.class);
+        return mqtt == null ? DEFAULTS : mqtt;
+    }
+
+    /** The client's stores in the form core's TLS loader reads, or null when it names none. */
+    public TlsSettings tls() {
+        return trustStore == null && keyStore == null ? null
+                : new TlsSettings(keyStore, keyStorePassword, null, null, trustStore, trustStorePassword, null, null, null);
     }
 }

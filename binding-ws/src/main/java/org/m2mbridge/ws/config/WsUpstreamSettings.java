@@ -1,9 +1,12 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.ws.config;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.m2mbridge.core.codec.Serialization;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.TlsSettings;
+import org.m2mbridge.core.config.UpstreamConfig;
 
 /**
  * WebSocket client tuning for one upstream (binding ws, {@code upstreams[].ws}). Owned by the WS binding. By default
@@ -107,5 +110,11 @@ public record WsUpstreamSettings(List<String> subprotocols, String originHeader,
     /** True in {@code sockets: per-entity} mode. */
     public boolean socketPerEntity() {
         return sockets.equals(PER_ENTITY);
+    }
+
+    /** The {@code ws:} subtree of upstream {@code u}; the defaults when it was read without this binding. */
+    public static WsUpstreamSettings of(UpstreamConfig u) {
+        WsUpstreamSettings ws = u.key(WsConfiguration.SECTION, WsUpstreamSettings.class);
+        return ws == null ? DEFAULTS : ws;
     }
 }

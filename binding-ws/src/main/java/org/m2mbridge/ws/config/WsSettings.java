@@ -1,11 +1,14 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.ws.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.primitive.ResponseStatusCode;
 
 /**
- * WebSocket server binding (TS-0020). Owned by the WS binding.
+ * WebSocket server binding (TS-0020), the {@code ws:} section: owned by this binding and declared by
+ * {@link WsConfiguration}, so core never reads it.
  *
  * @param serializations         serializations offered to clients, any of json, xml, cbor (default all three)
  * @param deflate                negotiate permessage-deflate (RFC 7692) when a client offers it (default true)
@@ -64,7 +67,14 @@ public record WsSettings(List<String> serializations, Boolean deflate, Duration 
         ioThreads = ioThreads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : ioThreads;
     }
 
-    void validate() {
+    /** The {@code ws:} section of {@code config}; its defaults when the configuration was read without this binding. */
+    public static WsSettings of(BridgeConfig config) {
+        WsSettings ws = config.section(WsConfiguration.SECTION, WsSettings.class);
+        return ws == null ? DEFAULTS : ws;
+    }
+
+    /** Throws a {@link ConfigException} naming {@code ws.<key>} for the first value out of range. */
+    public void validate() {
         ConfigException.require(!serializations.isEmpty(), "ws.serializations", "must name at least one of json, xml, cbor");
         for (String s : serializations) {
             ConfigException.require(org.m2mbridge.core.codec.Serialization.fromToken(s).isPresent(), "ws.serializations",

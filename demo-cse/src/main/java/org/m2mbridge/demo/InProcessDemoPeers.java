@@ -1,29 +1,27 @@
-package org.m2mbridge.distribution;
+package org.m2mbridge.demo;
 
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.m2mbridge.core.DemoPeers;
+import org.m2mbridge.core.FailureWords;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.config.BindingType;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.UpstreamConfig;
-import org.m2mbridge.demo.DemoAe;
-import org.m2mbridge.demo.DemoAeResult;
-import org.m2mbridge.demo.DemoCse;
-import org.m2mbridge.demo.DemoCseHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Demo mode: the DEMO peers of module demo-cse (test/demo stand-ins, never a product feature) started in the
- * bridge's process. A CSE stand-in on an ephemeral loopback port, which the demo upstream is pointed at, and a
+ * Demo mode: the DEMO peers of this module (test/demo stand-ins, never a product feature) started in the
+ * bridge's process, found by the distribution through {@link InProcessDemoMode}. A CSE stand-in on an ephemeral loopback port, which the demo upstream is pointed at, and a
  * scripted AE that talks to the bridge's WebSocket listener like a device would.
  */
-final class DemoPeers implements AutoCloseable {
+public final class InProcessDemoPeers implements DemoPeers {
     private static final Logger LOG = LoggerFactory.getLogger("org.m2mbridge.demo.DEMO-PEER");
     private static final String LOOPBACK = "127.0.0.1";
 
@@ -32,14 +30,14 @@ final class DemoPeers implements AutoCloseable {
     private final BridgeConfig bridgeConfig;
     private final CompletableFuture<DemoAeResult> aeResult = new CompletableFuture<>();
 
-    private DemoPeers(DemoCse cse, DemoCseHttpServer cseServer, BridgeConfig bridgeConfig) {
+    private InProcessDemoPeers(DemoCse cse, DemoCseHttpServer cseServer, BridgeConfig bridgeConfig) {
         this.cse = cse;
         this.cseServer = cseServer;
         this.bridgeConfig = bridgeConfig;
     }
 
     /** Starts the demo CSE for the demo upstream of {@code config} (same CSE-ID, so routing works unchanged). */
-    static DemoPeers start(BridgeConfig config) {
+    public static InProcessDemoPeers start(BridgeConfig config) {
         UpstreamConfig upstream = demoUpstream(config);
         String cseName = upstream.cseName() != null ? upstream.cseName() : DemoCse.Settings.defaults().cseName();
         DemoCse cse = new DemoCse(new DemoCse.Settings(upstream.cseId(), cseName, Duration.ofSeconds(5)));
@@ -49,16 +47,16 @@ final class DemoPeers implements AutoCloseable {
             server = DemoCseHttpServer.start(cse, codecs, LOOPBACK, 0);
         } catch (RuntimeException e) {
             cse.close();
-            throw new StartupFailure("demo CSE cannot start: " + org.m2mbridge.core.FailureWords.describe(e), e);
+            throw new IllegalStateException("demo CSE cannot start: " + FailureWords.describe(e), e);
         }
         String url = "http://" + LOOPBACK + ":" + server.port();
         LOG.warn("DEMO MODE: demo CSE stand-in {} (a DEMO peer, not a CSE) at {}; upstream '{}' now points there",
                 upstream.cseId(), url, upstream.name());
-        return new DemoPeers(cse, server, pointedAt(config, upstream, url));
+        return new InProcessDemoPeers(cse, server, pointedAt(config, upstream, url));
     }
 
-    /** The configuration the bridge runs with: the demo upstream pointed at the demo CSE. */
-    BridgeConfig bridgeConfig() {
+    @Override
+    public BridgeConfig bridgeConfig() {
         return bridgeConfig;
     }
 
@@ -66,10 +64,11 @@ final class DemoPeers implements AutoCloseable {
      * Runs the scripted demo AE against the bridge's WebSocket listener on its own thread (every wait in it is
      * bounded), printing its steps to {@code out}. The bridge keeps running after it.
      */
-    void runAe(Bridge bridge, PrintStream out) {
-        URI ws = bridge.listeners().get("ws");
+    @Override
+    public void runAe(Map<String, URI> listeners, PrintStream out) {
+        URI ws = listeners.get("ws");
         if (ws == null) {
-            throw new StartupFailure("demo mode needs the ws binding (binding-ws jar in lib/), which is not installed");
+            throw new IllegalStateException("demo mode needs the ws binding (binding-ws jar in lib/), which is not installed");
         }
         LOG.warn("DEMO MODE: starting the scripted demo AE (a DEMO peer) against {}", ws);
         Thread ae = new Thread(() -> {
@@ -96,15 +95,16 @@ final class DemoPeers implements AutoCloseable {
         ae.start();
     }
 
-    /** Completes when the demo AE's script has run (for tests and the log). */
-    CompletableFuture<DemoAeResult> aeResult() {
+    /** Completes with the {@link DemoAeResult} when the demo AE's script has run (for tests and the log). */
+    @Override
+    public CompletableFuture<DemoAeResult> aeResult() {
         return aeResult;
     }
 
     /** The upstream the demo CSE stands in for: the default route's, else the first. */
     static UpstreamConfig demoUpstream(BridgeConfig config) {
         if (config.upstreams().isEmpty()) {
-            throw new StartupFailure("demo mode needs one upstream in the configuration to point at the demo CSE");
+            throw new IllegalStateException("demo mode needs one upstream in the configuration to point at the demo CSE");
         }
         return config.upstreams().stream().filter(u -> u.name().equals(config.routes().defaultUpstream()))
                 .findFirst().orElse(config.upstreams().get(0));
@@ -113,8 +113,8 @@ final class DemoPeers implements AutoCloseable {
     /** {@code config} with {@code upstream} reached over HTTP at {@code url} instead of its configured address. */
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
-        upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), BindingType.HTTP, url, null,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.mqtt(), null, u.cseName(), null));
+        upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), "http", url,
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.cseName(), null, u.keys()));
         return config.withUpstreams(upstreams).validate();
     }
 
