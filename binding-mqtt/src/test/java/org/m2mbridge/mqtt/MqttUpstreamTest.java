@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.m2mbridge.core.bus.LocalEntityDirectory;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
 import org.m2mbridge.core.bus.Ingress;
@@ -117,7 +118,7 @@ class MqttUpstreamTest {
                              mqtt: {cleanSession: %s}}]
                 """.formatted(serialization, cleanSession)).upstreams().get(0);
         registry = new InMemoryEntityRegistry();
-        bus = new PrimitiveBus(registry, new RouteTable(List.of(), "acme"),
+        bus = new PrimitiveBus(new LocalEntityDirectory(registry), new RouteTable(List.of(), "acme"),
                 new Deadlines(DEADLINE, DEADLINE.multipliedBy(4), Clock.systemUTC()), timer, metrics,
                 MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         MqttUpstream upstream = new MqttUpstream(config, bus, codecs, metrics, timer, dispatch, (handler, listener) -> {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.m2mbridge.core.BridgeContext;
+import org.m2mbridge.core.bus.LocalEntityDirectory;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.InMemoryEntityRegistry;
 import org.m2mbridge.core.bus.PrimitiveBus;
@@ -60,7 +61,7 @@ final class TestBridge implements AutoCloseable {
     TestBridge(BridgeConfig config, Duration requestTimeout) throws Exception {
         timer.setRemoveOnCancelPolicy(true);
         metrics = new BridgeMetrics(new PrometheusRegistry());
-        bus = new PrimitiveBus(registry, new RouteTable(List.of(), config.routes().defaultUpstream()),
+        bus = new PrimitiveBus(new LocalEntityDirectory(registry), new RouteTable(List.of(), config.routes().defaultUpstream()),
                 new Deadlines(requestTimeout, requestTimeout.multipliedBy(4), Clock.systemUTC()), timer, metrics,
                 MapDeliveryStore.inMemory(StoreSettings.IN_MEMORY), StoreSettings.IN_MEMORY);
         binding.start(new BridgeContext(config, bus, new Codecs(CodecLimits.DEFAULT), metrics, timer));

@@ -18,6 +18,7 @@ import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.budget.InboundBudget;
 import org.m2mbridge.core.FailureWords;
+import org.m2mbridge.core.bus.LocalEntityDirectory;
 import org.m2mbridge.core.bus.AccessLog;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.store.BridgeStorage;
@@ -75,7 +76,7 @@ public final class Bridge implements AutoCloseable {
         this.metrics = new BridgeMetrics(registry);
         metrics.buildInfo.labelValues(BuildInfo.VERSION).set(1);
         JvmMetrics.builder().register(registry);
-        this.bus = new PrimitiveBus(storage.registry(), ConfigReload.routes(config), ConfigReload.deadlines(config),
+        this.bus = new PrimitiveBus(new LocalEntityDirectory(storage.registry()), ConfigReload.routes(config), ConfigReload.deadlines(config),
                 timer, metrics, storage.deliveries(), config.store());
         this.inboundBudget = InboundBudget.start(config.limits(), metrics, timer);
     }

@@ -48,14 +48,16 @@ public final class PrimitiveBus {
     private volatile Deadlines deadlines;
 
     /**
+     * @param directory who is registered and bound where ({@link LocalEntityDirectory} over the store's registry; a
+     *                  shared implementation can take its place)
      * @param store    where requests for offline entities wait (see {@code store.BridgeStorage}); the bus does
      *                 not close it
      * @param settings {@code store.*}; {@code enabled: false} answers 5103 for offline entities and never stores
      */
-    public PrimitiveBus(EntityRegistry registry, RouteTable routes, Deadlines deadlines,
+    public PrimitiveBus(EntityDirectory directory, RouteTable routes, Deadlines deadlines,
                         ScheduledExecutorService timer, BridgeMetrics metrics, DeliveryStore store,
                         StoreSettings settings) {
-        this.directory = new LocalEntityDirectory(registry);
+        this.directory = directory;
         this.deadlines = deadlines;
         this.metrics = metrics;
         this.traffic = new PrimitiveTraffic(metrics);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.m2mbridge.core.bus.LocalEntityDirectory;
 import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.DeliveryStore;
 import org.m2mbridge.core.bus.EntityRegistry;
@@ -53,7 +54,7 @@ public final class TestBus implements AutoCloseable {
         metrics = new BridgeMetrics(new PrometheusRegistry());
         this.registry = registry;
         String def = upstreams.length == 0 ? null : upstreams[0].name();
-        bus = new PrimitiveBus(registry, new RouteTable(List.of(), def),
+        bus = new PrimitiveBus(new LocalEntityDirectory(registry), new RouteTable(List.of(), def),
                 new Deadlines(defaultTimeout, defaultTimeout.multipliedBy(4), Clock.systemUTC()), timer, metrics,
                 deliveries, store);
         for (Upstream u : upstreams) {
