@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -71,13 +69,6 @@ public final class Preflight {
                 }
             });
         }
-        for (int i = 0; i < config.upstreams().size(); i++) {
-            UpstreamConfig u = config.upstreams().get(i);
-            String key = "upstreams[" + i + "]";
-            if (u.binding().equals("http")) { // another binding's: its own preflight
-                client(u.http().tls(), key + ".http.tls");
-            }
-        }
     }
 
     private static void client(TlsSettings tls, String key) {
@@ -120,17 +111,11 @@ public final class Preflight {
 
     /** A listener binds its host: one that does not resolve cannot start. */
     private void listenerHosts() {
-        Map<String, ListenerConfig> listeners = new LinkedHashMap<>();
-        Listeners l = config.listeners();
-        listeners.put("listeners.ws", l.ws());
-        listeners.put("listeners.wss", l.wss());
-        listeners.put("listeners.http", l.http());
-        listeners.put("listeners.admin", l.admin());
-        listeners.put("listeners.deviceHttp", l.deviceHttp());
-        listeners.forEach((key, listener) -> {
-            if (listener != null) {
-                resolve(listener.host(), problem -> {
-                    throw new ConfigException(key + ".host: " + problem + "; the listener cannot bind it");
+        config.listeners().configured().forEach((key, listener) -> {
+            if (listener instanceof ListenerConfig socket) { // a binding's other kinds of listener bind nothing
+                resolve(socket.host(), problem -> {
+                    throw new ConfigException("listeners." + key + ".host: " + problem
+                            + "; the listener cannot bind it");
                 });
             }
         });
