@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.ListenerShare;
 import org.m2mbridge.core.config.Preflight;
 import org.m2mbridge.core.config.UpstreamConfig;
@@ -43,6 +44,10 @@ public final class WsConfiguration implements BindingConfiguration {
 
     @Override
     public void preflight(BridgeConfig config, Preflight.Checks checks) {
+        ListenerConfig wss = config.listeners().wss();
+        if (wss != null) {
+            checks.serverTls(wss.tls(), "listeners.wss.tls");
+        }
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             if (binding.equals(u.binding())) {

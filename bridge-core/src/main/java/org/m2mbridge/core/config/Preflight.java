@@ -28,6 +28,12 @@ public final class Preflight {
         /** The key and trust stores of a TLS client can be read; an error otherwise. */
         void clientTls(TlsSettings tls, String key);
 
+        /**
+         * The key store of a TLS listener can be read, and its trust store when it asks for client certificates; an
+         * error otherwise.
+         */
+        void serverTls(TlsSettings tls, String key);
+
         /** The host of {@code url} (an upstream, a broker) resolves; a warning otherwise, it is retried. */
         void reachable(String url, String key);
 
@@ -47,7 +53,6 @@ public final class Preflight {
     /** Checks {@code config} in {@code layout}; returns the warnings, throws {@link ConfigException} for an error. */
     public static List<String> check(BridgeConfig config, InstanceLayout layout) {
         Preflight p = new Preflight(config, layout);
-        p.tlsMaterial();
         p.listenerHosts();
         p.upstreamHosts();
         p.directories();
@@ -58,14 +63,12 @@ public final class Preflight {
 
     // ---- key and trust stores: read exactly as the bindings will read them (TlsMaterial) -------------------------
 
-    private void tlsMaterial() {
-        ListenerConfig wss = config.listeners().wss();
-        if (wss != null && wss.tls() != null) {
-            TlsSettings tls = wss.tls();
-            load("listeners.wss.tls", () -> {
-                TlsMaterial.keyManagers(tls, "listeners.wss.tls");
+    private static void server(TlsSettings tls, String key) {
+        if (tls != null) {
+            load(key, () -> {
+                TlsMaterial.keyManagers(tls, key);
                 if (tls.clientCertificateRequested()) {
-                    TlsMaterial.trustManagers(tls, "listeners.wss.tls");
+                    TlsMaterial.trustManagers(tls, key);
                 }
             });
         }
@@ -94,6 +97,11 @@ public final class Preflight {
         @Override
         public void clientTls(TlsSettings tls, String key) {
             client(tls, key);
+        }
+
+        @Override
+        public void serverTls(TlsSettings tls, String key) {
+            server(tls, key);
         }
 
         @Override

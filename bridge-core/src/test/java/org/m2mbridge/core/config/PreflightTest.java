@@ -40,17 +40,7 @@ class PreflightTest {
         }
     }
 
-    @Test
-    void aMissingKeyStoreIsNamedBeforeTheStart() {
-        String m = error("""
-                listeners:
-                  wss:
-                    port: 0
-                    tls: { keyStore: %s, keyStorePassword: x, clientAuth: none }
-                """.formatted(dir.resolve("absent.p12")));
-        assertTrue(m.startsWith("listeners.wss.tls.keyStore: cannot read PKCS#12 file ") && m.endsWith("no such file"), m);
-        // an http upstream's trust store: binding-http's HttpConfigurationTest (issue 17 item 1)
-    }
+    // a TLS listener's key store and an http upstream's trust store: the bindings' own tests (issue 17 item 1)
 
     @Test
     void anUnresolvableListenerHostIsAnErrorAnUpstreamsAWarning() {
