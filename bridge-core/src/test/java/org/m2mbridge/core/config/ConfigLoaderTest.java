@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.m2mbridge.core.testing.FoundationFile;
 
 /**
  * Core's keys. The minimal file of the foundation issue, verbatim, and the HTTP binding's keys in it
@@ -14,20 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigLoaderTest {
     /** The minimal file of the foundation issue without the HTTP binding's listener. */
-    static final String MINIMAL = """
-            listeners:
-              ws:    { host: 127.0.0.1, port: 8180 }   # devices connect here (TS-0020)
-              admin: { host: 127.0.0.1, port: 9180 }   # /metrics, /health, status
-            upstreams:
-              - name: in-cse
-                binding: http                          # http | mqtt (| ws later)
-                url: http://127.0.0.1:8080             # for mqtt: broker: tcp://127.0.0.1:1883
-                cseId: /id-in
-                spId: //acme.example.com
-                serialization: json                    # json | xml | cbor
-            routes:
-              default: in-cse
-            """;
+    static final String MINIMAL = FoundationFile.WITHOUT_HTTP_LISTENER;
 
     @Test
     void theMinimalFileLoadsWithDefaults() {
