@@ -10,12 +10,15 @@ import java.util.Map;
 import org.m2mbridge.core.Binding;
 import org.m2mbridge.core.BridgeContext;
 import org.m2mbridge.core.bus.Upstream;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.TlsSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.limits.FileDescriptorBudget;
+import org.m2mbridge.http.config.HttpConfiguration;
+import org.m2mbridge.http.config.HttpSettings;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.listener.HttpListener;
 import org.m2mbridge.core.dialect.DialectRepair;
 import org.slf4j.Logger;
@@ -50,25 +53,31 @@ public final class HttpBinding implements Binding {
     }
 
     @Override
+    public BindingConfiguration configuration() {
+        return new HttpConfiguration(name());
+    }
+
+    @Override
     public List<String> upstreamFiles(UpstreamConfig config) {
-        return TlsSettings.filesOf(config.http().tls());
+        return TlsSettings.filesOf(HttpUpstreamSettings.of(config).tls());
     }
 
     @Override
     public List<String> listenerKeys() {
-        return List.of("http", "deviceHttp");
+        return List.of(HttpConfiguration.CSE_LISTENER, HttpConfiguration.DEVICE_LISTENER);
     }
 
     @Override
     public synchronized void start(BridgeContext context) throws Exception {
         this.context = context;
         BridgeConfig config = context.config();
-        ListenerConfig listener = config.listeners().http();
+        ListenerConfig listener = HttpConfiguration.cseListener(config);
         if (listener != null) {
             startCseListener(context, listener);
         }
-        if (config.listeners().deviceHttp() != null) {
-            startDeviceListener(context, config.listeners().deviceHttp());
+        ListenerConfig devices = HttpConfiguration.deviceListener(config);
+        if (devices != null) {
+            startDeviceListener(context, devices);
         }
         for (UpstreamConfig u : config.upstreams()) {
             if (name().equals(u.binding())) {
@@ -79,9 +88,9 @@ public final class HttpBinding implements Binding {
 
     @Override
     public synchronized Upstream startUpstream(UpstreamConfig u) {
-        // notifications: false announces no point of access for the entities (UpstreamConfig)
+        // notifications: false announces no point of access for the entities (HttpConfiguration)
         HttpUpstream upstream = new HttpUpstream(u, context.codecs(), context.metrics(), context.timer(),
-                notificationBase == null || !u.notifications() ? null : () -> notificationBase, Clock.systemUTC());
+                notificationBase == null || !HttpConfiguration.notifications(u) ? null : () -> notificationBase, Clock.systemUTC());
         upstream.start();
         upstreams.add(upstream);
         LOG.info("upstream {} -> {} (http, {})", u.name(), u.url(), u.serialization());
@@ -102,10 +111,10 @@ public final class HttpBinding implements Binding {
     }
 
     private void startCseListener(BridgeContext context, ListenerConfig listener) throws java.io.IOException {
-        String notificationPath = context.config().http().notificationPath();
+        String notificationPath = HttpSettings.of(context.config()).notificationPath();
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), bodies(context),
                 new CseRequestRoute(context.bus(), context.directory(), context.metrics(), notificationPath));
-        cseListener = HttpListener.start(spec(context, "http", listener), handler, context.metrics());
+        cseListener = HttpListener.start(spec(context, HttpConfiguration.CSE_LISTENER, listener), handler, context.metrics());
         notificationBase = base(listener, cseListener.bound()) + notificationPath;
         LOG.info("listening http={} (notifications at {}/<token>)", cseListener.bound(), notificationBase);
     }
@@ -120,8 +129,8 @@ public final class HttpBinding implements Binding {
                 Clock.systemUTC());
         PrimitiveHttpHandler handler = new PrimitiveHttpHandler(context.codecs(), context.metrics(), bodies(context),
                 new DeviceRequestRoute(context.bus(), context.admission(), link,
-                        DialectRepair.of("deviceHttp", listener.dialect(), context.config(), context.metrics())));
-        deviceListener = HttpListener.start(spec(context, "deviceHttp", listener), handler, context.metrics());
+                        DialectRepair.of(HttpConfiguration.DEVICE_LISTENER, listener.dialect(), context.config(), context.metrics())));
+        deviceListener = HttpListener.start(spec(context, HttpConfiguration.DEVICE_LISTENER, listener), handler, context.metrics());
         LOG.info("listening deviceHttp={}", deviceListener.bound());
     }
 
@@ -131,8 +140,9 @@ public final class HttpBinding implements Binding {
      */
     private static HttpListener.Spec spec(BridgeContext context, String name, ListenerConfig listener) {
         BridgeConfig config = context.config();
-        return new HttpListener.Spec(name, "http", listener, FileDescriptorBudget.forThisProcess(config).http(),
-                config.http().ioThreads(), 1, maxBytes(context), OriginFormRepair::new);
+        return new HttpListener.Spec(name, "http", listener,
+                FileDescriptorBudget.forThisProcess(config).share(HttpConfiguration.LISTENER_SHARE),
+                HttpSettings.of(config).ioThreads(), 1, maxBytes(context), OriginFormRepair::new);
     }
 
     /** {@code publicUrl} if configured, else the bound address; without a trailing slash. */
@@ -150,11 +160,11 @@ public final class HttpBinding implements Binding {
         Map<String, URI> out = new LinkedHashMap<>();
         HttpListener cse = cseListener;
         if (cse != null) {
-            out.put("http", cse.bound());
+            out.put(HttpConfiguration.CSE_LISTENER, cse.bound());
         }
         HttpListener device = deviceListener;
         if (device != null) {
-            out.put("deviceHttp", device.bound());
+            out.put(HttpConfiguration.DEVICE_LISTENER, device.bound());
         }
         return out;
     }

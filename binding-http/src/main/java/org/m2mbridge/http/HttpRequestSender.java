@@ -31,7 +31,7 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.m2mbridge.core.bus.TransportFailure;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 
 /**
  * Sends mapped HTTP requests with Apache HttpClient 5's asynchronous client (pooled, keep-alive, nothing ever

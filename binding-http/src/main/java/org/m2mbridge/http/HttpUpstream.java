@@ -14,7 +14,8 @@ import org.m2mbridge.core.bus.TransportFailure;
 import org.m2mbridge.core.bus.UpstreamHealth;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.codec.PrimitiveCodec;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.http.config.HttpConfiguration;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -57,7 +58,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
         this.metrics = metrics;
         this.notificationBase = notificationBase;
         this.clock = clock;
-        HttpUpstreamSettings s = config.http();
+        HttpUpstreamSettings s = HttpUpstreamSettings.of(config);
         this.mediaTypes = s.mediaTypes().equals("vnd") ? HttpRequestMapping.MediaTypes.VND
                 : HttpRequestMapping.MediaTypes.GENERIC;
         String url = config.url();
@@ -89,7 +90,7 @@ public final class HttpUpstream extends ConfiguredUpstream implements AutoClosea
     public List<String> pointOfAccess(String token, String entityId) {
         String base = notificationBase == null ? null : notificationBase.get();
         if (base == null) {
-            if (config.notifications()) {
+            if (HttpConfiguration.notifications(config)) {
                 LOG.warn("upstream {}: no inbound HTTP listener (listeners.http), so it cannot notify entity {}",
                         config.name(), entityId);
             }

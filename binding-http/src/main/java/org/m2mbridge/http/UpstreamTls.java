@@ -4,7 +4,7 @@ import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.TlsMaterial;
 import org.m2mbridge.core.config.TlsSettings;
 

@@ -38,7 +38,7 @@ import org.m2mbridge.core.bus.Registration;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.Listeners;
@@ -75,9 +75,8 @@ class DeviceHttpTest {
     @BeforeEach
     void start() throws Exception {
         bus = new TestBus(Duration.ofSeconds(5), cse);
-        BridgeConfig config = new BridgeConfig(new Listeners(null, null, null, null,
-                new ListenerConfig("127.0.0.1", 0, null), null), List.of(), null, null,
-                new LimitsConfig(4096, null, null, null), null, null);
+        BridgeConfig config = HandBuiltConfig.of(null, new ListenerConfig("127.0.0.1", 0, null),
+                new LimitsConfig(4096, null, null, null), null);
         binding = new HttpBinding();
         binding.start(new BridgeContext(config, bus.bus, codecs, bus.metrics, bus.timer));
         base = binding.boundListeners().get("deviceHttp");

@@ -87,9 +87,8 @@ class InboundHttpTest {
         ScriptedUpstream cse = new ScriptedUpstream("in-cse", "/id-in");
         bus = new TestBus(Duration.ofSeconds(5), cse);
         Codecs codecs = new Codecs(CodecLimits.DEFAULT);
-        BridgeConfig config = new BridgeConfig(new Listeners(new ListenerConfig("127.0.0.1", 0, null),
-                new ListenerConfig("127.0.0.1", 0, null), null), List.of(), null, null,
-                new LimitsConfig(4096, null, null, null), null, null);
+        BridgeConfig config = HandBuiltConfig.of(new ListenerConfig("127.0.0.1", 0, null), null,
+                new LimitsConfig(4096, null, null, null), null);
         binding = new HttpBinding();
         binding.start(new BridgeContext(config, bus.bus, codecs, bus.metrics, bus.timer));
         base = binding.boundListeners().get("http");

@@ -22,7 +22,7 @@ import org.m2mbridge.core.bus.Ingress;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
 import org.m2mbridge.core.config.BridgeConfig;
-import org.m2mbridge.core.config.HttpSettings;
+import org.m2mbridge.http.config.HttpSettings;
 import org.m2mbridge.core.config.LimitsConfig;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.Listeners;
@@ -57,9 +57,8 @@ class ListenerSlowlorisTest {
     void start() throws Exception {
         bus = new TestBus(Duration.ofSeconds(5), new ScriptedUpstream("in-cse", "/id-in"));
         ListenerConfig any = new ListenerConfig("127.0.0.1", 0, null);
-        BridgeConfig config = new BridgeConfig(new Listeners(null, any, null, null, any, null), List.of(), null,
-                null, new LimitsConfig(4096, null, null, null),
-                new HttpSettings(null, null, HEADER_TIMEOUT, Duration.ofSeconds(30), 200, 100), null);
+        BridgeConfig config = HandBuiltConfig.of(any, any, new LimitsConfig(4096, null, null, null),
+                new HttpSettings(null, null, HEADER_TIMEOUT, Duration.ofSeconds(30), 200, 100));
         binding = new HttpBinding();
         binding.start(new BridgeContext(config, bus.bus, new Codecs(CodecLimits.DEFAULT), bus.metrics, bus.timer));
         device = new InboundHttpTest.AnsweringLink();

@@ -45,8 +45,7 @@ class NotificationUrlTest {
     @BeforeEach
     void start() throws Exception {
         bus = new TestBus(Duration.ofSeconds(5), new ScriptedUpstream("in-cse", "/id-in"));
-        BridgeConfig config = new BridgeConfig(new Listeners(new ListenerConfig("127.0.0.1", 0, null),
-                new ListenerConfig("127.0.0.1", 0, null), null), List.of(), null, null, null, null, null);
+        BridgeConfig config = HandBuiltConfig.of(new ListenerConfig("127.0.0.1", 0, null), null, null, null);
         binding = new HttpBinding();
         binding.start(new BridgeContext(config, bus.bus, new Codecs(CodecLimits.DEFAULT), bus.metrics, bus.timer));
         base = binding.boundListeners().get("http");

@@ -4,11 +4,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.m2mbridge.core.codec.CodecLimits;
 import org.m2mbridge.core.codec.Codecs;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.UpstreamConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -27,7 +28,7 @@ final class UpstreamHarness implements AutoCloseable {
 
     UpstreamHarness(String url, String serialization, HttpUpstreamSettings settings) {
         UpstreamConfig config = new UpstreamConfig("in-cse", "http", url, "/id-in", "//test.example",
-                serialization, null, settings, null, null);
+                serialization, null, null, Map.of("http", settings));
         upstream = new HttpUpstream(config, codecs, metrics, timer, () -> "http://127.0.0.1:8280/notify",
                 Clock.systemUTC());
         upstream.start();

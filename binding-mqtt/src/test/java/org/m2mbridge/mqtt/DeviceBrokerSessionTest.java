@@ -78,8 +78,7 @@ class DeviceBrokerSessionTest {
                   - name: cse
                     binding: http
                     url: http://127.0.0.1:9
-                    cseId: /id-in
-                    notifications: false          # the bus in this test uses a scripted CSE instead
+                    cseId: /id-in                 # the bus in this test uses a scripted CSE instead
                 %s
                 routes:
                   default: cse
@@ -155,8 +154,7 @@ class DeviceBrokerSessionTest {
                     mqtt: { clientId: "C::bridge-devices-%d", maxReconnectDelay: 1s }
                     dialect: { defaultRvi: "2a", slashedCseBaseName: true, defaultSrv: ["2a"] }
                 upstreams:
-                  - { name: cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in, cseName: cse-in,
-                      notifications: false }
+                  - { name: cse, binding: http, url: "http://127.0.0.1:9", cseId: /id-in, cseName: cse-in }
                 routes:
                   default: cse
                 """.formatted(embedded.url(), System.nanoTime()));

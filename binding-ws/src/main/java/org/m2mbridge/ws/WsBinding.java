@@ -173,7 +173,7 @@ public final class WsBinding implements Binding {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, handshakeMs)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, handshakeMs)
                 .setHandler(gate);
-        int descriptors = FileDescriptorBudget.forThisProcess(config).wsConnections();
+        int descriptors = FileDescriptorBudget.forThisProcess(config).restConnections();
         if (descriptors < Integer.MAX_VALUE) {
             // Above its descriptor share a listener stops accepting (the kernel backlog holds the next ones):
             // it must never run the process out of descriptors, which stalls every listener's accept.

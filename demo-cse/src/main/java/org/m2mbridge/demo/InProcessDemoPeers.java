@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -114,8 +115,18 @@ public final class InProcessDemoPeers implements DemoPeers {
     static BridgeConfig pointedAt(BridgeConfig config, UpstreamConfig upstream, String url) {
         List<UpstreamConfig> upstreams = new ArrayList<>(config.upstreams());
         upstreams.replaceAll(u -> u != upstream ? u : new UpstreamConfig(u.name(), "http", url,
-                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.http(), u.cseName(), null, u.keys()));
+                u.cseId(), u.spId(), u.serialization(), u.timeout(), u.cseName(), reachingBack(u.keys())));
         return config.withUpstreams(upstreams).validate();
+    }
+
+    /**
+     * {@code keys} without the http binding's {@code notifications} opt-out: the upstream pointed at the demo CSE
+     * takes that binding's default (the demo CSE notifies the entities) whatever the configured one said.
+     */
+    private static Map<String, Object> reachingBack(Map<String, Object> keys) {
+        Map<String, Object> out = new LinkedHashMap<>(keys);
+        out.remove("notifications");
+        return out;
     }
 
     @Override

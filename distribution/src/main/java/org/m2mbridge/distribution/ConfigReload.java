@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.m2mbridge.core.bus.Deadlines;
 import org.m2mbridge.core.bus.PrimitiveBus;
 import org.m2mbridge.core.bus.RouteTable;
 import org.m2mbridge.core.bus.Upstream;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
@@ -44,18 +46,16 @@ final class ConfigReload {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReload.class);
 
     /**
-     * The keys a reload applies; every other changed key needs a restart. One place: the README and
+     * Core's keys a reload applies; with those each installed binding declares
+     * ({@link BindingConfiguration#reloadableKeys}), every other changed key needs a restart. The README and
      * docs/operations.md list the same.
      */
     static final Set<String> RELOADABLE = Set.of(
             "upstreams", "routes",
             "timeouts.request", "timeouts.maxRequest", "timeouts.shutdownGrace",
-            "ws.identities",
             "limits.maxConnections", "limits.maxConnectionsPerAddress", "limits.maxInflightPerConnection",
             "limits.maxEntitiesPerConnection", "limits.requestsPerSecondPerConnection",
-            "limits.requestBurstPerConnection",
-            "listeners.wss.tls.keyStore", "listeners.wss.tls.keyStorePassword", "listeners.wss.tls.certificate",
-            "listeners.wss.tls.privateKey", "listeners.wss.tls.trustStore", "listeners.wss.tls.trustStorePassword");
+            "limits.requestBurstPerConnection");
 
     /**
      * What a reload did.
@@ -97,6 +97,8 @@ final class ConfigReload {
     private BridgeConfig current;
     /** Per upstream, a digest of the key and trust files it names: a changed file replaces the upstream. */
     private Map<String, String> tlsFiles;
+    /** {@link #RELOADABLE} and the installed bindings' reloadable keys. */
+    private final Set<String> reloadable;
 
     ConfigReload(Path file, InstanceLayout layout, BridgeConfig started, PrimitiveBus bus, List<Binding> bindings,
                  BridgeMetrics metrics) {
@@ -108,6 +110,14 @@ final class ConfigReload {
         this.bindings = List.copyOf(bindings);
         this.metrics = metrics;
         this.tlsFiles = tlsDigests(started);
+        this.reloadable = reloadable(started.bindings());
+    }
+
+    /** The keys a reload applies with {@code installed}: core's and each binding's. */
+    static Set<String> reloadable(InstalledBindings installed) {
+        Set<String> out = new HashSet<>(RELOADABLE);
+        installed.byName().values().forEach(b -> out.addAll(b.reloadableKeys()));
+        return Set.copyOf(out);
     }
 
     /** The configuration in effect: the one at the start with the reloads applied since. */
@@ -129,9 +139,9 @@ final class ConfigReload {
             return refused(true, FailureWords.describe(e));
         }
         List<String> needsRestart = changedKeys("", started, next).stream()
-                .filter(k -> reloadableAs(k).isEmpty()).toList();
+                .filter(k -> reloadableAs(k, reloadable).isEmpty()).toList();
         List<String> changed = new ArrayList<>(changedKeys("", current, next).stream()
-                .flatMap(k -> reloadableAs(k).stream()).distinct().toList());
+                .flatMap(k -> reloadableAs(k, reloadable).stream()).distinct().toList());
         try {
             apply(next, changed);
         } catch (RuntimeException e) {
@@ -198,18 +208,20 @@ final class ConfigReload {
             changed.remove("upstreams");
             changed.add(0, "upstreams (" + String.join(", ", upstreamChanges) + ")");
         }
-        if (next.listeners().wss() != null) { // read again whether or not its keys changed: the files may have
-            changed.removeIf(k -> k.startsWith("listeners.wss.tls."));
-            changed.add("listeners.wss.tls (key and trust material)");
+        for (BindingConfiguration b : next.bindings().byName().values()) {
+            for (String material : b.materialReadOnReload(next)) { // read again whether or not its keys changed
+                changed.removeIf(k -> k.startsWith(material + "."));
+                changed.add(material + " (key and trust material)");
+            }
         }
         current = next;
         tlsFiles = nextTls;
     }
 
-    /** The key of {@link #RELOADABLE} that is {@code key} or above it ({@code routes} for {@code routes.rules}). */
-    static java.util.Optional<String> reloadableAs(String key) {
+    /** The key of {@code reloadable} that is {@code key} or above it ({@code routes} for {@code routes.rules}). */
+    static java.util.Optional<String> reloadableAs(String key, Set<String> reloadable) {
         for (int dot = key.length(); dot > 0; dot = key.lastIndexOf('.', dot - 1)) {
-            if (RELOADABLE.contains(key.substring(0, dot))) {
+            if (reloadable.contains(key.substring(0, dot))) {
                 return java.util.Optional.of(key.substring(0, dot));
             }
         }

@@ -2,6 +2,7 @@ package org.m2mbridge.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.codec.Serialization;
 import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.http.config.HttpConfiguration;
+import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
 
 /** The shipped configuration files (repository root {@code config/}) load and validate with the strict loader. */
@@ -24,7 +28,7 @@ class ConfigFilesTest {
     void bridgeYamlLoadsWithTheDocumentedValues() {
         BridgeConfig c = ConfigLoader.load(CONFIG.resolve("bridge.yaml"));
         assertEquals(8180, c.listeners().ws().port());
-        assertEquals(8280, c.listeners().http().port());
+        assertEquals(8280, HttpConfiguration.cseListener(c).port());
         assertEquals(9180, c.listeners().admin().port());
         assertEquals(1, c.upstreams().size());
         assertEquals("in-cse", c.upstreams().get(0).name());
@@ -35,12 +39,33 @@ class ConfigFilesTest {
         assertFalse(c.demo().enabled());
     }
 
+    /** Each installed binding declares its device listeners; the message names them all, in the bindings' order. */
+    @Test
+    void withoutAnyDeviceListenerEveryInstalledOneIsNamed() {
+        String m = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("listeners: { admin: { port: 0 } }\n")).getMessage();
+        assertTrue(m.contains("listeners.ws: is required (or listeners.wss, listeners.deviceHttp, "
+                + "listeners.deviceMqtt)"), m);
+    }
+
+    /** The HTTP binding's rule on another binding's upstream (moved from binding-mqtt's MqttConfigurationTest). */
+    @Test
+    void notificationsOnlyApplyToBindingHttp() {
+        String m = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                listeners: { http: { port: 0 }, deviceMqtt: { broker: tcp://127.0.0.1:1883, receivers: [/id-in] } }
+                upstreams:
+                  - { name: in-cse, binding: http, url: http://127.0.0.1:8080, cseId: /id-in }
+                  - { name: b, binding: mqtt, broker: "tcp://h:1883", cseId: /id-b, notifications: false }
+                """)).getMessage();
+        assertTrue(m.contains("upstreams[1].notifications: only applies to binding http"), m);
+    }
+
     @Test
     void demoYamlLoadsWithDemoOnAndEphemeralPorts() {
         BridgeConfig c = ConfigLoader.load(CONFIG.resolve("demo.yaml"));
         assertTrue(c.demo().enabled());
         assertEquals(0, c.listeners().ws().port());
-        assertEquals(0, c.listeners().http().port());
+        assertEquals(0, HttpConfiguration.cseListener(c).port());
         assertEquals(0, c.listeners().admin().port());
         assertEquals(c.routes().defaultUpstream(), c.upstreams().get(0).name());
         assertFalse(c.store().durable(), "the demo writes nothing to disk");
@@ -69,8 +94,8 @@ class ConfigFilesTest {
         }
         assertTrue(changed >= 20, "found the commented keys: " + changed);
         BridgeConfig c = ConfigLoader.parse(String.join("\n", uncommented));
-        assertEquals(64, c.upstreams().get(0).http().maxConnections());
-        assertEquals("1.1", c.upstreams().get(0).http().httpVersion());
+        assertEquals(64, HttpUpstreamSettings.of(c.upstreams().get(0)).maxConnections());
+        assertEquals("1.1", HttpUpstreamSettings.of(c.upstreams().get(0)).httpVersion());
         assertEquals("C::bridge-in-cse", MqttUpstreamSettings.of(c.upstreams().get(0)).clientId());
         assertEquals(Duration.ofSeconds(30), c.upstreams().get(0).timeout());
         assertEquals("/id-mn", c.routes().rules().get(0).prefix());

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.InstalledBindings;
 
 /** The key-by-key diff behind a reload's "applied" and "needs a restart" lists. */
 class ConfigReloadKeysTest {
@@ -33,14 +35,20 @@ class ConfigReloadKeysTest {
         assertEquals(List.of(), ConfigReload.changedKeys("", a, parse(BASE)), "an identical file changes nothing");
     }
 
+    /** Core's reloadable keys and those the installed bindings declare (the ws binding's identities and wss files). */
     @Test
     void aKeyBelowAReloadableOneIsReloadableAsThatOne() {
-        assertEquals(Optional.of("routes"), ConfigReload.reloadableAs("routes.defaultUpstream"));
-        assertEquals(Optional.of("upstreams"), ConfigReload.reloadableAs("upstreams"));
-        assertEquals(Optional.of("limits.maxConnections"), ConfigReload.reloadableAs("limits.maxConnections"));
-        assertEquals(Optional.empty(), ConfigReload.reloadableAs("limits.maxMessageBytes"));
-        assertEquals(Optional.empty(), ConfigReload.reloadableAs("listeners.wss.port"));
-        assertEquals(Optional.of("listeners.wss.tls.keyStore"), ConfigReload.reloadableAs("listeners.wss.tls.keyStore"));
-        assertEquals(Optional.empty(), ConfigReload.reloadableAs("listeners.wss.tls.clientAuth"));
+        Set<String> keys = ConfigReload.reloadable(InstalledBindings.on(getClass().getClassLoader()));
+        assertEquals(Optional.of("routes"), ConfigReload.reloadableAs("routes.defaultUpstream", keys));
+        assertEquals(Optional.of("upstreams"), ConfigReload.reloadableAs("upstreams", keys));
+        assertEquals(Optional.of("limits.maxConnections"), ConfigReload.reloadableAs("limits.maxConnections", keys));
+        assertEquals(Optional.empty(), ConfigReload.reloadableAs("limits.maxMessageBytes", keys));
+        assertEquals(Optional.empty(), ConfigReload.reloadableAs("listeners.wss.port", keys));
+        assertEquals(Optional.of("listeners.wss.tls.keyStore"),
+                ConfigReload.reloadableAs("listeners.wss.tls.keyStore", keys));
+        assertEquals(Optional.empty(), ConfigReload.reloadableAs("listeners.wss.tls.clientAuth", keys));
+        assertEquals(Optional.of("ws.identities"), ConfigReload.reloadableAs("ws.identities", keys));
+        assertEquals(Optional.empty(), ConfigReload.reloadableAs("ws.identities",
+                ConfigReload.reloadable(InstalledBindings.NONE)), "the ws binding's key, declared by it");
     }
 }

@@ -27,7 +27,7 @@ class MqttConfigurationTest {
 
     private static final String MINIMAL = """
             listeners:
-              http:  { host: 127.0.0.1, port: 8280 }
+              admin: { host: 127.0.0.1, port: 9180 }
               deviceMqtt: { broker: tcp://127.0.0.1:1883, receivers: [/id-in] }
             upstreams:
               - name: in-cse
@@ -48,8 +48,8 @@ class MqttConfigurationTest {
         String receiver = ConfigRefusal.of(MINIMAL.replace("receivers: [/id-in]", "receivers: ['/id-in/+']"));
         assertTrue(receiver.contains("listeners.deviceMqtt.receivers[0]"), receiver);
         String none = ConfigRefusal.of(MINIMAL.replaceFirst("(?m)^  deviceMqtt: .*\n", ""));
-        assertTrue(none.contains("listeners.ws: is required (or listeners.wss, listeners.deviceHttp, "
-                + "listeners.deviceMqtt)"), none);
+        // only this binding installed here; with every binding: ConfigFilesTest (distribution)
+        assertTrue(none.contains("listeners.ws: is required (or listeners.wss, listeners.deviceMqtt)"), none);
     }
 
     @Test
@@ -60,19 +60,11 @@ class MqttConfigurationTest {
         assertTrue(missing.contains("upstreams[1].broker: is required, e.g. tcp://127.0.0.1:1883"), missing);
     }
 
-    @Test
-    void notificationsOnlyApplyToBindingHttp() {
-        String m = ConfigRefusal.of(MINIMAL + "  - { name: b, binding: mqtt, broker: \"tcp://h:1883\", cseId: /id-b, "
-                + "notifications: false }\n");
-        assertTrue(m.contains("upstreams[1].notifications: only applies to binding http"), m);
-    }
-
     /** Moved from core's PreflightTest with the key: a broker that does not resolve yet is a warning, retried. */
     @Test
     void preflightWarnsOfAnUnresolvableBrokerAndRefusesAnUnwritableDataDir() throws Exception {
         InstanceLayout layout = InstanceLayout.of(Map.of(InstanceLayout.HOME, dir.toString()));
-        List<String> warnings = Preflight.check(ConfigLoader.parse(MINIMAL.replace("url: http://127.0.0.1:8080",
-                "url: http://127.0.0.1:8080\n    notifications: false") + "  - { name: b, binding: mqtt, "
+        List<String> warnings = Preflight.check(ConfigLoader.parse(MINIMAL + "  - { name: b, binding: mqtt, "
                 + "broker: \"tcp://broker.no-such-host.invalid:1883\", cseId: /id-mn }\n"), layout);
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("upstreams[1].broker: host 'broker.no-such-host.invalid' does not "

@@ -1,8 +1,12 @@
 package org.m2mbridge.ws.config;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ListenerConfig;
+import org.m2mbridge.core.config.ListenerShare;
 import org.m2mbridge.core.config.Preflight;
 import org.m2mbridge.core.config.UpstreamConfig;
 
@@ -40,6 +44,10 @@ public final class WsConfiguration implements BindingConfiguration {
 
     @Override
     public void preflight(BridgeConfig config, Preflight.Checks checks) {
+        ListenerConfig wss = config.listeners().wss();
+        if (wss != null) {
+            checks.serverTls(wss.tls(), "listeners.wss.tls");
+        }
         for (int i = 0; i < config.upstreams().size(); i++) {
             UpstreamConfig u = config.upstreams().get(i);
             if (binding.equals(u.binding())) {
@@ -55,5 +63,29 @@ public final class WsConfiguration implements BindingConfiguration {
     @Override
     public int outboundConnections(BridgeConfig config) {
         return (int) config.upstreams().stream().filter(u -> binding.equals(u.binding())).count() * CLIENT_SOCKETS;
+    }
+
+    /**
+     * The devices' WebSocket listeners take what the bounded shares leave, split between them; above it they stop
+     * accepting ({@code limits.FileDescriptorBudget}, docs/security.md "File descriptors").
+     */
+    @Override
+    public List<ListenerShare> listenerShares(BridgeConfig config) {
+        int listeners = (config.listeners().ws() != null ? 1 : 0) + (config.listeners().wss() != null ? 1 : 0);
+        return List.of(ListenerShare.rest(SECTION, listeners,
+                "each WebSocket listener stops accepting above %d connections (limits.maxConnections %d)"));
+    }
+
+    /** What {@code WsBinding.reconfigure} applies: the identity map and the wss listener's key and trust files. */
+    @Override
+    public Set<String> reloadableKeys() {
+        return Set.of(SECTION + ".identities",
+                "listeners.wss.tls.keyStore", "listeners.wss.tls.keyStorePassword", "listeners.wss.tls.certificate",
+                "listeners.wss.tls.privateKey", "listeners.wss.tls.trustStore", "listeners.wss.tls.trustStorePassword");
+    }
+
+    @Override
+    public List<String> materialReadOnReload(BridgeConfig config) {
+        return config.listeners().wss() != null ? List.of("listeners.wss.tls") : List.of();
     }
 }

@@ -1,5 +1,6 @@
 package org.m2mbridge.core.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,5 +69,30 @@ public interface BindingConfiguration {
      */
     default int outboundConnections(BridgeConfig config) {
         return 0;
+    }
+
+    /**
+     * The shares of the file-descriptor budget this binding's listeners take ({@link ListenerShare}): a bounded one
+     * for listeners of peers that must not starve the devices, the rest for the device listeners.
+     */
+    default List<ListenerShare> listenerShares(BridgeConfig config) {
+        return List.of();
+    }
+
+    /**
+     * The keys a reload applies to this binding through {@code Binding.reconfigure}, named as in the file
+     * ({@code ws.identities}); a key below one of them is reloadable as that one. Any other changed key of the
+     * binding needs a restart (docs/operations.md "Reload").
+     */
+    default Set<String> reloadableKeys() {
+        return Set.of();
+    }
+
+    /**
+     * The key and trust material this binding reads again on every reload of {@code config}, whether or not its keys
+     * changed (the files may have), by the key that names it ({@code listeners.wss.tls}).
+     */
+    default List<String> materialReadOnReload(BridgeConfig config) {
+        return List.of();
     }
 }

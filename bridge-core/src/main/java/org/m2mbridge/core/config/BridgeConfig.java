@@ -15,8 +15,7 @@ import java.util.Set;
  * @param bindings the installed bindings this configuration was read with; their checks run in {@link #validate}
  */
 public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                           TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http,
-                           DemoSettings demo, StoreSettings store, AdminSettings admin,
+                           TimeoutsConfig timeouts, LimitsConfig limits, DemoSettings demo, StoreSettings store, AdminSettings admin,
                            Map<String, Object> sections, InstalledBindings bindings) {
 
     public BridgeConfig {
@@ -26,7 +25,6 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
         routes = routes == null ? new RoutesConfig(null, null) : routes;
         timeouts = timeouts == null ? TimeoutsConfig.DEFAULTS : timeouts;
         limits = limits == null ? LimitsConfig.DEFAULTS : limits;
-        http = http == null ? HttpSettings.DEFAULTS : http;
         demo = demo == null ? DemoSettings.DEFAULTS : demo;
         store = store == null ? StoreSettings.DEFAULTS : store;
         admin = admin == null ? AdminSettings.DEFAULTS : admin;
@@ -34,19 +32,19 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
 
     /** Built by hand (a binding's tests): default store and admin settings, no binding sections. */
     public BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes,
-                        TimeoutsConfig timeouts, LimitsConfig limits, HttpSettings http, DemoSettings demo) {
-        this(listeners, upstreams, routes, timeouts, limits, http, demo, null, null, null, null);
+                        TimeoutsConfig timeouts, LimitsConfig limits, DemoSettings demo) {
+        this(listeners, upstreams, routes, timeouts, limits, demo, null, null, null, null);
     }
 
     /** The same configuration with other upstreams (demo mode points one at the demo CSE); not validated. */
     public BridgeConfig withUpstreams(List<UpstreamConfig> replacement) {
-        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, http, demo, store, admin,
+        return new BridgeConfig(listeners, replacement, routes, timeouts, limits, demo, store, admin,
                 sections, bindings);
     }
 
     /** The same configuration with other store settings (demo mode keeps its store in memory); not validated. */
     public BridgeConfig withStore(StoreSettings replacement) {
-        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, http, demo, replacement, admin,
+        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, demo, replacement, admin,
                 sections, bindings);
     }
 
@@ -68,7 +66,6 @@ public record BridgeConfig(Listeners listeners, List<UpstreamConfig> upstreams, 
             String key = "upstreams[" + i + "]";
             ConfigException.require(u != null, key, "is empty");
             u.validate(key, bindings);
-            u.validateReachBack(key, listeners);
             ConfigException.require(names.add(u.name()), key + ".name", "'" + u.name() + "' is used twice");
         }
         boolean anyCseName = upstreams.stream().anyMatch(u -> u.cseName() != null);

@@ -10,14 +10,14 @@ import java.util.Map;
  * {@code sections} the top-level sections installed bindings declare ({@link BindingKeys}).
  */
 record ConfigFile(Listeners listeners, List<UpstreamConfig> upstreams, RoutesConfig routes, TimeoutsConfig timeouts,
-                  LimitsConfig limits, HttpSettings http, DemoSettings demo,
+                  LimitsConfig limits, DemoSettings demo,
                   StoreSettings store, AdminSettings admin,
                   @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.Sections.class)
                   Map<String, Object> sections) {
 
     /** The configuration this file describes with {@code installed}; not validated. */
     BridgeConfig toConfig(InstalledBindings installed) {
-        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, http, demo, store, admin,
+        return new BridgeConfig(listeners, upstreams, routes, timeouts, limits, demo, store, admin,
                 sections, installed);
     }
 }

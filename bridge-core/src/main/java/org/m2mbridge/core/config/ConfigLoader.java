@@ -131,10 +131,10 @@ public final class ConfigLoader {
                 }
             }
             upstreams.add(u == null ? null : new UpstreamConfig(u.name(), u.binding(), u.url(), u.cseId(), u.spId(),
-                    u.serialization(), u.timeout(), u.http(), u.cseName(), u.notifications(), keys));
+                    u.serialization(), u.timeout(), u.cseName(), keys));
         }
         return new BridgeConfig(config.listeners(), upstreams, config.routes(), config.timeouts(), config.limits(),
-                config.http(), config.demo(), config.store(), config.admin(), sections,
+                config.demo(), config.store(), config.admin(), sections,
                 config.bindings());
     }
 

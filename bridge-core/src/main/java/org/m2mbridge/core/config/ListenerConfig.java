@@ -35,7 +35,7 @@ public record ListenerConfig(String host, Integer port, String publicUrl, TlsSet
     }
 
     /** A listener for CSEs or operators, where no device speaks. */
-    void validateNotForDevices(String key) {
+    public void validateNotForDevices(String key) {
         ConfigException.require(dialect.isEmpty(), key + ".dialect", "only device listeners (ws, wss, deviceHttp, "
                 + "deviceMqtt) take a dialect");
     }
@@ -46,7 +46,7 @@ public record ListenerConfig(String host, Integer port, String publicUrl, TlsSet
         ConfigException.require(tls == null, key + ".tls", "this listener is plain; put TLS on listeners.wss");
     }
 
-    void validateTls(String key) {
+    public void validateTls(String key) {
         validate(key);
         ConfigException.require(tls != null, key + ".tls", "is required on a TLS listener");
         tls.validate(key + ".tls");

@@ -23,7 +23,7 @@ public record ListenerLimits(Duration headerTimeout, Duration idleTimeout, int m
     }
 
     /** Throws a {@link ConfigException} naming {@code section.key} for the first value out of range. */
-    void validate(String section) {
+    public void validate(String section) {
         ConfigException.require(headerTimeout.toMillis() > 0, section + ".headerTimeout", "must be positive");
         ConfigException.require(headerTimeout.toMillis() <= Integer.MAX_VALUE, section + ".headerTimeout",
                 "must be below 24 days");

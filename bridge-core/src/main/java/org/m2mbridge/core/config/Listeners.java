@@ -7,20 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * At least one device-facing listener ({@code ws}, {@code wss}, {@code deviceHttp}, or one an installed binding
- * declares such as {@code deviceMqtt}) is required. With TLS configured, leave {@code ws} out: plain ws
+ * At least one device-facing listener ({@code ws}, {@code wss}, or one an installed binding declares such as
+ * {@code deviceHttp} or {@code deviceMqtt}) is required. With TLS configured, leave {@code ws} out: plain ws
  * carries no identity and is only for the secure environment TS-0020 8 allows.
  *
  * @param ws    devices connect here over plain WebSocket (TS-0020)
- * @param http  upstream CSEs send notifications and requests for entities behind the bridge here (TS-0009)
  * @param admin {@code /metrics}, {@code /health/*}, status API
  * @param wss   devices connect here over WebSocket on TLS, normally with client certificates (TS-0020 8); needs
  *              {@code tls}
- * @param deviceHttp devices that speak HTTP (TS-0009) send their requests here, as to their registrar
- * @param owned      the listeners installed bindings declare ({@link BindingConfiguration#listeners}), by key
+ * @param owned the listeners installed bindings declare ({@link BindingConfiguration#listeners}), by key
  */
-public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
-                        ListenerConfig deviceHttp,
+public record Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig wss,
                         @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.ListenerKeys.class)
                         Map<String, Object> owned) {
 
@@ -37,19 +34,8 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
     }
 
     /** Core's listeners only. */
-    public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss,
-                     ListenerConfig deviceHttp) {
-        this(ws, http, admin, wss, deviceHttp, null);
-    }
-
-    /** Without a TLS listener. */
-    public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin) {
-        this(ws, http, admin, null);
-    }
-
-    /** Device-facing WebSocket listeners only. */
-    public Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig admin, ListenerConfig wss) {
-        this(ws, http, admin, wss, null, null);
+    public Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig wss) {
+        this(ws, admin, wss, null);
     }
 
     /**
@@ -60,9 +46,7 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         Map<String, Object> out = new LinkedHashMap<>();
         put(out, "ws", ws);
         put(out, "wss", wss);
-        put(out, "http", http);
         put(out, "admin", admin);
-        put(out, "deviceHttp", deviceHttp);
         out.putAll(owned);
         return out;
     }
@@ -90,9 +74,6 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         if (wss != null) {
             out.put("listeners.wss", wss.dialect());
         }
-        if (deviceHttp != null) {
-            out.put("listeners.deviceHttp", deviceHttp.dialect());
-        }
         for (String key : installed.deviceListeners()) {
             if (owned.get(key) instanceof DeviceListener device) {
                 out.put("listeners." + key, device.dialect());
@@ -102,7 +83,7 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
     }
 
     void validate(InstalledBindings installed) {
-        StringBuilder others = new StringBuilder("listeners.wss, listeners.deviceHttp");
+        StringBuilder others = new StringBuilder("listeners.wss");
         installed.deviceListeners().forEach(key -> others.append(", listeners.").append(key));
         ConfigException.require(!deviceDialects(installed).isEmpty(), "listeners.ws", "is required (or " + others + ")");
         if (ws != null) {
@@ -111,16 +92,9 @@ public record Listeners(ListenerConfig ws, ListenerConfig http, ListenerConfig a
         if (wss != null) {
             wss.validateTls("listeners.wss");
         }
-        if (http != null) {
-            http.validatePlain("listeners.http");
-            http.validateNotForDevices("listeners.http");
-        }
         if (admin != null) {
             admin.validatePlain("listeners.admin");
             admin.validateNotForDevices("listeners.admin");
-        }
-        if (deviceHttp != null) {
-            deviceHttp.validatePlain("listeners.deviceHttp");
         }
     }
 }

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +27,12 @@ public final class Preflight {
     public interface Checks {
         /** The key and trust stores of a TLS client can be read; an error otherwise. */
         void clientTls(TlsSettings tls, String key);
+
+        /**
+         * The key store of a TLS listener can be read, and its trust store when it asks for client certificates; an
+         * error otherwise.
+         */
+        void serverTls(TlsSettings tls, String key);
 
         /** The host of {@code url} (an upstream, a broker) resolves; a warning otherwise, it is retried. */
         void reachable(String url, String key);
@@ -49,7 +53,6 @@ public final class Preflight {
     /** Checks {@code config} in {@code layout}; returns the warnings, throws {@link ConfigException} for an error. */
     public static List<String> check(BridgeConfig config, InstanceLayout layout) {
         Preflight p = new Preflight(config, layout);
-        p.tlsMaterial();
         p.listenerHosts();
         p.upstreamHosts();
         p.directories();
@@ -60,23 +63,14 @@ public final class Preflight {
 
     // ---- key and trust stores: read exactly as the bindings will read them (TlsMaterial) -------------------------
 
-    private void tlsMaterial() {
-        ListenerConfig wss = config.listeners().wss();
-        if (wss != null && wss.tls() != null) {
-            TlsSettings tls = wss.tls();
-            load("listeners.wss.tls", () -> {
-                TlsMaterial.keyManagers(tls, "listeners.wss.tls");
+    private static void server(TlsSettings tls, String key) {
+        if (tls != null) {
+            load(key, () -> {
+                TlsMaterial.keyManagers(tls, key);
                 if (tls.clientCertificateRequested()) {
-                    TlsMaterial.trustManagers(tls, "listeners.wss.tls");
+                    TlsMaterial.trustManagers(tls, key);
                 }
             });
-        }
-        for (int i = 0; i < config.upstreams().size(); i++) {
-            UpstreamConfig u = config.upstreams().get(i);
-            String key = "upstreams[" + i + "]";
-            if (u.binding().equals("http")) { // another binding's: its own preflight
-                client(u.http().tls(), key + ".http.tls");
-            }
         }
     }
 
@@ -106,6 +100,11 @@ public final class Preflight {
         }
 
         @Override
+        public void serverTls(TlsSettings tls, String key) {
+            server(tls, key);
+        }
+
+        @Override
         public void reachable(String url, String key) {
             warnUnresolved(url, key);
         }
@@ -120,17 +119,11 @@ public final class Preflight {
 
     /** A listener binds its host: one that does not resolve cannot start. */
     private void listenerHosts() {
-        Map<String, ListenerConfig> listeners = new LinkedHashMap<>();
-        Listeners l = config.listeners();
-        listeners.put("listeners.ws", l.ws());
-        listeners.put("listeners.wss", l.wss());
-        listeners.put("listeners.http", l.http());
-        listeners.put("listeners.admin", l.admin());
-        listeners.put("listeners.deviceHttp", l.deviceHttp());
-        listeners.forEach((key, listener) -> {
-            if (listener != null) {
-                resolve(listener.host(), problem -> {
-                    throw new ConfigException(key + ".host: " + problem + "; the listener cannot bind it");
+        config.listeners().configured().forEach((key, listener) -> {
+            if (listener instanceof ListenerConfig socket) { // a binding's other kinds of listener bind nothing
+                resolve(socket.host(), problem -> {
+                    throw new ConfigException("listeners." + key + ".host: " + problem
+                            + "; the listener cannot bind it");
                 });
             }
         });

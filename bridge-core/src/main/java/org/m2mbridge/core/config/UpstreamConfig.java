@@ -22,19 +22,13 @@ import org.m2mbridge.core.codec.Serialization;
  *                      used; the subprotocol the server picks from {@code ws.subprotocols} decides, TS-0020 7.2.2.9)
  * @param timeout       per-request timeout towards this upstream when the request has no {@code rqet}
  *                      (default: {@code timeouts.request})
- * @param http          HTTP client tuning for this upstream (binding http)
- * @param ws            WebSocket client settings for this upstream (binding ws): subprotocols, proxy, TLS, window
  * @param cseName       the resource name of the upstream's CSEBase ({@code cse-in} for ACME, {@code Mobius}), optional;
  *                      the {@code slashedCseBaseName} dialect repair needs it
- * @param notifications binding http: whether this upstream sends notifications and requests to entities registered
- *                      through it (default true), which needs {@code listeners.http}; {@code false} starts without
- *                      that listener and announces no point of access for the entities (docs/architecture.md)
  * @param keys          the keys installed bindings declare for an upstream ({@link BindingConfiguration#upstreamKeys}),
- *                      by key: read them with {@link #key}
+ *                      by key ({@code http}, {@code ws}, {@code broker}, ...): read them with {@link #key}
  */
 public record UpstreamConfig(String name, String binding, String url, String cseId, String spId,
-                             String serialization, Duration timeout, HttpUpstreamSettings http,
-                             String cseName, Boolean notifications,
+                             String serialization, Duration timeout, String cseName,
                              @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.UpstreamKeys.class)
                              Map<String, Object> keys) {
     /** The bindings core still checks the address of itself (the others check their own keys). */
@@ -42,14 +36,12 @@ public record UpstreamConfig(String name, String binding, String url, String cse
 
     /** Without keys of other bindings. */
     public UpstreamConfig(String name, String binding, String url, String cseId, String spId, String serialization,
-                          Duration timeout, HttpUpstreamSettings http, String cseName, Boolean notifications) {
-        this(name, binding, url, cseId, spId, serialization, timeout, http, cseName, notifications, null);
+                          Duration timeout, String cseName) {
+        this(name, binding, url, cseId, spId, serialization, timeout, cseName, null);
     }
 
     public UpstreamConfig {
         serialization = serialization == null ? "json" : serialization;
-        http = http == null ? HttpUpstreamSettings.DEFAULTS : http;
-        notifications = notifications == null || notifications;
         keys = keys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(keys));
     }
 
@@ -84,18 +76,5 @@ public record UpstreamConfig(String name, String binding, String url, String cse
         }
         ConfigException.require(timeout == null || !timeout.isNegative() && !timeout.isZero(), key + ".timeout",
                 "must be positive");
-    }
-
-    /**
-     * An http upstream reaches entities registered through it only through {@code listeners.http}: without that
-     * listener it could never notify them, so the start is refused unless {@code notifications: false} says so.
-     */
-    void validateReachBack(String key, Listeners listeners) {
-        ConfigException.require(binding.equals("http") || notifications, key + ".notifications",
-                "only applies to binding http (an mqtt or ws upstream reaches entities over its own connection)");
-        ConfigException.require(!binding.equals("http") || !notifications || listeners.http() != null,
-                key + ".notifications", "upstream '" + name + "' (" + key + ", binding http) can only send"
-                        + " notifications to entities behind the bridge through listeners.http, which is not"
-                        + " configured: add listeners.http, or set " + key + ".notifications: false");
     }
 }

@@ -3,11 +3,14 @@ package org.m2mbridge.core.limits;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
-import org.m2mbridge.core.config.HttpUpstreamSettings;
 import org.m2mbridge.core.config.ListenerLimits;
-import org.m2mbridge.core.config.UpstreamConfig;
+import org.m2mbridge.core.config.ListenerShare;
 
 /**
  * Splits the process's file-descriptor limit between the listeners, so that a flood on one listener can never
@@ -17,11 +20,14 @@ import org.m2mbridge.core.config.UpstreamConfig;
  * than its share:
  * <ul>
  *   <li>{@value #BASE_RESERVE} descriptors stay for the JVM itself (jars, selectors, the store, logs), plus the
- *       outbound pools (each HTTP upstream's {@code http.maxConnections}, MQTT and WebSocket client sockets);</li>
- *   <li>of the rest, the HTTP listeners ({@code http}, {@code deviceHttp}) together get a quarter and the admin
- *       listener a sixteenth, each capped further by its own configured {@code maxConnections};</li>
- *   <li>the WebSocket listeners (the devices) get everything else: above it they stop accepting (the kernel's
- *       backlog holds the next connections) instead of running the process out of descriptors.</li>
+ *       outbound connections each binding declares ({@link BindingConfiguration#outboundConnections}: pools,
+ *       client sockets);</li>
+ *   <li>of the rest, each bounded share a binding declares ({@link BindingConfiguration#listenerShares}: the HTTP
+ *       listeners together get a quarter) and the admin listener a sixteenth, each listener capped further by its own
+ *       configured {@code maxConnections};</li>
+ *   <li>the listeners taking the rest (the devices' WebSocket listeners) get everything else: above it they stop
+ *       accepting (the kernel's backlog holds the next connections) instead of running the process out of
+ *       descriptors.</li>
  * </ul>
  * A pure function of the configuration and the limit: every binding computes the same budget.
  */
@@ -34,25 +40,25 @@ public final class FileDescriptorBudget {
      * bound a burst of connections could take any number of descriptors before the first refusal.
      */
     public static final int REFUSAL_ROOM = 32;
-    /** The HTTP listeners together: at most this fraction of the usable descriptors. */
-    private static final int HTTP_SHARE_DIVISOR = 4;
     /** The admin listener: at most this fraction. */
     private static final int ADMIN_SHARE_DIVISOR = 16;
 
     private final long limit;
     private final int reserved;
-    private final ListenerLimits http;
+    private final Map<String, ListenerLimits> shares;
     private final ListenerLimits admin;
-    private final int wsConnections;
+    private final List<String> rest;
+    private final int restConnections;
     private final List<String> lowered;
 
-    private FileDescriptorBudget(long limit, int reserved, ListenerLimits http, ListenerLimits admin,
-                                 int wsConnections, List<String> lowered) {
+    private FileDescriptorBudget(long limit, int reserved, Map<String, ListenerLimits> shares, ListenerLimits admin,
+                                 List<String> rest, int restConnections, List<String> lowered) {
         this.limit = limit;
         this.reserved = reserved;
-        this.http = http;
+        this.shares = Collections.unmodifiableMap(new LinkedHashMap<>(shares));
         this.admin = admin;
-        this.wsConnections = wsConnections;
+        this.rest = List.copyOf(rest);
+        this.restConnections = restConnections;
         this.lowered = List.copyOf(lowered);
     }
 
@@ -63,50 +69,49 @@ public final class FileDescriptorBudget {
 
     /** The budget under a descriptor limit of {@code limit}; {@code limit < 0}: unknown, nothing is lowered. */
     public static FileDescriptorBudget of(BridgeConfig config, long limit) {
-        ListenerLimits http = config.http().listenerLimits();
+        List<ListenerShare> declared = new ArrayList<>();
+        config.bindings().byName().values().forEach(b -> declared.addAll(b.listenerShares(config)));
+        List<String> rest = declared.stream().filter(ListenerShare::isRest).map(ListenerShare::name).toList();
+        int restListeners = declared.stream().filter(ListenerShare::isRest).mapToInt(ListenerShare::listeners).sum();
         ListenerLimits admin = config.admin().listenerLimits();
-        int wsListeners = (config.listeners().ws() != null ? 1 : 0) + (config.listeners().wss() != null ? 1 : 0);
         int reserved = BASE_RESERVE + outbound(config);
+        Map<String, ListenerLimits> shares = new LinkedHashMap<>();
         if (limit < 0) {
-            return new FileDescriptorBudget(limit, reserved, http, admin, Integer.MAX_VALUE, List.of());
+            declared.stream().filter(s -> !s.isRest()).forEach(s -> shares.put(s.name(), s.limits()));
+            return new FileDescriptorBudget(limit, reserved, shares, admin, rest, Integer.MAX_VALUE, List.of());
         }
         long usable = Math.max(0, limit - reserved);
-        int httpListeners = (config.listeners().http() != null ? 1 : 0)
-                + (config.listeners().deviceHttp() != null ? 1 : 0);
-        ListenerLimits httpShare = http.cappedAt(clamp(usable / HTTP_SHARE_DIVISOR / Math.max(1, httpListeners)
-                - REFUSAL_ROOM));
-        ListenerLimits adminShare = admin.cappedAt(clamp(usable / ADMIN_SHARE_DIVISOR - REFUSAL_ROOM));
-        long httpUse = (long) httpListeners * (httpShare.maxConnections() + REFUSAL_ROOM);
-        long adminUse = config.listeners().admin() != null ? adminShare.maxConnections() + REFUSAL_ROOM : 0;
-        int ws = clamp((usable - httpUse - adminUse) / Math.max(1, wsListeners));
+        long used = 0;
         List<String> lowered = new ArrayList<>();
-        if (httpListeners > 0 && httpShare.maxConnections() < http.maxConnections()) {
-            lowered.add("each HTTP listener at " + httpShare.maxConnections() + " connections (http.maxConnections "
-                    + http.maxConnections() + ")");
+        for (ListenerShare s : declared) {
+            if (!s.isRest()) {
+                ListenerLimits capped = s.limits().cappedAt(clamp(usable / s.divisor() / Math.max(1, s.listeners())
+                        - REFUSAL_ROOM));
+                shares.put(s.name(), capped);
+                used += (long) s.listeners() * (capped.maxConnections() + REFUSAL_ROOM);
+                if (s.listeners() > 0 && capped.maxConnections() < s.limits().maxConnections()) {
+                    lowered.add(String.format(s.lowered(), capped.maxConnections(), s.limits().maxConnections()));
+                }
+            }
         }
+        ListenerLimits adminShare = admin.cappedAt(clamp(usable / ADMIN_SHARE_DIVISOR - REFUSAL_ROOM));
+        long adminUse = config.listeners().admin() != null ? adminShare.maxConnections() + REFUSAL_ROOM : 0;
+        int each = clamp((usable - used - adminUse) / Math.max(1, restListeners));
         if (config.listeners().admin() != null && adminShare.maxConnections() < admin.maxConnections()) {
             lowered.add("the admin listener at " + adminShare.maxConnections() + " (admin.maxConnections "
                     + admin.maxConnections() + ")");
         }
-        if (wsListeners > 0 && (long) ws * wsListeners < config.limits().maxConnections()) {
-            lowered.add("each WebSocket listener stops accepting above " + ws + " connections (limits.maxConnections "
-                    + config.limits().maxConnections() + ")");
+        if (restListeners > 0 && (long) each * restListeners < config.limits().maxConnections()) {
+            declared.stream().filter(s -> s.isRest() && s.listeners() > 0).forEach(s -> lowered.add(
+                    String.format(s.lowered(), each, config.limits().maxConnections())));
         }
-        return new FileDescriptorBudget(limit, reserved, httpShare, adminShare, ws, lowered);
+        return new FileDescriptorBudget(limit, reserved, shares, adminShare, rest, each, lowered);
     }
 
-    /** Pooled upstream connections and client sockets: descriptors the listeners must leave alone. */
+    /** The outbound connections every binding declares: descriptors the listeners must leave alone. */
     private static int outbound(BridgeConfig config) {
         long n = 0;
-        for (UpstreamConfig u : config.upstreams()) {
-            if (u.binding().equals("http")) { // another binding's: its outboundConnections below
-                n += u.http().maxConnections();
-            }
-        }
-        if (config.listeners().deviceHttp() != null) { // the pool that reaches HTTP devices' own poa
-            n += HttpUpstreamSettings.DEFAULTS.maxConnections();
-        }
-        for (var binding : config.bindings().byName().values()) {
+        for (BindingConfiguration binding : config.bindings().byName().values()) {
             n += binding.outboundConnections(config);
         }
         return (int) Math.min(Integer.MAX_VALUE, n);
@@ -130,9 +135,16 @@ public final class FileDescriptorBudget {
                 ? unix.getOpenFileDescriptorCount() : -1;
     }
 
-    /** The limits of each HTTP binding listener ({@code listeners.http}, {@code listeners.deviceHttp}) in its share. */
-    public ListenerLimits http() {
-        return http;
+    /**
+     * The limits of each listener of the bounded share {@code name} a binding declared
+     * ({@link ListenerShare#bounded}), within that share.
+     */
+    public ListenerLimits share(String name) {
+        ListenerLimits limits = shares.get(name);
+        if (limits == null) {
+            throw new IllegalArgumentException("no installed binding declares the listener share " + name);
+        }
+        return limits;
     }
 
     /** {@code listeners.admin}'s limits within its share. */
@@ -141,11 +153,11 @@ public final class FileDescriptorBudget {
     }
 
     /**
-     * Connections each WebSocket listener may hold (upgraded or not) before it stops accepting; {@code MAX_VALUE}:
-     * no cap.
+     * Connections each listener taking the rest ({@link ListenerShare#rest}: the devices' WebSocket listeners) may
+     * hold (upgraded or not) before it stops accepting; {@code MAX_VALUE}: no cap.
      */
-    public int wsConnections() {
-        return wsConnections;
+    public int restConnections() {
+        return restConnections;
     }
 
     /**
@@ -164,9 +176,13 @@ public final class FileDescriptorBudget {
 
     /** One line for the start-up log. */
     public String summary() {
+        List<String> each = new ArrayList<>();
+        shares.forEach((name, limits) -> each.add(name + " " + limits.maxConnections() + " (per address "
+                + limits.maxConnectionsPerAddress() + ")"));
+        each.add("admin " + admin.maxConnections());
+        String restCap = restConnections == Integer.MAX_VALUE ? "unlimited" : String.valueOf(restConnections);
+        rest.forEach(name -> each.add(name + " " + restCap + " (sessions: limits.maxConnections)"));
         return "file descriptors: limit " + (limit < 0 ? "unknown" : limit) + ", open " + processOpen()
-                + "; connections per listener: http/deviceHttp " + http.maxConnections() + " (per address "
-                + http.maxConnectionsPerAddress() + "), admin " + admin.maxConnections() + ", ws "
-                + (wsConnections == Integer.MAX_VALUE ? "unlimited" : wsConnections) + " (sessions: limits.maxConnections)";
+                + "; connections per listener: " + String.join(", ", each);
     }
 }

@@ -6,35 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.m2mbridge.core.testing.FoundationFile;
 
+/**
+ * Core's keys. The minimal file of the foundation issue, verbatim, and the HTTP binding's keys in it
+ * ({@code listeners.http}, an upstream's {@code http:} and {@code notifications}) are binding-http's
+ * HttpConfigurationTest, where that binding is installed (issue 17 item 1).
+ */
 class ConfigLoaderTest {
-    /** The minimal file of the foundation issue, verbatim: operators and scripts write exactly this. */
-    static final String MINIMAL = """
-            listeners:
-              ws:    { host: 127.0.0.1, port: 8180 }   # devices connect here (TS-0020)
-              http:  { host: 127.0.0.1, port: 8280 }   # upstream CSEs send notifications here (TS-0009)
-              admin: { host: 127.0.0.1, port: 9180 }   # /metrics, /health, status
-            upstreams:
-              - name: in-cse
-                binding: http                          # http | mqtt (| ws later)
-                url: http://127.0.0.1:8080             # for mqtt: broker: tcp://127.0.0.1:1883
-                cseId: /id-in
-                spId: //acme.example.com
-                serialization: json                    # json | xml | cbor
-            routes:
-              default: in-cse
-            """;
+    /** The minimal file of the foundation issue without the HTTP binding's listener. */
+    static final String MINIMAL = FoundationFile.WITHOUT_HTTP_LISTENER;
 
     @Test
     void theMinimalFileLoadsWithDefaults() {
         BridgeConfig c = ConfigLoader.parse(MINIMAL);
         assertEquals(8180, c.listeners().ws().port());
-        assertEquals("127.0.0.1", c.listeners().http().host());
+        assertEquals("127.0.0.1", c.listeners().admin().host());
         assertEquals("http", c.upstreams().get(0).binding());
         assertEquals("/id-in", c.upstreams().get(0).cseId());
         assertEquals("in-cse", c.routes().defaultUpstream());
         assertEquals(Duration.ofSeconds(30), c.timeouts().request());
-        assertEquals(64, c.upstreams().get(0).http().maxConnections());
     }
 
     private static String error(String yaml) {
@@ -61,43 +52,15 @@ class ConfigLoaderTest {
 
     @Test
     void aBadPortIsNamed() {
-        String m = error(MINIMAL.replace("port: 8280", "port: 70000"));
-        assertTrue(m.contains("listeners.http.port") && m.contains("0..65535"), m);
-        String n = error(MINIMAL.replace("port: 8280", "port: eighty"));
-        assertTrue(n.contains("listeners.http.port"), n);
+        String m = error(MINIMAL.replace("port: 9180", "port: 70000"));
+        assertTrue(m.contains("listeners.admin.port") && m.contains("0..65535"), m);
+        String n = error(MINIMAL.replace("port: 9180", "port: eighty"));
+        assertTrue(n.contains("listeners.admin.port"), n);
     }
 
     private static void assertNames(String yaml, String key) {
         String m = error(yaml);
         assertTrue(m.contains(key), "expected '" + key + "' in: " + m);
-    }
-
-    /** The deviceMqtt half moved to binding-mqtt's MqttConfigurationTest with the key (issue 17 item 1). */
-    @Test
-    void aBridgeForHttpDevicesNeedsNoWebSocketListener() {
-        String noWs = MINIMAL.replace("ws:    { host: 127.0.0.1, port: 8180 }",
-                "deviceHttp: { host: 127.0.0.1, port: 8380 }");
-        BridgeConfig c = ConfigLoader.parse(noWs);
-        assertEquals(null, c.listeners().ws());
-        assertEquals(8380, c.listeners().deviceHttp().port());
-        String m = error(MINIMAL.replace("ws:    { host: 127.0.0.1, port: 8180 }", ""));
-        assertTrue(m.contains("listeners.ws: is required (or listeners.wss, listeners.deviceHttp)"), m);
-    }
-
-    @Test
-    void anHttpUpstreamWithoutTheInboundListenerIsRefusedUnlessItSaysItNeverNotifies() {
-        String noInbound = MINIMAL.replaceFirst("(?m)^  http: .*\n", "");
-        assertTrue(!noInbound.contains("port: 8280"), noInbound);
-        String m = error(noInbound);
-        assertTrue(m.contains("upstreams[0]") && m.contains("binding http") && m.contains("listeners.http"), m);
-        BridgeConfig optOut = ConfigLoader.parse(noInbound.replace("serialization: json ",
-                "notifications: false\n    serialization: json "));
-        assertEquals(false, optOut.upstreams().get(0).notifications());
-        assertEquals(true, ConfigLoader.parse(MINIMAL).upstreams().get(0).notifications());
-        assertNames(MINIMAL.replace("binding: http ", "binding: ws ")
-                .replace("url: http://127.0.0.1:8080", "url: ws://127.0.0.1:8180/")
-                .replace("serialization: json ", "notifications: false\n    serialization: json "),
-                "upstreams[0].notifications");
     }
 
     @Test
@@ -113,28 +76,18 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void httpListenerLimitsHaveDefaultsAndAreRead() {
+    void adminListenerLimitsHaveDefaultsAndAreRead() {
         BridgeConfig c = ConfigLoader.parse(MINIMAL);
-        assertEquals(new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 4096, 1024),
-                c.http().listenerLimits());
         assertEquals(new ListenerLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 64, 32),
                 c.admin().listenerLimits());
         BridgeConfig set = ConfigLoader.parse(MINIMAL
-                + "http: { headerTimeout: 5s, idleTimeout: 2m, maxConnections: 100, maxConnectionsPerAddress: 10 }\n"
                 + "admin: { headerTimeout: 500ms, idleTimeout: 5s, maxConnections: 8, maxConnectionsPerAddress: 4 }\n");
-        assertEquals(new ListenerLimits(Duration.ofSeconds(5), Duration.ofMinutes(2), 100, 10),
-                set.http().listenerLimits());
         assertEquals(new ListenerLimits(Duration.ofMillis(500), Duration.ofSeconds(5), 8, 4),
                 set.admin().listenerLimits());
     }
 
     @Test
     void badListenerLimitsNameTheKey() {
-        assertNames(MINIMAL + "http: { headerTimeout: 0s }\n", "http.headerTimeout");
-        assertNames(MINIMAL + "http: { idleTimeout: 0s }\n", "http.idleTimeout");
-        assertNames(MINIMAL + "http: { maxConnections: 0 }\n", "http.maxConnections");
-        assertNames(MINIMAL + "http: { maxConnections: 10, maxConnectionsPerAddress: 11 }\n",
-                "http.maxConnectionsPerAddress");
         assertNames(MINIMAL + "admin: { headerTimeout: 0s }\n", "admin.headerTimeout");
         assertNames(MINIMAL + "admin: { maxConnectionsPerAddress: 0 }\n", "admin.maxConnectionsPerAddress");
         assertNames(MINIMAL + "admin: { maxConnections: 16, maxConnectionsPerAddress: 17 }\n",
@@ -161,8 +114,8 @@ class ConfigLoaderTest {
                 "listeners.ws.dialect.defaultRvi");
         assertNames(MINIMAL.replace("port: 8180 }", "port: 8180, dialect: { defaultSrv: [\"3\", 4.5] } }"),
                 "listeners.ws.dialect.defaultSrv[1]");
-        assertNames(MINIMAL.replace("port: 8280 }", "port: 8280, dialect: { defaultRvi: \"3\" } }"),
-                "listeners.http.dialect");
+        assertNames(MINIMAL.replace("port: 9180 }", "port: 9180, dialect: { defaultRvi: \"3\" } }"),
+                "listeners.admin.dialect");
         assertNames(MINIMAL.replace("cseId: /id-in", "cseId: /id-in\n    cseName: /cse-in"), "upstreams[0].cseName");
     }
 

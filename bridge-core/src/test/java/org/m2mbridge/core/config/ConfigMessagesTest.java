@@ -31,9 +31,9 @@ class ConfigMessagesTest {
     @Test
     void anUnknownBlockKeyIsReportedOnItsOwnLine() {
         String yaml = HEAD + """
-                  http:
-                    port: 8280
-                    publicUrl: http://10.0.0.5:8280
+                  admin:
+                    port: 9180
+                    publicUrl: http://10.0.0.5:9180
                     timeouts:
                       header: 5s
                       idle: 30s
@@ -44,7 +44,7 @@ class ConfigMessagesTest {
                   request: 30s
                 """;
         String m = error(yaml);
-        assertTrue(m.contains("listeners.http.timeouts: unknown key (line 8)"), m);
+        assertTrue(m.contains("listeners.admin.timeouts: unknown key (line 8)"), m);
     }
 
     @Test
@@ -62,7 +62,7 @@ class ConfigMessagesTest {
 
     @Test
     void aDuplicatedSectionIsRefusedNamingBothLines() {
-        String m = error(HEAD + "timeouts: { request: 5s }\nlisteners:\n  http: { port: 1 }\n");
+        String m = error(HEAD + "timeouts: { request: 5s }\nlisteners:\n  admin: { port: 1 }\n");
         assertTrue(m.contains("listeners: appears twice in the same section (lines 1 and 6)"), m);
         assertFalse(m.contains("creator"), m);
     }
@@ -71,15 +71,15 @@ class ConfigMessagesTest {
     void aDuplicateKeyInABlockOrFlowMapIsRefused() {
         String block = error(HEAD + "    port: 8181\n");
         assertTrue(block.contains("listeners.ws.port: appears twice in the same section (lines 4 and 5)"), block);
-        String flow = error(HEAD + "  http: { port: 1, host: 127.0.0.1, port: 2 }\n");
-        assertTrue(flow.contains("listeners.http.port: appears twice in the same section (line 5)"), flow);
+        String flow = error(HEAD + "  admin: { port: 1, host: 127.0.0.1, port: 2 }\n");
+        assertTrue(flow.contains("listeners.admin.port: appears twice in the same section (line 5)"), flow);
     }
 
     @Test
     void typeErrorsAreSaidInYamlTerms() {
-        String list = error(HEAD + "  http: { port: [8280] }\n");
-        assertTrue(list.contains("listeners.http.port: expected a whole number, found a list (line 5)"), list);
-        String word = error(HEAD + "  http: { port: eighty }\n");
+        String list = error(HEAD + "  admin: { port: [9180] }\n");
+        assertTrue(list.contains("listeners.admin.port: expected a whole number, found a list (line 5)"), list);
+        String word = error(HEAD + "  admin: { port: eighty }\n");
         assertTrue(word.contains("expected a whole number, found the text 'eighty'"), word);
         String section = error(HEAD + "upstreams: { name: a }\n");
         assertTrue(section.contains("upstreams: expected a list, found a section (line 5)"), section);
@@ -99,6 +99,6 @@ class ConfigMessagesTest {
         String noHost = error(HEAD + "upstreams:\n  - { name: c, binding: ws, url: \"ws:///x\", cseId: /id-in }\n");
         assertTrue(noHost.contains("upstreams[0].url: has no host"), noHost);
         assertEquals(8080, java.net.URI.create(ConfigLoader.parse(HEAD + "upstreams:\n  - { name: d, binding: http, "
-                + "url: \"http://127.0.0.1:8080\", cseId: /id-in, notifications: false }\n").upstreams().get(0).url()).getPort());
+                + "url: \"http://127.0.0.1:8080\", cseId: /id-in }\n").upstreams().get(0).url()).getPort());
     }
 }

@@ -40,27 +40,7 @@ class PreflightTest {
         }
     }
 
-    @Test
-    void aMissingKeyStoreIsNamedBeforeTheStart() {
-        String m = error("""
-                listeners:
-                  wss:
-                    port: 0
-                    tls: { keyStore: %s, keyStorePassword: x, clientAuth: none }
-                """.formatted(dir.resolve("absent.p12")));
-        assertTrue(m.startsWith("listeners.wss.tls.keyStore: cannot read PKCS#12 file ") && m.endsWith("no such file"), m);
-        String upstream = error("""
-                listeners: { ws: { port: 0 } }
-                upstreams:
-                  - name: a
-                    binding: http
-                    url: https://127.0.0.1:8443
-                    cseId: /id-in
-                    notifications: false
-                    http: { tls: { trustStore: %s } }
-                """.formatted(dir.resolve("ca.pem")));
-        assertTrue(upstream.startsWith("upstreams[0].http.tls.trustStore:"), upstream);
-    }
+    // a TLS listener's key store and an http upstream's trust store: the bindings' own tests (issue 17 item 1)
 
     @Test
     void anUnresolvableListenerHostIsAnErrorAnUpstreamsAWarning() {
@@ -69,8 +49,7 @@ class PreflightTest {
         List<String> warnings = check("""
                 listeners: { ws: { port: 0 } }
                 upstreams:
-                  - { name: a, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in,
-                      notifications: false }
+                  - { name: a, binding: http, url: "http://cse.no-such-host.invalid:8080", cseId: /id-in }
                   - { name: b, binding: ws, url: "ws://peer.no-such-host.invalid:8180/", cseId: /id-mn }
                 """);
         assertEquals(2, warnings.size(), warnings.toString());

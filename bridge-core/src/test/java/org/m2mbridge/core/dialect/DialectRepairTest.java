@@ -23,7 +23,6 @@ class DialectRepairTest {
         return ConfigLoader.parse("""
                 listeners:
                   ws: { port: 0, dialect: %s }
-                  http: { port: 0 }
                 upstreams:
                   - { name: acme, binding: http, url: "http://127.0.0.1:8080", cseId: /id-in, cseName: cse-in }
                   - { name: other, binding: http, url: "http://127.0.0.1:8081", cseId: /id-other, cseName: other-cb }

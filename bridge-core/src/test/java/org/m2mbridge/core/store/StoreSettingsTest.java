@@ -18,7 +18,6 @@ class StoreSettingsTest {
     private static final String BASE = """
             listeners:
               ws:    { host: 127.0.0.1, port: 0 }
-              http:  { host: 127.0.0.1, port: 0 }
               admin: { host: 127.0.0.1, port: 0 }
             """;
 

@@ -1,6 +1,9 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.http.config;
 
 import java.time.Duration;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.TlsSettings;
+import org.m2mbridge.core.config.UpstreamConfig;
 
 /**
  * HTTP client tuning for one upstream (binding http, {@code upstreams[].http}). Owned by the HTTP binding.
@@ -55,5 +58,11 @@ public record HttpUpstreamSettings(Integer maxConnections, Duration connectTimeo
         if (tls != null) {
             tls.validateClient("http.tls");
         }
+    }
+
+    /** The {@code http:} subtree of upstream {@code u}; its defaults when it was read without this binding. */
+    public static HttpUpstreamSettings of(UpstreamConfig u) {
+        HttpUpstreamSettings http = u.key(HttpConfiguration.KEY, HttpUpstreamSettings.class);
+        return http == null ? DEFAULTS : http;
     }
 }

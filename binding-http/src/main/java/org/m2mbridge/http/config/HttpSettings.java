@@ -1,6 +1,9 @@
-package org.m2mbridge.core.config;
+package org.m2mbridge.http.config;
 
 import java.time.Duration;
+import org.m2mbridge.core.config.BridgeConfig;
+import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.ListenerLimits;
 
 /**
  * HTTP binding, inbound side (TS-0009): the server upstream CSEs send notifications to, and the one HTTP devices
@@ -40,6 +43,12 @@ public record HttpSettings(String notificationPath, Integer ioThreads, Duration 
     /** Path and I/O threads only; the listener limits default. */
     public HttpSettings(String notificationPath, Integer ioThreads) {
         this(notificationPath, ioThreads, null, null, null, null);
+    }
+
+    /** The {@code http:} section of {@code config}; its defaults when the configuration was read without this binding. */
+    public static HttpSettings of(BridgeConfig config) {
+        HttpSettings http = config.section(HttpConfiguration.KEY, HttpSettings.class);
+        return http == null ? DEFAULTS : http;
     }
 
     /** The connection limits of each HTTP binding listener, as configured (before the file-descriptor share). */
