@@ -31,7 +31,7 @@ final class HandBuiltConfig {
         if (devices != null) {
             listeners.put("deviceHttp", devices);
         }
-        return new BridgeConfig(new Listeners(null, null, null, listeners), List.of(), null, null, limits, null,
+        return new BridgeConfig(new Listeners(null, listeners), List.of(), null, null, limits, null,
                 null, null, http == null ? Map.of() : Map.of("http", http),
                 InstalledBindings.of(List.of(new HttpBinding())));
     }

@@ -103,8 +103,8 @@ public final class WsBinding implements Binding {
         this.context = ctx;
         ctx.metrics().connectionsOf(name());
         BridgeConfig config = ctx.config();
-        ListenerConfig plain = config.listeners().ws();
-        ListenerConfig tls = config.listeners().wss();
+        ListenerConfig plain = WsConfiguration.plainListener(config);
+        ListenerConfig tls = WsConfiguration.tlsListener(config);
         // A bridge may serve only HTTP or MQTT devices (listeners.deviceHttp/deviceMqtt) and use ws only upstream.
         if (plain != null || tls != null) {
             startListeners(config, plain, tls);
@@ -249,7 +249,7 @@ public final class WsBinding implements Binding {
      */
     @Override
     public synchronized void reconfigure(BridgeConfig next) {
-        ListenerConfig tls = next.listeners().wss();
+        ListenerConfig tls = WsConfiguration.tlsListener(next);
         Undertow undertow = server;
         javax.net.ssl.SSLContext sslContext = tls == null || undertow == null ? null
                 : ServerTls.sslContext(tls.tls(), "listeners.wss.tls"); // built first: a failure changes nothing
@@ -335,8 +335,8 @@ public final class WsBinding implements Binding {
 
     @Override
     public boolean isReady() {
-        return accepting && (server != null || context.config().listeners().ws() == null
-                && context.config().listeners().wss() == null);
+        return accepting && (server != null || WsConfiguration.plainListener(context.config()) == null
+                && WsConfiguration.tlsListener(context.config()) == null);
     }
 
     /** Closes every socket with 1001 once its exchanges finished, or when {@code grace} ran out (RFC 6455 7.4.1). */

@@ -19,6 +19,7 @@ import org.m2mbridge.core.config.ConfigLoader;
 import org.m2mbridge.http.config.HttpConfiguration;
 import org.m2mbridge.http.config.HttpUpstreamSettings;
 import org.m2mbridge.mqtt.config.MqttUpstreamSettings;
+import org.m2mbridge.ws.config.WsConfiguration;
 
 /** The shipped configuration files (repository root {@code config/}) load and validate with the strict loader. */
 class ConfigFilesTest {
@@ -27,7 +28,7 @@ class ConfigFilesTest {
     @Test
     void bridgeYamlLoadsWithTheDocumentedValues() {
         BridgeConfig c = ConfigLoader.load(CONFIG.resolve("bridge.yaml"));
-        assertEquals(8180, c.listeners().ws().port());
+        assertEquals(8180, WsConfiguration.plainListener(c).port());
         assertEquals(8280, HttpConfiguration.cseListener(c).port());
         assertEquals(9180, c.listeners().admin().port());
         assertEquals(1, c.upstreams().size());
@@ -48,6 +49,18 @@ class ConfigFilesTest {
                 + "listeners.deviceMqtt)"), m);
     }
 
+    /** The TLS and dialect rules name what the installed bindings declare: with every binding, as before issue 17. */
+    @Test
+    void theListenerRulesNameEveryInstalledBindingsListeners() {
+        String dialect = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "listeners: { ws: { port: 0 }, admin: { port: 0, dialect: { defaultRvi: \"3\" } } }\n")).getMessage();
+        assertTrue(dialect.contains("listeners.admin.dialect: only device listeners (ws, wss, deviceHttp, deviceMqtt)"
+                + " take a dialect"), dialect);
+        String tls = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "listeners: { ws: { port: 0 }, deviceHttp: { port: 0, tls: { keyStore: k.p12 } } }\n")).getMessage();
+        assertTrue(tls.contains("listeners.deviceHttp.tls: this listener is plain; put TLS on listeners.wss"), tls);
+    }
+
     /** The HTTP binding's rule on another binding's upstream (moved from binding-mqtt's MqttConfigurationTest). */
     @Test
     void notificationsOnlyApplyToBindingHttp() {
@@ -64,7 +77,7 @@ class ConfigFilesTest {
     void demoYamlLoadsWithDemoOnAndEphemeralPorts() {
         BridgeConfig c = ConfigLoader.load(CONFIG.resolve("demo.yaml"));
         assertTrue(c.demo().enabled());
-        assertEquals(0, c.listeners().ws().port());
+        assertEquals(0, WsConfiguration.plainListener(c).port());
         assertEquals(0, HttpConfiguration.cseListener(c).port());
         assertEquals(0, c.listeners().admin().port());
         assertEquals(c.routes().defaultUpstream(), c.upstreams().get(0).name());

@@ -75,10 +75,7 @@ public final class EchoBinding implements Binding {
 
             @Override
             public void validate(BridgeConfig config) {
-                ListenerConfig listener = config.listeners().get("echo", ListenerConfig.class);
-                if (listener != null) {
-                    listener.validatePlain("listeners.echo");
-                }
+                // listeners.echo, a ListenerConfig, is checked by core as a plain listener
                 ConfigException.require(!config.section("echo", EchoSettings.class).greeting().isBlank(),
                         "echo.greeting", "must not be empty");
             }

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.m2mbridge.core.config.BindingConfiguration;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigException;
+import org.m2mbridge.core.config.ConfigUrls;
 import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.config.ListenerShare;
 import org.m2mbridge.core.config.Preflight;
@@ -78,17 +79,10 @@ public final class HttpConfiguration implements BindingConfiguration {
 
     @Override
     public void validate(BridgeConfig config) {
-        ListenerConfig cse = cseListener(config);
-        if (cse != null) {
-            cse.validatePlain("listeners." + CSE_LISTENER);
-            cse.validateNotForDevices("listeners." + CSE_LISTENER);
-        }
-        ListenerConfig devices = deviceListener(config);
-        if (devices != null) {
-            devices.validatePlain("listeners." + DEVICE_LISTENER);
-        }
+        ConfigUrls.requireUrls(config, binding, List.of("http", "https"), "http://127.0.0.1:8080");
+        boolean cse = cseListener(config) != null;
         for (int i = 0; i < config.upstreams().size(); i++) {
-            validateReachBack(config.upstreams().get(i), "upstreams[" + i + "]", cse != null);
+            validateReachBack(config.upstreams().get(i), "upstreams[" + i + "]", cse);
         }
     }
 

@@ -64,10 +64,31 @@ class HttpConfigurationTest {
         String noWs = MINIMAL.replace("ws:    { host: 127.0.0.1, port: 8180 }",
                 "deviceHttp: { host: 127.0.0.1, port: 8380 }");
         BridgeConfig c = ConfigLoader.parse(noWs);
-        assertEquals(null, c.listeners().ws());
+        assertEquals(null, c.listeners().get("ws", Object.class));
         assertEquals(8380, HttpConfiguration.deviceListener(c).port());
         String m = ConfigRefusal.of(MINIMAL.replace("ws:    { host: 127.0.0.1, port: 8180 }", ""));
         assertTrue(m.contains("listeners.ws: is required (or listeners.wss, listeners.deviceHttp)"), m);
+    }
+
+    /** An HTTP upstream's {@code url} is this binding's to check (moved from core); the messages are the same. */
+    @Test
+    void anHttpUpstreamsUrlIsChecked() {
+        ConfigRefusal.says(MINIMAL.replace("url: http://127.0.0.1:8080", "url: http://127.0.0.1:80800"),
+                "upstreams[0].url: port 80800 is out of range 1..65535");
+        ConfigRefusal.says(MINIMAL.replace("url: http://127.0.0.1:8080", "url: ws://127.0.0.1:8080"),
+                "upstreams[0].url: must start with http://, https://, e.g. http://127.0.0.1:8080; got "
+                        + "'ws://127.0.0.1:8080'");
+        ConfigRefusal.says(MINIMAL.replaceFirst("(?m)^    url: .*\n", ""),
+                "upstreams[0].url: is required, e.g. http://127.0.0.1:8080");
+    }
+
+    /** listeners.http is plain and not for devices; the messages name the listeners the installed bindings declare. */
+    @Test
+    void theCseListenerIsPlainAndNotForDevices() {
+        ConfigRefusal.says(MINIMAL.replace("port: 8280 }", "port: 8280, dialect: { defaultRvi: \"3\" } }"),
+                "listeners.http.dialect: only device listeners (ws, wss, deviceHttp) take a dialect");
+        ConfigRefusal.says(MINIMAL.replace("port: 8280 }", "port: 8280, tls: { keyStore: k.p12 } }"),
+                "listeners.http.tls: this listener is plain; put TLS on listeners.wss");
     }
 
     @Test

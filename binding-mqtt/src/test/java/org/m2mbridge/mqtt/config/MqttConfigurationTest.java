@@ -39,7 +39,7 @@ class MqttConfigurationTest {
     @Test
     void aBridgeForMqttDevicesNeedsNoWebSocketListener() {
         BridgeConfig c = ConfigLoader.parse(MINIMAL);
-        assertEquals(null, c.listeners().ws());
+        assertEquals(null, c.listeners().get("ws", Object.class));
         DeviceMqttConfig devices = DeviceMqttConfig.of(c);
         assertEquals("tcp://127.0.0.1:1883", devices.broker());
         assertEquals(List.of("/id-in"), devices.receivers());
@@ -48,7 +48,8 @@ class MqttConfigurationTest {
         String receiver = ConfigRefusal.of(MINIMAL.replace("receivers: [/id-in]", "receivers: ['/id-in/+']"));
         assertTrue(receiver.contains("listeners.deviceMqtt.receivers[0]"), receiver);
         String none = ConfigRefusal.of(MINIMAL.replaceFirst("(?m)^  deviceMqtt: .*\n", ""));
-        // only this binding installed here; with every binding: ConfigFilesTest (distribution)
+        // this binding and the stand-ins for ws and http (src/test/installed-bindings); with every binding:
+        // ConfigFilesTest (distribution)
         assertTrue(none.contains("listeners.ws: is required (or listeners.wss, listeners.deviceMqtt)"), none);
     }
 

@@ -41,6 +41,14 @@ public interface BindingConfiguration {
     }
 
     /**
+     * The keys among {@link #listeners()} that are TLS listeners ({@link ListenerConfig} with {@code tls} required);
+     * any other {@link ListenerConfig} listener refuses {@code tls}.
+     */
+    default Set<String> tlsListeners() {
+        return Set.of();
+    }
+
+    /**
      * Keys of an upstream besides the generic ones ({@code name}, {@code binding}, {@code cseId}, ...), with the type
      * each binds to: this binding's subtree and any key of its own. Two bindings may declare one key with one type.
      * A record-typed key missing from the file is bound from an empty mapping (its defaults); another is null.
@@ -51,7 +59,9 @@ public interface BindingConfiguration {
 
     /**
      * Checks this binding's keys and what spans them ({@code upstreams[0].notifications} needs
-     * {@code listeners.http}); throws {@link ConfigException} naming the key. Runs after core's own checks.
+     * {@code listeners.http}), the {@code url} of its upstreams included ({@link ConfigUrls#requireUrls}); core has
+     * already checked every {@link ListenerConfig} listener by what it is declared. Throws {@link ConfigException}
+     * naming the key. Runs after core's own checks.
      */
     default void validate(BridgeConfig config) {
     }

@@ -41,4 +41,17 @@ public final class ConfigUrls {
                 "port " + uri.getPort() + " is out of range 1..65535 in '" + url + "'");
         return uri;
     }
+
+    /**
+     * Checks the {@code url} of every upstream of {@code config} naming {@code binding}, as {@link #require} does
+     * ({@code upstreams[1].url: ...}): each binding that reaches its CSE by URL checks its own.
+     */
+    public static void requireUrls(BridgeConfig config, String binding, List<String> schemes, String example) {
+        for (int i = 0; i < config.upstreams().size(); i++) {
+            UpstreamConfig u = config.upstreams().get(i);
+            if (binding.equals(u.binding())) {
+                require(u.url(), "upstreams[" + i + "].url", schemes, example);
+            }
+        }
+    }
 }

@@ -2,10 +2,12 @@ package org.m2mbridge.core.config;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Function;
 import org.m2mbridge.core.Binding;
 
@@ -22,28 +24,42 @@ public final class InstalledBindings {
     private final Map<String, Class<?>> listeners;
     private final Map<String, Class<?>> upstreamKeys;
     private final List<String> deviceListeners;
+    private final List<String> tlsListeners;
 
     private InstalledBindings(Map<String, BindingConfiguration> byName) {
         this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
         this.sections = merged(byName, BindingConfiguration::sections, "");
         this.listeners = merged(byName, BindingConfiguration::listeners, "listeners.");
         this.upstreamKeys = merged(byName, BindingConfiguration::upstreamKeys, "upstreams[].");
-        List<String> devices = new ArrayList<>();
-        byName.forEach((name, configuration) -> configuration.deviceListeners().stream().sorted().forEach(key -> {
-            Class<?> type = configuration.listeners().get(key);
-            if (type == null || !DeviceListener.class.isAssignableFrom(type)) {
-                throw new IllegalStateException("binding " + name + " declares listeners." + key
-                        + " a device listener, but not as a listener whose record is a DeviceListener");
-            }
-            devices.add(key);
-        }));
-        this.deviceListeners = List.copyOf(devices);
+        this.deviceListeners = declared(byName, BindingConfiguration::deviceListeners, DeviceListener.class,
+                "a device listener");
+        this.tlsListeners = declared(byName, BindingConfiguration::tlsListeners, ListenerConfig.class,
+                "a TLS listener");
     }
 
-    /** The configurations of {@code bindings}, in their order. */
+    /** The listener keys of one kind, in binding order (each binding's sorted); each a listener of {@code type}. */
+    private static List<String> declared(Map<String, BindingConfiguration> byName,
+                                         Function<BindingConfiguration, Set<String>> kind, Class<?> type, String what) {
+        List<String> out = new ArrayList<>();
+        byName.forEach((name, configuration) -> kind.apply(configuration).stream().sorted().forEach(key -> {
+            Class<?> declared = configuration.listeners().get(key);
+            if (declared == null || !type.isAssignableFrom(declared)) {
+                throw new IllegalStateException("binding " + name + " declares listeners." + key + " " + what
+                        + ", but not as a listener whose record is a " + type.getSimpleName());
+            }
+            out.add(key);
+        }));
+        return List.copyOf(out);
+    }
+
+    /**
+     * The configurations of {@code bindings}, in their start order ({@link Binding#order}, then as listed): the
+     * order messages name their keys in, whatever order the class path lists them.
+     */
     public static InstalledBindings of(List<? extends Binding> bindings) {
         Map<String, BindingConfiguration> out = new LinkedHashMap<>();
-        bindings.forEach(b -> out.put(b.name(), b.configuration()));
+        bindings.stream().sorted(Comparator.comparingInt(Binding::order))
+                .forEach(b -> out.put(b.name(), b.configuration()));
         return new InstalledBindings(out);
     }
 
@@ -108,6 +124,11 @@ public final class InstalledBindings {
     /** The device listener keys, in binding order. */
     List<String> deviceListeners() {
         return deviceListeners;
+    }
+
+    /** The TLS listener keys, in binding order. */
+    List<String> tlsListeners() {
+        return tlsListeners;
     }
 
     /** Upstream keys with their types. */

@@ -4,20 +4,17 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * At least one device-facing listener ({@code ws}, {@code wss}, or one an installed binding declares such as
- * {@code deviceHttp} or {@code deviceMqtt}) is required. With TLS configured, leave {@code ws} out: plain ws
- * carries no identity and is only for the secure environment TS-0020 8 allows.
+ * At least one device-facing listener (one an installed binding declares, such as {@code ws}, {@code wss},
+ * {@code deviceHttp} or {@code deviceMqtt}) is required.
  *
- * @param ws    devices connect here over plain WebSocket (TS-0020)
  * @param admin {@code /metrics}, {@code /health/*}, status API
- * @param wss   devices connect here over WebSocket on TLS, normally with client certificates (TS-0020 8); needs
- *              {@code tls}
  * @param owned the listeners installed bindings declare ({@link BindingConfiguration#listeners}), by key
  */
-public record Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig wss,
+public record Listeners(ListenerConfig admin,
                         @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.ListenerKeys.class)
                         Map<String, Object> owned) {
 
@@ -33,21 +30,20 @@ public record Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig 
         owned = Collections.unmodifiableMap(configured);
     }
 
-    /** Core's listeners only. */
-    public Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig wss) {
-        this(ws, admin, wss, null);
+    /** Core's listener only. */
+    public Listeners(ListenerConfig admin) {
+        this(admin, null);
     }
 
     /**
-     * Every configured listener by its key under {@code listeners:} ({@code ws}, {@code deviceMqtt}, ...), in file
-     * order of the documented keys: what a binding's {@code listenerKeys()} names.
+     * Every configured listener by its key under {@code listeners:} ({@code ws}, {@code deviceMqtt}, ...), the
+     * bindings' in file order, then {@code admin}: what a binding's {@code listenerKeys()} names.
      */
     public Map<String, Object> configured() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        put(out, "ws", ws);
-        put(out, "wss", wss);
-        put(out, "admin", admin);
-        out.putAll(owned);
+        Map<String, Object> out = new LinkedHashMap<>(owned);
+        if (admin != null) {
+            out.put("admin", admin);
+        }
         return out;
     }
 
@@ -56,24 +52,9 @@ public record Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig 
         return type.cast(owned.get(key));
     }
 
-    private static void put(Map<String, Object> out, String key, Object listener) {
-        if (listener != null) {
-            out.put(key, listener);
-        }
-    }
-
-    /**
-     * The dialect of each configured device listener, by its key ({@code listeners.ws}, ...), those of
-     * {@code installed} bindings included.
-     */
+    /** The dialect of each configured device listener of the {@code installed} bindings, by its key. */
     public Map<String, DeviceDialect> deviceDialects(InstalledBindings installed) {
         Map<String, DeviceDialect> out = new LinkedHashMap<>();
-        if (ws != null) {
-            out.put("listeners.ws", ws.dialect());
-        }
-        if (wss != null) {
-            out.put("listeners.wss", wss.dialect());
-        }
         for (String key : installed.deviceListeners()) {
             if (owned.get(key) instanceof DeviceListener device) {
                 out.put("listeners." + key, device.dialect());
@@ -82,19 +63,24 @@ public record Listeners(ListenerConfig ws, ListenerConfig admin, ListenerConfig 
         return out;
     }
 
+    /**
+     * One device listener is required, named by what the installed bindings declare (all shipped:
+     * {@code listeners.ws: is required (or listeners.wss, listeners.deviceHttp, listeners.deviceMqtt)}); every socket
+     * listener is checked as a TLS, plain, device or other listener.
+     */
     void validate(InstalledBindings installed) {
-        StringBuilder others = new StringBuilder("listeners.wss");
-        installed.deviceListeners().forEach(key -> others.append(", listeners.").append(key));
-        ConfigException.require(!deviceDialects(installed).isEmpty(), "listeners.ws", "is required (or " + others + ")");
-        if (ws != null) {
-            ws.validatePlain("listeners.ws");
-        }
-        if (wss != null) {
-            wss.validateTls("listeners.wss");
-        }
+        List<String> devices = installed.deviceListeners();
+        ConfigException.require(!devices.isEmpty(), "listeners", "no installed binding declares a device listener");
+        ConfigException.require(!deviceDialects(installed).isEmpty(), "listeners." + devices.get(0), "is required"
+                + (devices.size() == 1 ? "" : " (or " + ListenerConfig.keys(devices.subList(1, devices.size()), ", ")
+                + ")"));
+        owned.forEach((key, listener) -> {
+            if (listener instanceof ListenerConfig socket) {
+                socket.validate(key, installed);
+            }
+        });
         if (admin != null) {
-            admin.validatePlain("listeners.admin");
-            admin.validateNotForDevices("listeners.admin");
+            admin.validate("admin", installed);
         }
     }
 }

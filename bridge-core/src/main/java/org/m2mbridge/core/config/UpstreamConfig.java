@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.m2mbridge.core.codec.Serialization;
@@ -15,7 +14,8 @@ import org.m2mbridge.core.codec.Serialization;
  *
  * @param name          unique name, used by routes and metrics labels
  * @param binding       the name of the installed binding that reaches it: http | mqtt | ws, or another installed one
- * @param url           for http: base URL of the CSE ({@code http://127.0.0.1:8080}); for ws: {@code ws://...}
+ * @param url           the CSE's address, for a binding that reaches it by one ({@code http://127.0.0.1:8080},
+ *                      {@code ws://...}); that binding checks it ({@link ConfigUrls#requireUrls})
  * @param cseId         the upstream's CSE-ID, SP-relative ({@code /id-in})
  * @param spId          the upstream's M2M-SP-ID ({@code //acme.example.com}), optional
  * @param serialization json | xml | cbor, used towards this upstream whatever the device speaks (binding ws: not
@@ -31,9 +31,6 @@ public record UpstreamConfig(String name, String binding, String url, String cse
                              String serialization, Duration timeout, String cseName,
                              @JsonAnySetter @JsonDeserialize(contentUsing = BindingKeys.UpstreamKeys.class)
                              Map<String, Object> keys) {
-    /** The bindings core still checks the address of itself (the others check their own keys). */
-    private static final List<String> BUILT_IN = List.of("http", "ws");
-
     /** Without keys of other bindings. */
     public UpstreamConfig(String name, String binding, String url, String cseId, String spId, String serialization,
                           Duration timeout, String cseName) {
@@ -55,8 +52,7 @@ public record UpstreamConfig(String name, String binding, String url, String cse
     }
 
     void validate(String key, InstalledBindings installed) {
-        TreeSet<String> names = new TreeSet<>(BUILT_IN);
-        names.addAll(installed.names());
+        TreeSet<String> names = new TreeSet<>(installed.names());
         ConfigException.require(name != null && !name.isBlank(), key + ".name", "is required");
         ConfigException.require(binding != null, key + ".binding", "is required (" + String.join(" | ", names) + ")");
         ConfigException.require(names.contains(binding), key + ".binding",
@@ -69,11 +65,6 @@ public record UpstreamConfig(String name, String binding, String url, String cse
                 "must start with //, e.g. //acme.example.com; got '" + spId + "'");
         ConfigException.require(cseName == null || cseName.matches("^[^/\\s?#]+$"), key + ".cseName",
                 "must be a resource name without '/', e.g. cse-in; got '" + cseName + "'");
-        switch (binding) {
-            case "http" -> ConfigUrls.require(url, key + ".url", List.of("http", "https"), "http://127.0.0.1:8080");
-            case "ws" -> ConfigUrls.require(url, key + ".url", List.of("ws", "wss"), "ws://127.0.0.1:8180/");
-            default -> { } // an installed binding's own upstream: its validate checks its keys
-        }
         ConfigException.require(timeout == null || !timeout.isNegative() && !timeout.isZero(), key + ".timeout",
                 "must be positive");
     }

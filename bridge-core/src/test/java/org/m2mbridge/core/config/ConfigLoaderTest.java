@@ -20,7 +20,7 @@ class ConfigLoaderTest {
     @Test
     void theMinimalFileLoadsWithDefaults() {
         BridgeConfig c = ConfigLoader.parse(MINIMAL);
-        assertEquals(8180, c.listeners().ws().port());
+        assertEquals(8180, c.listeners().get("ws", ListenerConfig.class).port());
         assertEquals("127.0.0.1", c.listeners().admin().host());
         assertEquals("http", c.upstreams().get(0).binding());
         assertEquals("/id-in", c.upstreams().get(0).cseId());
@@ -101,12 +101,13 @@ class ConfigLoaderTest {
         BridgeConfig c = ConfigLoader.parse(MINIMAL.replace("cseId: /id-in", "cseId: /id-in\n    cseName: cse-in")
                 .replace("port: 8180 }", "port: 8180, dialect: { defaultRvi: \"2a\", slashedCseBaseName: true, "
                         + "defaultSrv: [\"2a\"] } }"));
-        DeviceDialect d = c.listeners().ws().dialect();
+        DeviceDialect d = c.listeners().get("ws", ListenerConfig.class).dialect();
         assertEquals("2a", d.defaultRvi());
         assertTrue(d.slashedCseBaseName());
         assertEquals(java.util.List.of("2a"), d.defaultSrv());
         assertEquals("cse-in", c.upstreams().get(0).cseName());
-        assertTrue(ConfigLoader.parse(MINIMAL).listeners().ws().dialect().isEmpty(), "off by default");
+        assertTrue(ConfigLoader.parse(MINIMAL).listeners().get("ws", ListenerConfig.class).dialect().isEmpty(),
+                "off by default");
 
         assertNames(MINIMAL.replace("port: 8180 }", "port: 8180, dialect: { slashedCseBaseName: true } }"),
                 "listeners.ws.dialect.slashedCseBaseName");
@@ -117,6 +118,24 @@ class ConfigLoaderTest {
         assertNames(MINIMAL.replace("port: 9180 }", "port: 9180, dialect: { defaultRvi: \"3\" } }"),
                 "listeners.admin.dialect");
         assertNames(MINIMAL.replace("cseId: /id-in", "cseId: /id-in\n    cseName: /cse-in"), "upstreams[0].cseName");
+    }
+
+    /**
+     * Which listener is required, which takes TLS and which a dialect, named from what the installed bindings
+     * declare (here core's stand-ins for the WebSocket and HTTP bindings; with every shipped binding:
+     * distribution's ConfigFilesTest).
+     */
+    @Test
+    void listenerRulesNameTheListenersTheInstalledBindingsDeclare() {
+        assertNames(MINIMAL.replaceFirst("(?m)^  ws: .*\n", ""), "listeners.ws: is required (or listeners.wss)");
+        assertNames(MINIMAL.replace("port: 9180 }", "port: 9180, dialect: { defaultRvi: \"3\" } }"),
+                "listeners.admin.dialect: only device listeners (ws, wss) take a dialect");
+        assertNames(MINIMAL.replace("port: 8180 }", "port: 8180, tls: { keyStore: k.p12 } }"),
+                "listeners.ws.tls: this listener is plain; put TLS on listeners.wss");
+        assertNames(MINIMAL.replace("ws:    {", "wss:   {"), "listeners.wss.tls: is required on a TLS listener");
+        String none = assertThrows(ConfigException.class, () -> ConfigLoader.parse("listeners: { admin: { port: 0 } }\n",
+                InstalledBindings.NONE)).getMessage();
+        assertTrue(none.contains("listeners: no installed binding declares a device listener"), none);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import org.junit.jupiter.api.Test;
 import org.m2mbridge.core.config.BridgeConfig;
 import org.m2mbridge.core.config.ConfigLoader;
+import org.m2mbridge.core.config.ListenerConfig;
 import org.m2mbridge.core.metrics.BridgeMetrics;
 import org.m2mbridge.core.primitive.Operation;
 import org.m2mbridge.core.primitive.RequestPrimitive;
@@ -33,7 +34,7 @@ class DialectRepairTest {
 
     private DialectRepair repair(String dialect) {
         BridgeConfig c = config(dialect);
-        return DialectRepair.of("ws", c.listeners().ws().dialect(), c, metrics);
+        return DialectRepair.of("ws", c.listeners().get("ws", ListenerConfig.class).dialect(), c, metrics);
     }
 
     private static RequestPrimitive retrieve(String to, String rvi) {

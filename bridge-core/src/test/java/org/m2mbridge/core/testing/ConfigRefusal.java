@@ -1,6 +1,7 @@
 package org.m2mbridge.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.m2mbridge.core.config.ConfigException;
 import org.m2mbridge.core.config.ConfigLoader;
@@ -20,5 +21,11 @@ public final class ConfigRefusal {
     /** As {@link #of(String)}, read with {@code installed}. */
     public static String of(String yaml, InstalledBindings installed) {
         return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, installed)).getMessage();
+    }
+
+    /** Reading {@code yaml} is refused with a message containing {@code expected}; fails naming the message else. */
+    public static void says(String yaml, String expected) {
+        String m = of(yaml);
+        assertTrue(m.contains(expected), "expected '" + expected + "' in: " + m);
     }
 }
